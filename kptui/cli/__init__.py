@@ -1,0 +1,62 @@
+"""The `kptui` command: typer commands on top of the engine.
+
+`main()` is the console script. It turns every expected failure into one line on stderr
+and an exit code (1 bad data, 2 bad usage); `KPTUI_DEBUG=1` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    import typer
+    from typer.exceptions import TyperException
+
+    from kptui.cli.app import build_app
+    from kptui.errors import KptuiError
+
+    app = build_app()
+    debug = bool(os.environ.get("KPTUI_DEBUG"))
+    try:
+        rv = app(args=argv, prog_name="kptui", standalone_mode=False)
+    except KptuiError as exc:
+        if debug:
+            raise
+        _fail(f"error: {exc}", exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _fail("aborted", 130)
+    except TyperException as exc:
+        if debug:
+            raise
+        hint = ""
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None:
+            hint = f" (try '{ctx.command_path} --help')"
+        _fail(f"error: {exc.format_message()}{hint}", exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except BrokenPipeError:
+        # `kptui ... | head` closed the pipe: not an error worth a message.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+    except Exception as exc:  # a bug, not the user's fault: still one line unless debugging
+        if debug:
+            raise
+        _fail(
+            f"error: internal error: {type(exc).__name__}: {exc} (set KPTUI_DEBUG=1 for details)",
+            1,
+        )
+    if isinstance(rv, int) and rv:
+        sys.exit(rv)
+
+
+def _fail(message: str, code: int) -> None:
+    from kptui.cli.output import clean_line
+
+    sys.stderr.write(clean_line(message) + "\n")
+    sys.stderr.flush()
+    sys.exit(code)
