@@ -1,0 +1,76 @@
+"""Tag fields as real exports write them, and the key that says two tags are the same.
+
+Exports disagree on separators (`|`, `,`, `，`, `、`, `;`, spaces between `#hashtags`), quote
+tags (YouTube's `a|"b c"`), wrap them in brackets (KuaiRec's `[a,b]`) or write a placeholder
+(`[none]`). Everything here is plain `re` so it stays cheap and usable from polars
+`map_elements` as well as from the tag suggester.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A hashtag: `#` then word characters (any script), allowing inner dots/dashes/plus like
+# `#C++` or `#node.js`; Weibo/Douyin style `#话题#` closes with a second `#`.
+_HASHTAG = re.compile(r"(?<![\w&])[#＃]([^\s#＃,，、;；.。!！?？:：()（）\[\]【】\"'“”]+)(?:[#＃])?")
+_NONE_MARKERS = {"", "[none]", "none", "[]", "nan", "null", "-", "unknown", "[unknown]"}
+_SPACES = re.compile(r"\s+")
+_TRAILING_PUNCT = " \t\r\n\"'“”‘’.,，。、;；:：!！?？"
+
+
+def normalize_tag(tag: str) -> str:
+    """The merge key: `#Python`, `python` and `Python ` are one tag."""
+    text = unicodedata.normalize("NFKC", tag).strip().lstrip("#").strip(_TRAILING_PUNCT)
+    return _SPACES.sub(" ", text).casefold()
+
+
+def clean_tag(tag: str) -> str:
+    """A tag as it should be displayed: trimmed, no `#`, no quotes, inner spaces collapsed."""
+    text = tag.strip().strip(_TRAILING_PUNCT).lstrip("#＃").strip(_TRAILING_PUNCT)
+    return _SPACES.sub(" ", text)
+
+
+def split_tags(raw: str | None) -> list[str]:
+    """Every tag in a tags cell, in order, cleaned and deduplicated by `normalize_tag`."""
+    if raw is None:
+        return []
+    text = str(raw).strip()
+    if text.casefold() in _NONE_MARKERS:
+        return []
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    if "|" in text:
+        parts = text.split("|")
+    elif re.search(r"[,，、;；]", text):
+        parts = re.split(r"[,，、;；]", text)
+    elif "#" in text or "＃" in text:
+        parts = [m.group(1) for m in _HASHTAG.finditer(text)] or text.split()
+    else:
+        parts = text.split()
+    return dedupe(clean_tag(p) for p in parts)
+
+
+def hashtags(text: str | None) -> list[str]:
+    """`#hashtags` inside a title or description, as written (without the `#`)."""
+    if not text or ("#" not in text and "＃" not in text):
+        return []
+    return dedupe(clean_tag(m.group(1)) for m in _HASHTAG.finditer(text))
+
+
+def strip_hashtags(text: str | None) -> str:
+    """The text with its hashtags removed: what a draft looks like before it is tagged."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", _HASHTAG.sub(" ", text)).strip()
+
+
+def dedupe(tags) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for tag in tags:
+        key = normalize_tag(tag)
+        if key and key not in seen and key.casefold() not in _NONE_MARKERS:
+            seen.add(key)
+            out.append(tag)
+    return out
