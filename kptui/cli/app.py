@@ -29,7 +29,7 @@ def build_app() -> typer.Typer:
             typer.Option(
                 "--workspace",
                 envvar="KPTUI_WORKSPACE",
-                help="Workspace file (SQLite) holding your plan. Default: in your user data folder.",
+                help="Workspace file (SQLite) holding your plan. Default: your user data folder.",
             ),
         ] = None,
         version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,

@@ -13,7 +13,9 @@ import unicodedata
 
 # A hashtag: `#` then word characters (any script), allowing inner dots/dashes/plus like
 # `#C++` or `#node.js`; Weibo/Douyin style `#话题#` closes with a second `#`.
-_HASHTAG = re.compile(r"(?<![\w&])[#＃]([^\s#＃,，、;；.。!！?？:：()（）\[\]【】\"'“”]+)(?:[#＃])?")
+_HASHTAG = re.compile(
+    r"(?<![\w&])[#＃]([^\s#＃,，、;；.。!！?？:：()（）\[\]【】\"'“”]+)(?:[#＃])?"
+)
 _NONE_MARKERS = {"", "[none]", "none", "[]", "nan", "null", "-", "unknown", "[unknown]"}
 _SPACES = re.compile(r"\s+")
 _TRAILING_PUNCT = " \t\r\n\"'“”‘’.,，。、;；:：!！?？"

@@ -1,0 +1,532 @@
+"""Load a creator's export: find the files, read them, map columns, type and validate values.
+
+`load_dataset` is the one entry point (the CLI, the TUI, benchmarks and tests all use it).
+Bad values are reported by file, row and column and the rest of the data is kept where that
+is safe: a bad metric becomes null, a bad timestamp becomes null, a row without an ID, with
+an unknown event or for an unknown video is dropped. Only a file that cannot be used at all
+(unreadable, no required column, no rows) raises `DataError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kptui.engine import schema
+from kptui.engine.readers import MAX_FIELD, ROW, SUPPORTED_EXTS, RawTable, read_table
+from kptui.engine.types import EVENTS, Dataset, Problem
+from kptui.errors import DataError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+Progress = Callable[[str | None, float | None], None]
+LOADER_VERSION = "1"
+VIDEO_STEMS = ("videos", "video", "items", "item", "captions", "posts", "works", "视频", "作品")
+INTERACTION_STEMS = (
+    "interactions",
+    "actions",
+    "events",
+    "user_actions",
+    "behaviors",
+    "behaviours",
+    "行为",
+    "互动",
+)
+SIDE_FILES = ("viewer_groups", "truth", "readme")
+
+
+def load_dataset(
+    paths: str | Path | Sequence[str | Path],
+    mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> Dataset:
+    """Load a dataset folder, or explicit files (each taken as videos or interactions)."""
+    report = progress or (lambda stage=None, fraction=None: None)
+    items = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+    if not items:
+        raise DataError("no data path given")
+    files = _find_files(items)
+    videos_raw: list[RawTable] = []
+    inter_raw: list[RawTable] = []
+    for i, path in enumerate(files):
+        report(f"reading {path.name}", i / (len(files) + 1))
+        table = read_table(path)
+        role = _role(path, table.frame.columns, mapping)
+        if role is None:
+            continue
+        (videos_raw if role == "videos" else inter_raw).append(table)
+    if not videos_raw:
+        names = ", ".join(p.name for p in files)
+        raise DataError(
+            f"no videos file found among: {names} "
+            "(expected a file named videos.* or one with video_id and title columns)",
+            file=str(items[0]),
+        )
+    report("checking values", len(files) / (len(files) + 1))
+    dataset = _build(videos_raw, inter_raw, mapping, source=str(items[0]))
+    report("done", 1.0)
+    return dataset
+
+
+def from_frames(
+    videos: pl.DataFrame, interactions: pl.DataFrame | None = None, source: str = "memory"
+) -> Dataset:
+    """The same checks as for files, for frames built in memory (generators, tests)."""
+    import polars as pl
+
+    def raw(frame: pl.DataFrame, label: str) -> RawTable:
+        text = frame.with_columns(
+            pl.col(c).cast(pl.Utf8)
+            for c, t in frame.schema.items()
+            if not (t == pl.Datetime or isinstance(t, (pl.Datetime, pl.List)))
+        )
+        text = text.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+        return RawTable(text, label, b"", [], 1)
+
+    tables_i = [raw(interactions, "interactions")] if interactions is not None else []
+    return _build([raw(videos, "videos")], tables_i, None, source=source)
+
+
+def _find_files(items: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for item in items:
+        if not item.exists():
+            raise DataError("no such file or folder", file=str(item))
+        if item.is_dir():
+            found = sorted(
+                p
+                for p in item.iterdir()
+                if p.is_file() and p.suffix.lower() in SUPPORTED_EXTS and not p.name.startswith(".")
+            )
+            found = [p for p in found if not any(p.stem.lower().startswith(s) for s in SIDE_FILES)]
+            if not found:
+                exts = ", ".join(sorted(SUPPORTED_EXTS))
+                raise DataError(f"no data files in this folder (looked for {exts})", file=str(item))
+            files.extend(found)
+        else:
+            files.append(item)
+    return files
+
+
+def _role(path: Path, columns: list[str], mapping: dict[str, str] | None) -> str | None:
+    stem = path.stem.lower()
+    if any(s in stem for s in INTERACTION_STEMS):
+        return "interactions"
+    if any(s in stem for s in VIDEO_STEMS):
+        return "videos"
+    inter = schema.match_columns(columns, schema.INTERACTION_ALIASES, mapping)
+    if all(f in inter for f in ("user_id", "event")):
+        return "interactions"
+    vids = schema.match_columns(columns, schema.VIDEO_ALIASES, mapping)
+    if "title" in vids or "video_id" in vids:
+        return "videos"
+    return None
+
+
+def _build(
+    videos_raw: list[RawTable],
+    inter_raw: list[RawTable],
+    mapping: dict[str, str] | None,
+    source: str,
+) -> Dataset:
+    import polars as pl
+
+    problems: list[Problem] = []
+    for table in (*videos_raw, *inter_raw):
+        problems.extend(table.problems)
+    vframes = [_videos(t, mapping, problems) for t in videos_raw]
+    videos = pl.concat(vframes, how="vertical") if len(vframes) > 1 else vframes[0]
+    videos, merged = _merge_duplicates(videos, problems)
+    interactions = None
+    if inter_raw:
+        iframes = [_interactions(t, mapping, problems) for t in inter_raw]
+        interactions = pl.concat(iframes, how="vertical") if len(iframes) > 1 else iframes[0]
+        interactions = _drop_unknown_videos(interactions, videos, problems)
+        interactions = interactions.drop("_file", ROW)
+    videos = videos.drop("_file", ROW, "snapshot_at")
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"v{LOADER_VERSION}|{sorted((mapping or {}).items())}".encode())
+    for table in (*videos_raw, *inter_raw):
+        digest.update(table.label.encode())
+        digest.update(table.raw if table.raw else _frame_bytes(table.frame))
+    return Dataset(
+        videos=videos,
+        interactions=interactions,
+        files=[t.label for t in (*videos_raw, *inter_raw)],
+        problems=problems,
+        duplicates_merged=merged,
+        fingerprint=digest.hexdigest(),
+        source=source,
+    )
+
+
+def _frame_bytes(frame: pl.DataFrame) -> bytes:
+    return frame.hash_rows(seed=7).to_numpy().tobytes()
+
+
+# ---------------------------------------------------------------------------------------
+# videos
+
+
+def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Problem]):
+    import polars as pl
+
+    from kptui.engine import tagparse
+
+    frame = table.frame
+    cols = schema.match_columns(
+        [c for c in frame.columns if c != ROW], schema.VIDEO_ALIASES, mapping
+    )
+    _require(cols, schema.VIDEO_REQUIRED, frame.columns, table.label)
+    if frame.height == 0:
+        raise DataError("no rows (only a header)", file=table.label)
+    out = frame.select(
+        pl.col(ROW),
+        *[
+            (pl.col(cols[f]) if f in cols else pl.lit(None, dtype=pl.Utf8)).alias(f)
+            for f in (
+                *schema.VIDEO_TEXT,
+                *schema.VIDEO_NUMERIC,
+                *schema.VIDEO_COUNTS,
+                *schema.VIDEO_TIMES,
+            )
+        ],
+    ).with_columns(pl.lit(table.label).alias("_file"))
+    label = table.label
+    out = _required_ids(out, ["video_id"], cols, label, problems)
+    out = _text_limits(out, ["title", "description", "tags", "channel"], cols, label, problems)
+    empty_title = out.filter(pl.col("title").is_null() | (pl.col("title").str.strip_chars() == ""))
+    if empty_title.height:
+        _report(
+            problems,
+            label,
+            cols["title"],
+            "empty title (kept; tag suggestion has less to go on)",
+            empty_title[ROW],
+        )
+    out = out.with_columns(
+        pl.col("title").fill_null("").str.strip_chars(),
+        pl.col("description").fill_null("").str.replace_all(r"\\n", "\n", literal=True),
+        pl.col("channel").str.strip_chars(),
+    )
+    for f in schema.VIDEO_NUMERIC:
+        out = _numeric(out, f, cols.get(f), label, problems, integer=False)
+    for f in schema.VIDEO_COUNTS:
+        out = _numeric(out, f, cols.get(f), label, problems, integer=True)
+    for f in schema.VIDEO_TIMES:
+        out = _timestamps(out, f, cols.get(f), label, problems)
+    out = out.with_columns(pl.col("price").fill_null(0.0))
+    tags = [
+        tagparse.dedupe(
+            [*tagparse.split_tags(raw), *tagparse.hashtags(title), *tagparse.hashtags(desc)]
+        )
+        for raw, title, desc in zip(
+            out["tags"].to_list(),
+            out["title"].to_list(),
+            out["description"].to_list(),
+            strict=True,
+        )
+    ]
+    return out.with_columns(pl.Series("tags", tags, dtype=pl.List(pl.Utf8)))
+
+
+def _merge_duplicates(videos: pl.DataFrame, problems: list[Problem]):
+    """A trending export lists a video once per day: keep its latest row."""
+    import polars as pl
+
+    counts = videos.group_by("video_id").len()
+    dups = counts.filter(pl.col("len") > 1)
+    if dups.height == 0:
+        return videos, 0
+    merged = int(dups["len"].sum() - dups.height)
+    first = videos.filter(pl.col("video_id").is_in(dups["video_id"].implode()))
+    rows = first.group_by("video_id", maintain_order=True).agg(pl.col(ROW).slice(1))
+    examples = sorted(r for lst in rows[ROW].to_list() for r in lst)[:5]
+    problems.append(
+        Problem(
+            str(first["_file"][0]),
+            examples[0] if examples else None,
+            "video_id",
+            f"duplicate video_id: {merged} rows merged into {dups.height} videos "
+            "(kept the latest by snapshot date, else the last row)",
+            merged,
+            examples,
+        )
+    )
+    order = videos.with_row_index("_order")
+    kept = (
+        order.sort(["snapshot_at", "_order"], nulls_last=False)
+        .unique(subset="video_id", keep="last", maintain_order=True)
+        .sort("_order")
+        .drop("_order")
+    )
+    return kept, merged
+
+
+# ---------------------------------------------------------------------------------------
+# interactions
+
+
+def _interactions(table: RawTable, mapping: dict[str, str] | None, problems: list[Problem]):
+    import polars as pl
+
+    frame = table.frame
+    label = table.label
+    cols = schema.match_columns(
+        [c for c in frame.columns if c != ROW], schema.INTERACTION_ALIASES, mapping
+    )
+    _require(cols, schema.INTERACTION_REQUIRED, frame.columns, label)
+    fields = ("user_id", "video_id", "event", "ts", "watch_s", "amount")
+    out = frame.select(
+        pl.col(ROW),
+        *[(pl.col(cols[f]) if f in cols else pl.lit(None, dtype=pl.Utf8)).alias(f) for f in fields],
+    ).with_columns(pl.lit(label).alias("_file"))
+    out = _required_ids(out, ["user_id", "video_id"], cols, label, problems)
+    mapping_events = dict(schema.EVENT_ALIASES)
+    out = out.with_columns(
+        pl.col("event").cast(pl.Utf8).str.strip_chars().str.to_lowercase().alias("_ev")
+    ).with_columns(
+        pl.col("_ev")
+        .replace_strict(mapping_events, default=None, return_dtype=pl.Utf8)
+        .alias("event")
+    )
+    unknown = out.filter(pl.col("event").is_null())
+    if unknown.height:
+        values = unknown["_ev"].fill_null("(empty)").unique(maintain_order=True).head(5).to_list()
+        _report(
+            problems,
+            label,
+            cols["event"],
+            f"unknown event {', '.join(repr(v) for v in values)} "
+            f"(known: {', '.join(EVENTS)}); rows skipped",
+            unknown[ROW],
+        )
+        out = out.filter(pl.col("event").is_not_null())
+    out = out.drop("_ev")
+    out = _timestamps(out, "ts", cols.get("ts"), label, problems)
+    out = _numeric(out, "watch_s", cols.get("watch_s"), label, problems, integer=False)
+    out = _numeric(out, "amount", cols.get("amount"), label, problems, integer=False)
+    return out
+
+
+def _drop_unknown_videos(interactions: pl.DataFrame, videos: pl.DataFrame, problems):
+
+    known = videos.select("video_id")
+    unknown = interactions.join(known, on="video_id", how="anti")
+    if unknown.height == 0:
+        return interactions
+    ids = unknown["video_id"].unique(maintain_order=True).head(3).to_list()
+    _report(
+        problems,
+        str(unknown["_file"][0]),
+        "video_id",
+        f"interaction for a video not in the videos file ({', '.join(map(repr, ids))}); "
+        "rows skipped",
+        unknown[ROW],
+    )
+    return interactions.join(known, on="video_id", how="semi")
+
+
+# ---------------------------------------------------------------------------------------
+# values
+
+
+def _require(cols: dict[str, str], required: Sequence[str], columns: list[str], label: str):
+    missing = [f for f in required if f not in cols]
+    if not missing:
+        return
+    found = [c for c in columns if c != ROW]
+    shown = ", ".join(found[:8]) + (", ..." if len(found) > 8 else "")
+    hint = ""
+    if len(found) == 1 and any(s in found[0] for s in ";\t|:"):
+        hint = " (one column only: is the delimiter one of , ; tab |?)"
+    elif missing:
+        hint = f" (use --map COLUMN={missing[0]} if it has another name)"
+    raise DataError(
+        f"missing required column {', '.join(repr(m) for m in missing)}; found: {shown}{hint}",
+        file=label,
+        row=1,
+        column=missing[0],
+    )
+
+
+def _report(problems: list[Problem], file: str, column: str | None, message: str, rows) -> None:
+    """One problem with its count and the first five row numbers."""
+    first = [int(r) for r in rows.head(5).to_list()]
+    problems.append(Problem(file, first[0] if first else None, column, message, len(rows), first))
+
+
+def _required_ids(out, fields: list[str], cols: dict[str, str], label: str, problems):
+    import polars as pl
+
+    out = out.with_columns(pl.col(f).cast(pl.Utf8).str.strip_chars() for f in fields)
+    for f in fields:
+        bad = out.filter(pl.col(f).is_null() | (pl.col(f) == ""))
+        if bad.height:
+            _report(problems, label, cols[f], f"empty {f}; rows skipped", bad[ROW])
+            out = out.filter(pl.col(f).is_not_null() & (pl.col(f) != ""))
+    return out
+
+
+def _text_limits(out, fields: list[str], cols: dict[str, str], label: str, problems):
+    import polars as pl
+
+    for f in fields:
+        if f not in cols:
+            continue
+        long = out.filter(pl.col(f).str.len_chars() > MAX_FIELD)
+        if long.height:
+            _report(
+                problems,
+                label,
+                cols[f],
+                f"text longer than {MAX_FIELD:,} characters; cut to that length",
+                long[ROW],
+            )
+            out = out.with_columns(pl.col(f).str.slice(0, MAX_FIELD))
+    return out
+
+
+def _numeric(out, field: str, column: str | None, label: str, problems, integer: bool):
+    """Numbers as exports write them: `1,234`, `1.2万`, `3亿`; NaN, inf, negatives reported."""
+    import polars as pl
+
+    dtype = pl.Int64 if integer else pl.Float64
+    if column is None:
+        return out.with_columns(pl.lit(None, dtype=dtype).alias(field))
+    src = out[field]
+    if src.dtype.is_numeric():
+        values = src.cast(pl.Float64)
+        text = src.cast(pl.Utf8)
+    else:
+        text = src.cast(pl.Utf8).str.strip_chars()
+        cleaned = text.str.replace_all(r"[,\s]", "")
+        scale = (
+            pl.when(cleaned.str.ends_with("万"))
+            .then(1e4)
+            .when(cleaned.str.ends_with("亿"))
+            .then(1e8)
+            .otherwise(1.0)
+        )
+        number = (
+            cleaned.str.strip_suffix("万").str.strip_suffix("亿").cast(pl.Float64, strict=False)
+        )
+        values = pl.select(number * scale).to_series()
+    present = text.is_not_null() & (text != "")
+    is_bad = present & (
+        values.is_null() | values.is_nan().fill_null(False) | values.is_infinite().fill_null(False)
+    )
+    negative = present & ~is_bad & (values < 0).fill_null(False)
+    frame = out.with_columns(
+        pl.Series("_bad", is_bad), pl.Series("_neg", negative), pl.Series("_v", values)
+    )
+    bad_rows = frame.filter(pl.col("_bad"))
+    if bad_rows.height:
+        sample = bad_rows[field].cast(pl.Utf8).head(3).to_list()
+        _report(
+            problems,
+            label,
+            column,
+            f"not a number ({', '.join(map(repr, sample))}); value left empty",
+            bad_rows[ROW],
+        )
+    neg_rows = frame.filter(pl.col("_neg"))
+    if neg_rows.height:
+        _report(problems, label, column, "negative value; value left empty", neg_rows[ROW])
+    cleaned_values = pl.when(pl.col("_bad") | pl.col("_neg")).then(None).otherwise(pl.col("_v"))
+    if integer:
+        cleaned_values = cleaned_values.round(0)
+    return frame.with_columns(cleaned_values.cast(dtype).alias(field)).drop("_bad", "_neg", "_v")
+
+
+_TIME_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S%.f%#z",
+    "%Y-%m-%dT%H:%M:%S%#z",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%y.%d.%m",  # YouTube trending_date
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日",
+)
+
+
+def parse_times(text: pl.Series) -> pl.Series:
+    """Timestamps in any format the SPEC lists (mixed within a column), as naive UTC."""
+    import polars as pl
+
+    if text.dtype == pl.Date:
+        return text.cast(pl.Datetime("us"))
+    if isinstance(text.dtype, pl.Datetime):
+        if text.dtype.time_zone:
+            return (
+                text.dt.convert_time_zone("UTC").dt.replace_time_zone(None).cast(pl.Datetime("us"))
+            )
+        return text.cast(pl.Datetime("us"))
+    s = text.cast(pl.Utf8).str.strip_chars()
+    result = pl.Series("t", [None] * len(s), dtype=pl.Datetime("us"))
+    digits = s.str.contains(r"^\d{9,13}(\.\d+)?$")
+    if digits.any():
+        num = s.cast(pl.Float64, strict=False)
+        epoch = pl.when(num > 1e11).then(num * 1_000).otherwise(num * 1_000_000)
+        as_dt = (
+            pl.DataFrame({"n": num})
+            .select(
+                pl.when(pl.Series(digits))
+                .then(epoch)
+                .otherwise(None)
+                .cast(pl.Int64)
+                .cast(pl.Datetime("us"))
+                .alias("t")
+            )
+            .to_series()
+        )
+        result = result.fill_null(as_dt)
+    sample = s.filter(s.is_not_null() & ~digits).unique().head(2000)
+    for fmt in _TIME_FORMATS:
+        if result.null_count() == 0 or sample.len() == 0:
+            break
+        probe = sample.str.to_datetime(format=fmt, strict=False, exact=True)
+        if probe.null_count() == probe.len():
+            continue
+        parsed = s.str.to_datetime(format=fmt, strict=False, exact=True)
+        if isinstance(parsed.dtype, pl.Datetime) and parsed.dtype.time_zone:
+            parsed = parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        result = result.fill_null(parsed.cast(pl.Datetime("us")))
+        sample = sample.filter(probe.is_null())
+    return result.alias(text.name)
+
+
+def _timestamps(out, field: str, column: str | None, label: str, problems):
+    import polars as pl
+
+    if column is None:
+        return out.with_columns(pl.lit(None, dtype=pl.Datetime("us")).alias(field))
+    src = out[field]
+    parsed = parse_times(src)
+    present = src.is_not_null()
+    if src.dtype == pl.Utf8:
+        present = present & (src.str.strip_chars() != "")
+    bad = present & parsed.is_null()
+    rows = out.filter(bad)
+    if rows.height:
+        sample = rows[field].cast(pl.Utf8).head(3).to_list()
+        _report(
+            problems,
+            label,
+            column,
+            f"timestamp not understood ({', '.join(map(repr, sample))}); left empty",
+            rows[ROW],
+        )
+    return out.with_columns(parsed.alias(field))
