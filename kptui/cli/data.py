@@ -1,9 +1,143 @@
-"""`kptui data`: not built yet (see the open issues)."""
+"""`kptui data`: check an export (`inspect`) and write a synthetic one (`sample`)."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from kptui.cli.common import MapOption
+
+
+class Lang(StrEnum):
+    en = "en"
+    zh = "zh"
+    mixed = "mixed"
+
+
+class Format(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    data_app = typer.Typer(help="Check an export, or write a synthetic one.", no_args_is_help=True)
+    app.add_typer(data_app, name="data")
+
+    @data_app.command("inspect")
+    def inspect(
+        paths: Annotated[
+            list[Path],
+            typer.Argument(help="A dataset folder, or its files (videos.*, interactions.*)."),
+        ],
+        map_: MapOption = None,
+        json_: Annotated[bool, typer.Option("--json", help="Print JSON (SPEC shape).")] = False,
+    ) -> None:
+        """Load and validate: counts, date range, events, and every problem found.
+
+        Exit code 0 when the data is clean, 1 when problems were found (the report is still
+        printed) or the data cannot be used at all.
+        """
+        from kptui.cli import output
+        from kptui.cli.common import remember_dataset
+        from kptui.engine.io import load_dataset
+        from kptui.engine.overview import summarize
+        from kptui.engine.schema import parse_mapping
+
+        fields = parse_mapping(map_)
+        with output.progress("Loading data") as report:
+            dataset = load_dataset(paths, mapping=fields, progress=report)
+        summary = summarize(dataset)
+        if len(paths) == 1 and paths[0].is_dir():
+            remember_dataset(paths[0])
+        if json_:
+            output.print_json(summary)
+        else:
+            _print_summary(summary)
+        if dataset.problems:
+            raise typer.Exit(1)
+
+    @data_app.command("sample")
+    def sample(
+        out: Annotated[Path, typer.Argument(help="Folder to write (created if missing).")],
+        users: Annotated[int, typer.Option(min=1, help="Viewers.")] = 2000,
+        videos: Annotated[int, typer.Option(min=1, help="Videos and paid items.")] = 300,
+        events: Annotated[int, typer.Option(min=1, help="Interactions.")] = 50000,
+        seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 0,
+        lang: Annotated[Lang, typer.Option(help="Language of titles.")] = Lang.mixed,
+        format_: Annotated[Format, typer.Option("--format", help="File format.")] = Format.csv,
+        json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Write a synthetic dataset with hidden viewer groups (truth in viewer_groups.csv)."""
+        from kptui.cli import output
+        from kptui.engine.sample import write_sample
+        from kptui.errors import UsageError
+
+        if out.exists() and not out.is_dir():
+            raise UsageError("exists and is not a folder", file=str(out))
+        with output.progress("Writing sample") as report:
+            result = write_sample(
+                out,
+                users=users,
+                videos=videos,
+                events=events,
+                seed=seed,
+                lang=lang.value,
+                fmt=format_.value,
+                progress=report,
+            )
+        if json_:
+            output.print_json(result)
+        else:
+            output.console().print(
+                output.safe(
+                    f"wrote {result['videos']:,} videos, {result['viewers']:,} viewers, "
+                    f"{result['interactions']:,} interactions to {out}"
+                )
+            )
+
+
+def _print_summary(summary: dict) -> None:
+    from rich.table import Table
+
+    from kptui.cli import output
+
+    con = output.console()
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    rows = [
+        ("files", ", ".join(summary["files"])),
+        ("videos", f"{summary['videos']:,} ({summary['paid_items']:,} paid)"),
+        ("viewers", f"{summary['viewers']:,}"),
+        ("interactions", f"{summary['interactions']:,}"),
+        (
+            "events",
+            "  ".join(f"{k} {v:,}" for k, v in summary["events"].items() if v)
+            or "none (videos only)",
+        ),
+        ("date range", " to ".join(d[:10] for d in summary["date_range"] if d) or "unknown"),
+        ("tagged", f"{summary['tagged_share']:.0%} of videos"),
+        ("duplicates merged", f"{summary['duplicates_merged']:,}"),
+    ]
+    for key, value in rows:
+        table.add_row(key, output.safe(value))
+    con.print(table)
+    problems = summary["problems"]
+    if not problems:
+        con.print("no problems found")
+        return
+    ptable = Table(title=f"{len(problems)} problem(s)", title_justify="left", box=None)
+    for col in ("where", "count", "problem"):
+        ptable.add_column(col, overflow="fold")
+    for p in problems:
+        where = ":".join(str(x) for x in (p["file"], p["row"], p["column"]) if x is not None)
+        more = ""
+        if p["count"] > 1 and p["examples"]:
+            more = (
+                f" (rows {', '.join(map(str, p['examples']))}{', ...' if p['count'] > 5 else ''})"
+            )
+        ptable.add_row(output.safe(where), str(p["count"]), output.safe(p["message"] + more))
+    con.print(ptable)
