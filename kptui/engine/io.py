@@ -55,6 +55,8 @@ def load_dataset(
         report(f"reading {path.name}", i / (len(files) + 1))
         table = read_table(path)
         role = _role(path, table.frame.columns, mapping)
+        if role is None and path in items:
+            role = "videos"  # a file named on purpose: say what is missing from it
         if role is None:
             continue
         (videos_raw if role == "videos" else inter_raw).append(table)
@@ -209,7 +211,7 @@ def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Prob
         )
     out = out.with_columns(
         pl.col("title").fill_null("").str.strip_chars(),
-        pl.col("description").fill_null("").str.replace_all(r"\\n", "\n", literal=True),
+        pl.col("description").fill_null("").str.replace_all("\\n", "\n", literal=True),
         pl.col("channel").str.strip_chars(),
     )
     for f in schema.VIDEO_NUMERIC:
@@ -250,8 +252,8 @@ def _merge_duplicates(videos: pl.DataFrame, problems: list[Problem]):
             str(first["_file"][0]),
             examples[0] if examples else None,
             "video_id",
-            f"duplicate video_id: {merged} rows merged into {dups.height} videos "
-            "(kept the latest by snapshot date, else the last row)",
+            f"duplicate video_id: {dups.height} video(s) listed more than once, {merged} extra "
+            "row(s) merged (kept the latest by snapshot date, else the last row)",
             merged,
             examples,
         )

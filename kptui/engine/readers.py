@@ -97,6 +97,8 @@ def _decode(raw: bytes, strict: bool = True) -> str | None:
 def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
     import polars as pl
 
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DataError("UTF-16 text is not supported: save it as UTF-8 CSV", file=label)
     if b"\x00" in raw[:8192]:
         raise DataError("not a text file (binary content)", file=label)
     text = _decode(raw)
@@ -129,14 +131,15 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
                 label,
                 rows[0],
                 None,
-                f"malformed row: {ragged[rows[0]]} fields where the header has "
-                f"{len(frame.columns) - 1}; row skipped",
+                f"malformed row: wrong number of fields (e.g. {ragged[rows[0]]} where the "
+                f"header has {len(frame.columns) - 1}); row skipped",
                 len(rows),
                 rows[:5],
             )
         )
         frame = frame.filter(~pl.col(ROW).is_in(rows))
-    frame = _dedupe_headers(frame, label, problems)
+    if frame.height == 0 and text.count('"') % 2 == 1 and text.strip().count("\n") > 0:
+        raise DataError('no rows could be read: a quote (") is never closed', file=label, row=2)
     return RawTable(frame, label, raw, problems, 2)
 
 
@@ -230,10 +233,6 @@ def _unique_names(header: list[str]) -> list[str]:
             seen[name] = 0
         out.append(name)
     return out
-
-
-def _dedupe_headers(frame: pl.DataFrame, label: str, problems: list[Problem]) -> pl.DataFrame:
-    return frame  # polars already suffixes duplicate header names with _duplicated_N
 
 
 def _read_parquet(raw: bytes, label: str) -> RawTable:

@@ -1,0 +1,155 @@
+"""`kptui data inspect` on the bad-input corpus and on real exports, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+BAD = DATA / "bad"
+
+
+def kptui(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kptui", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+# file in the corpus -> words the message must contain
+BAD_CASES = {
+    "empty.csv": "empty",
+    "blank_lines.csv": "empty",
+    "header_only": "only a header",
+    "bom_header_only.csv": "only a header",
+    "missing_title.csv": "missing required column 'title'",
+    "wrong_delimiter.csv": "delimiter",
+    "ragged_rows.csv": "wrong number of fields",
+    "gbk_bad_date.csv": "timestamp not understood ('明天')",
+    "utf16.csv": "UTF-16",
+    "binary.csv": "not a text file",
+    "garbage.xlsx": "not an Excel",
+    "fake_excel.xlsx": "holds CSV text",
+    "broken.parquet": "not a readable Parquet",
+    "bad_lines.jsonl": "malformed JSON line",
+    "duplicate_ids.csv": "duplicate video_id",
+    "negative_counts.csv": "negative value",
+    "nan_inf.csv": "not a number ('NaN', 'inf', '-inf')",
+    "text_in_numbers.csv": "not a number ('lots')",
+    "empty_ids.csv": "empty video_id",
+    "unbalanced_quote.csv": "never closed",
+    "no_data_files": "no data files",
+    "unknown_events": "unknown event 'dance', 'teleport'",
+    "bad_dates": "timestamp not understood ('2024-13-45 10:00:00', 'yesterday')",
+    "unknown_video": "video not in the videos file",
+    "missing_event": "missing required column 'event'",
+    "only_interactions": "no videos file",
+}
+
+
+def test_corpus_is_complete():
+    present = {p.name for p in BAD.iterdir() if p.name not in {"make_bad.py", "README.md"}}
+    assert present == set(BAD_CASES)
+    assert sum(1 for p in BAD.rglob("*") if p.is_file()) >= 25
+
+
+@pytest.mark.parametrize("name", sorted(BAD_CASES))
+def test_bad_input_gives_one_clear_line(name: str):
+    res = kptui("data", "inspect", str(BAD / name))
+    assert res.returncode in (1, 2), res
+    assert "Traceback" not in res.stderr + res.stdout
+    text = res.stderr + res.stdout
+    assert BAD_CASES[name] in " ".join(text.split()), text
+    if res.stderr.strip():
+        assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+
+
+@pytest.mark.parametrize("name", ["unknown_events", "bad_dates", "duplicate_ids.csv"])
+def test_bad_rows_reported_in_json_and_good_rows_kept(name: str):
+    res = kptui("data", "inspect", str(BAD / name), "--json")
+    assert res.returncode == 1
+    doc = json.loads(res.stdout)
+    problem = doc["problems"][0]
+    assert problem["file"] and problem["row"] and problem["column"]
+    assert problem["count"] >= 1
+    assert doc["videos"] >= 2
+
+
+def test_problem_rows_point_at_the_right_lines():
+    doc = json.loads(kptui("data", "inspect", str(BAD / "unknown_events"), "--json").stdout)
+    (problem,) = doc["problems"]
+    assert (problem["file"], problem["row"], problem["column"]) == ("interactions.csv", 3, "event")
+    assert problem["count"] == 2 and problem["examples"] == [3, 4]
+    assert doc["interactions"] == 1
+
+
+def test_ten_megabyte_field(tmp_path: Path):
+    big = tmp_path / "videos.csv"
+    big.write_text("video_id,title,description\nv1,Big," + "x" * 10_000_000 + "\nv2,Small,ok\n")
+    res = kptui("data", "inspect", str(big), "--json")
+    assert res.returncode == 1
+    doc = json.loads(res.stdout)
+    assert doc["videos"] == 2
+    assert "longer than 100,000 characters" in doc["problems"][0]["message"]
+
+
+def test_missing_path_and_bad_usage():
+    res = kptui("data", "inspect", "/no/such/place")
+    assert res.returncode == 1
+    assert res.stderr.strip() == "error: /no/such/place: no such file or folder"
+    res = kptui("data", "inspect")
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    res = kptui("data", "inspect", str(BAD / "duplicate_ids.csv"), "--map", "nonsense")
+    assert res.returncode == 2 and "COLUMN=FIELD" in res.stderr
+
+
+def test_real_exports_inspect_json():
+    res = kptui("data", "inspect", str(DATA / "real" / "CAvideos.csv"), "--json")
+    doc = json.loads(res.stdout)
+    assert doc["videos"] == 577
+    assert doc["duplicates_merged"] == 209
+    assert doc["date_range"][1].startswith("2017-11")
+    assert 0.85 < doc["tagged_share"] < 0.95
+    assert set(doc) >= {
+        "files",
+        "videos",
+        "viewers",
+        "interactions",
+        "events",
+        "date_range",
+        "tagged_share",
+        "duplicates_merged",
+        "problems",
+    }
+
+
+def test_markup_and_escapes_in_data_are_shown_literally(tmp_path: Path):
+    (tmp_path / "videos.csv").write_text(
+        'video_id,title,views\nv1,x,"[bold red]x[/] \x1b[31mred"\n', encoding="utf-8"
+    )
+    res = kptui("data", "inspect", str(tmp_path / "videos.csv"))
+    assert res.returncode == 1
+    assert "\x1b" not in res.stdout
+    flat = "".join(res.stdout.split())
+    assert "[boldred]x[/]" in flat  # the markup is printed, not applied
+
+
+def test_debug_env_shows_traceback():
+    import os
+
+    env = {**os.environ, "KPTUI_DEBUG": "1"}
+    res = subprocess.run(
+        [sys.executable, "-m", "kptui", "data", "inspect", str(BAD / "empty.csv")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert "Traceback" in res.stderr and "DataError" in res.stderr

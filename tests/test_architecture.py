@@ -1,0 +1,42 @@
+"""The engine/UI split and the fast start-up paths, checked in fresh interpreters."""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+
+import kptui.engine
+
+HEAVY_FOR_HELP = {"sklearn", "scipy", "textual", "polars"}
+
+
+def loaded_after(code: str) -> set[str]:
+    script = f"import sys, json\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    return {name.split(".")[0] for name in json.loads(out.stdout.strip().splitlines()[-1])}
+
+
+def test_engine_never_imports_ui_libraries():
+    modules = [f"kptui.engine.{m.name}" for m in pkgutil.iter_modules(kptui.engine.__path__)]
+    assert "kptui.engine.io" in modules
+    code = "\n".join(f"import {m}" for m in modules)
+    loaded = loaded_after(code)
+    assert not loaded & {"textual", "typer", "rich"}, loaded & {"textual", "typer", "rich"}
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = "from kptui.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+    loaded = loaded_after(code)
+    assert not loaded & HEAVY_FOR_HELP, loaded & HEAVY_FOR_HELP
+
+
+def test_every_command_group_in_help():
+    out = subprocess.run(
+        [sys.executable, "-m", "kptui", "--help"], capture_output=True, text=True, timeout=60
+    ).stdout
+    for group in ("data", "tags", "personas", "recommend", "ab", "plan", "tui"):
+        assert f" {group} " in out, group
