@@ -58,8 +58,8 @@ def main() -> None:
     w("unknown_events/videos.csv", vids)
     w(
         "unknown_events/interactions.csv",
-        "user_id,video_id,event,ts\nu1,v1,view,2024-01-01 10:00:00\nu1,v1,dance,2024-01-01 10:01:00\n"
-        "u2,v2,teleport,2024-01-02 11:00:00\n",
+        "user_id,video_id,event,ts\nu1,v1,view,2024-01-01 10:00:00\n"
+        "u1,v1,dance,2024-01-01 10:01:00\nu2,v2,teleport,2024-01-02 11:00:00\n",
     )
     w("bad_dates/videos.csv", vids)
     w(
