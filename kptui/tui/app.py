@@ -1,9 +1,222 @@
-"""Placeholder until the app lands (issue 6)."""
+"""The kptui app: six panes over one dataset, one key each, heavy work in thread workers.
+
+Start-up paints the shell first and loads the dataset afterwards in a worker, so the first
+screen never waits for polars, a model fit or the workspace file.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import ContentSwitcher, Footer, Input, Label, Tab, Tabs
+
+from kptui.tui.commands import KptuiCommands
+from kptui.tui.messages import DatasetLoaded, Draft, DraftChanged, WorkspaceChanged
+from kptui.tui.panes.ab import ABPane
+from kptui.tui.panes.base import Pane
+from kptui.tui.panes.data import DataPane
+from kptui.tui.panes.personas import PersonasPane
+from kptui.tui.panes.plan import PlanPane
+from kptui.tui.panes.recommend import RecommendPane
+from kptui.tui.panes.tags import TagsPane
+from kptui.tui.text import plain
+
+if TYPE_CHECKING:
+    from kptui.engine.types import Dataset
+
+P = TypeVar("P", bound=Pane)
+HERE = Path(__file__).resolve().parent
+PANES: tuple[type[Pane], ...] = (DataPane, TagsPane, PersonasPane, RecommendPane, ABPane, PlanPane)
+
+
+def _pane_bindings() -> list[BindingType]:
+    out: list[BindingType] = []
+    for pane in PANES:
+        action = f"show_pane('{pane.PANE_ID}')"
+        out.append(
+            Binding(pane.PANE_KEY, action, pane.PANE_TITLE, show=False, id=f"pane.{pane.PANE_ID}")
+        )
+        # alt+N also works while typing in a field (plain digits go into the field)
+        out.append(
+            Binding(
+                f"alt+{pane.PANE_KEY}",
+                action,
+                pane.PANE_TITLE,
+                show=False,
+                priority=True,
+                id=f"pane.{pane.PANE_ID}.alt",
+            )
+        )
+    return out
+
+
+class KptuiApp(App[None]):
+    """Plan a campaign: data, tags, personas, recommendations, A/B tests, the saved plan."""
+
+    TITLE = "kptui"
+    CSS_PATH: ClassVar[list[str | Path]] = [
+        HERE / "app.tcss",
+        *(HERE / "panes" / f"{p.__module__.rsplit('.', 1)[1]}.tcss" for p in PANES),
+    ]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {KptuiCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_pane_bindings(),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys and how-to"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit kptui"),
+        Binding("escape", "leave_field", "Leave field", show=False, id="app.leave_field"),
+        Binding("tab", "app.focus_next", "Next", show=False, id="app.focus_next"),
+    ]
+
+    def __init__(
+        self,
+        path: str | None = None,
+        workspace: str | None = None,
+        *,
+        load_on_start: bool = True,
+    ) -> None:
+        super().__init__()
+        self.start_path = path
+        self.workspace = workspace
+        self.load_on_start = load_on_start
+        self.dataset: Dataset | None = None
+        self.dataset_path: str | None = None
+        self.overview: dict[str, Any] = {}
+        self.draft = Draft()
+        theme = os.environ.get("KPTUI_THEME")
+        if theme:
+            self.theme = theme
+
+    # layout -----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Tabs(
+                *(Tab(f"{p.PANE_KEY} {p.PANE_TITLE}", id=p.PANE_ID) for p in PANES),
+                id="tabs",
+            )
+            yield Label("", id="status", markup=False)
+        with ContentSwitcher(initial=PANES[0].PANE_ID, id="panes"):
+            for pane in PANES:
+                yield pane(id=pane.PANE_ID)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._apply_keymap_file()
+        self.pane(DataPane).focus_default()
+        if self.load_on_start:
+            self.call_after_refresh(self.pane(DataPane).load_startup, self.start_path)
+
+    def _apply_keymap_file(self) -> None:
+        """`keymap.json` in the data folder remaps keys by binding id: {"pane.tags": "t"}."""
+        from kptui.paths import data_dir
+
+        path = data_dir() / "keymap.json"
+        if not path.is_file():
+            return
+        try:
+            keymap = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(keymap, dict):
+                raise ValueError("expected an object of binding id to keys")
+            self.set_keymap({str(k): str(v) for k, v in keymap.items()})
+        except (OSError, ValueError) as exc:
+            self.notify(f"{path}: {plain(exc)}", severity="warning", markup=False)
+
+    # panes ------------------------------------------------------------------------------
+    def pane(self, kind: type[P]) -> P:
+        return self.query_one(f"#{kind.PANE_ID}", kind)
+
+    @property
+    def current_pane(self) -> Pane:
+        switcher = self.query_one("#panes", ContentSwitcher)
+        return self.query_one(f"#{switcher.current}", Pane)
+
+    def action_show_pane(self, pane_id: str) -> None:
+        self.query_one("#tabs", Tabs).active = pane_id
+
+    @on(Tabs.TabActivated, "#tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab is None or event.tab.id is None:
+            return
+        switcher = self.query_one("#panes", ContentSwitcher)
+        if switcher.current == event.tab.id:
+            return
+        switcher.current = event.tab.id
+        pane = self.current_pane
+        pane.focus_default()
+        pane.pane_shown()
+
+    def run_command(self, pane_id: str, action: str) -> None:
+        """Run a palette command: on the app, or on a pane after switching to it."""
+        if not pane_id:
+            self.call_later(self.run_action, action)
+            return
+        self.action_show_pane(pane_id)
+        pane = self.query_one(f"#{pane_id}", Pane)
+        self.call_after_refresh(pane.run_action, action)
+
+    def action_leave_field(self) -> None:
+        if isinstance(self.focused, Input) and not self.current_pane.focus_non_input():
+            self.query_one("#tabs", Tabs).focus()
+
+    def action_help(self) -> None:
+        from kptui.tui.screens import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_use_terminal_colours(self) -> None:
+        self.theme = "ansi-light" if self.current_theme.name.endswith("light") else "ansi-dark"
+        self.notify("Using your terminal's own colours (ansi theme).")
+
+    # shared state -----------------------------------------------------------------------
+    @on(DatasetLoaded)
+    def _dataset_loaded(self, event: DatasetLoaded) -> None:
+        self.dataset = event.dataset
+        self.dataset_path = event.path
+        self.overview = event.overview
+        self.set_status()
+        for pane in self.query(Pane):
+            pane.dataset_changed(event.dataset)
+        self.current_pane.pane_shown()
+
+    def set_status(self) -> None:
+        ds = self.dataset
+        label = self.query_one("#status", Label)
+        if ds is None:
+            label.update("no data")
+            return
+        name = Path(ds.source or self.dataset_path or "").name or "data"
+        viewers = self.overview.get("viewers")
+        parts = [plain(name, limit=24), f"{ds.videos.height:,} videos"]
+        if viewers:
+            parts.append(f"{viewers:,} viewers")
+        label.update(" · ".join(parts))
+
+    @on(DraftChanged)
+    def _draft_changed(self, event: DraftChanged) -> None:
+        self.draft = event.draft
+        self.pane(RecommendPane).draft_changed(event.draft)
+
+    @on(WorkspaceChanged)
+    def _workspace_changed(self, event: WorkspaceChanged) -> None:
+        self.pane(PlanPane).reload()
+
+    def report_error(self, error: BaseException, where: str = "") -> None:
+        """A worker failed: one readable notice, never a traceback, data shown literally."""
+        from kptui.errors import KptuiError
+
+        text = str(error) if isinstance(error, KptuiError) else f"{type(error).__name__}: {error}"
+        title = f"{where} failed" if where else "Something failed"
+        self.notify(plain(text, limit=400), title=title, severity="error", markup=False, timeout=8)
+
 
 def run_app(path: str | None, workspace: str | None = None) -> None:
-    from kptui.errors import UsageError
-
-    raise UsageError("the app is not built yet")
+    """Open the app on PATH (else the last dataset, else the bundled sample)."""
+    KptuiApp(path, workspace).run()

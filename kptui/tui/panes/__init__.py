@@ -1,0 +1,1 @@
+"""The six panes: each gets the dataset from the app and runs its own workers."""

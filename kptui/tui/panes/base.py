@@ -1,0 +1,57 @@
+"""What every pane shares: a name and key, dataset hand-off, lazy work when first shown."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.containers import Container
+from textual.widget import Widget
+from textual.widgets import Input
+from textual.worker import Worker, WorkerState
+
+if TYPE_CHECKING:
+    from kptui.engine.types import Dataset
+    from kptui.tui.app import KptuiApp
+
+
+class Pane(Container):
+    """A pane of the app. Subclasses override the hooks they need."""
+
+    PANE_ID: ClassVar[str] = ""
+    PANE_TITLE: ClassVar[str] = ""
+    PANE_KEY: ClassVar[str] = ""
+    DEFAULT_FOCUS: ClassVar[str | None] = None  # a selector inside the pane
+
+    @property
+    def kapp(self) -> KptuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def dataset_changed(self, dataset: Dataset | None) -> None:
+        """A new dataset is in (called on the UI thread)."""
+
+    def pane_shown(self) -> None:
+        """The pane became the visible one: start any lazy work here."""
+
+    def focus_default(self) -> None:
+        target: Widget | None = None
+        if self.DEFAULT_FOCUS:
+            found = self.query(self.DEFAULT_FOCUS)
+            target = found.first() if found else None
+        if target is None or not target.focusable:
+            target = next((w for w in self.query("*") if w.focusable and w.display), None)
+        if target is not None:
+            target.focus()
+
+    def focus_non_input(self) -> bool:
+        """Move focus out of a text field to the pane's first other focusable widget."""
+        for widget in self.query("*"):
+            if widget.focusable and widget.display and not isinstance(widget, Input):
+                widget.focus()
+                return True
+        return False
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.kapp.report_error(event.worker.error, where=self.PANE_TITLE)

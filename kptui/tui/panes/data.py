@@ -1,0 +1,295 @@
+"""Data pane: load a path in a worker, show what is wrong with it, then what is in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, Label, ProgressBar, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from kptui.tui.messages import DatasetLoaded, LoadProgress
+from kptui.tui.panes.base import Pane
+from kptui.tui.text import plain
+from kptui.tui.widgets import BarChart, Col, FrameTable, HourChart
+from kptui.tui.widgets.path_input import PathInput
+
+if TYPE_CHECKING:
+    from kptui.engine.types import Dataset
+
+TOP_CAP = 100_000  # rows handed to the table; it pages them 200 at a time
+PROBLEM_COLS = (
+    Col("file", "File", width=24),
+    Col("row", "Row", "int"),
+    Col("column", "Column", width=16),
+    Col("count", "Count", "int"),
+    Col("message", "Problem", width=70),
+)
+
+
+def startup_path(path: str | None, workspace: str | None) -> tuple[str, str]:
+    """(path, why): the PATH argument, else the workspace's last dataset, else the sample."""
+    from kptui.paths import sample_data_dir
+
+    if path:
+        return path, "argument"
+    try:
+        from kptui.store import Workspace
+
+        with Workspace.open(workspace) as ws:
+            last = ws.last_dataset()
+        if last and Path(last).exists():
+            return last, "last used"
+    except Exception:  # a broken workspace must not stop the app opening the sample
+        pass
+    return str(sample_data_dir()), "bundled sample"
+
+
+def build_overview(dataset: Dataset) -> dict[str, Any]:
+    """Everything the pane draws, computed in the worker as plain Python values."""
+    from kptui.engine import overview
+
+    summary = overview.summarize(dataset)
+    top = overview.top_videos(dataset, limit=TOP_CAP)
+    return {
+        **summary,
+        "funnel": overview.funnel(dataset),
+        "hourly": overview.hourly_activity(dataset),
+        "top_columns": list(top.columns),
+        "top_rows": top.rows(),
+    }
+
+
+def remember(path: str, workspace: str | None) -> str | None:
+    """Record the dataset in the workspace; returns a message when that was not possible."""
+    try:
+        from kptui.store import Workspace
+    except ImportError:
+        return None
+    try:
+        with Workspace.open(workspace) as ws:
+            ws.add_recent_dataset(str(Path(path).resolve()))
+    except Exception as exc:
+        return f"workspace not updated: {exc}"
+    return None
+
+
+class DataPane(Pane):
+    PANE_ID = "data"
+    PANE_TITLE = "Data"
+    PANE_KEY = "1"
+    DEFAULT_FOCUS = "#top-videos"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "focus_path", "Load…", id="data.load", tooltip="Type a path to load"),
+        Binding("r", "reload", "Reload", id="data.reload"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="data-bar"):
+            yield Label("Data ", id="data-label")
+            yield PathInput(id="data-path", compact=True)
+            yield ProgressBar(id="data-progress", show_eta=False, show_percentage=False)
+        yield Label("Starting…", id="data-status", markup=False)
+        with VerticalScroll(id="data-body"):
+            with Vertical(id="data-left"):
+                yield Static("", id="data-summary", markup=False)
+                yield FrameTable(id="problems", title="Problems found", page_size=100)
+                with Horizontal(id="data-charts"):
+                    with Vertical(id="funnel-box", classes="box"):
+                        yield BarChart(id="funnel", label_width=13, empty="no interactions")
+                    with Vertical(id="hours-box", classes="box"):
+                        yield HourChart(id="hours")
+            yield FrameTable(id="top-videos", title="Top videos")
+
+    def on_mount(self) -> None:
+        self.query_one("#funnel-box").border_title = "Funnel (viewers)"
+        self.query_one("#hours-box").border_title = "Activity by hour"
+        self.query_one("#data-progress").display = False
+        self.query_one("#problems").display = False
+
+    # loading ----------------------------------------------------------------------------
+    def load_startup(self, path: str | None) -> None:
+        self._start_load(path, startup=True)
+
+    def load(self, path: str) -> None:
+        self._start_load(path, startup=False)
+
+    def _start_load(self, path: str | None, *, startup: bool) -> None:
+        bar = self.query_one("#data-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=1.0, progress=0.0)
+        self._status(f"Loading {plain(path)}…" if path else "Loading…")
+        self._load_worker(path, startup)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
+    def _load_worker(self, path: str | None, startup: bool) -> None:
+        from kptui.engine.io import load_dataset
+
+        worker = get_current_worker()
+        why = ""
+        if startup:
+            path, why = startup_path(path, self.kapp.workspace)
+        assert path is not None
+        if not worker.is_cancelled:
+            self.post_message(LoadProgress(f"reading {Path(path).name}", 0.0))
+
+        def progress(stage: str | None, fraction: float | None) -> None:
+            if not worker.is_cancelled:
+                self.post_message(LoadProgress(stage or "", fraction))
+
+        dataset = load_dataset(path, progress=progress)
+        self.post_message(LoadProgress("summarising", 0.95))
+        overview = build_overview(dataset)
+        overview["why"] = why
+        note = remember(path, self.kapp.workspace) if why != "bundled sample" else None
+        overview["workspace_note"] = note
+        if not worker.is_cancelled:
+            self.post_message(DatasetLoaded(dataset, path, overview))
+
+    @on(LoadProgress)
+    def _progress(self, event: LoadProgress) -> None:
+        event.stop()
+        bar = self.query_one("#data-progress", ProgressBar)
+        if event.fraction is not None:
+            bar.update(total=1.0, progress=event.fraction)
+        if event.stage:
+            self._status(f"Loading: {plain(event.stage)}")
+
+    @on(Worker.StateChanged)
+    def _load_state(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "load":
+            return
+        if event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            self.query_one("#data-progress").display = False
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            if self.kapp.dataset is None:
+                self._status(f"Could not load: {plain(error)}", error=True)
+            else:
+                self._status(
+                    f"Could not load: {plain(error)} (still showing the previous data)", error=True
+                )
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        """One line for loading progress and errors; hidden when there is nothing to say."""
+        label = self.query_one("#data-status", Label)
+        label.display = bool(text)
+        label.update(Text(text, style="bold red" if error else ""))
+        label.set_class(error, "-error")
+
+    # showing ----------------------------------------------------------------------------
+    def dataset_changed(self, dataset: Dataset | None) -> None:
+        self.query_one("#data-progress").display = False
+        if dataset is None:
+            return
+        ov = self.kapp.overview
+        path = self.kapp.dataset_path or dataset.source
+        field = self.query_one("#data-path", Input)
+        if field.value != path:
+            field.value = path
+            field.cursor_position = len(path)
+        if ov.get("workspace_note"):
+            self._status(plain(ov["workspace_note"]), error=True)
+        else:
+            self._status("")
+        self._show_summary(ov)
+        self._show_problems(dataset)
+        funnel = ov.get("funnel") or []
+        first = funnel[0][1] if funnel else 0
+        self.query_one("#funnel", BarChart).set_rows(
+            [(step, float(n), f"{n:,} {n / max(first, 1):>4.0%}") for step, n in funnel],
+            empty="no interactions (videos only)",
+        )
+        hourly = ov.get("hourly") or []
+        top_hours = sorted(range(len(hourly)), key=lambda h: -hourly[h])[:3] if hourly else []
+        self.query_one("#hours", HourChart).set_values(hourly, highlight=top_hours)
+        self.query_one("#hours-box").border_subtitle = (
+            "peak " + ", ".join(f"{h}h" for h in sorted(top_hours)) if top_hours else None
+        )
+        self._show_top(ov)
+
+    def _show_summary(self, ov: dict[str, Any]) -> None:
+        lines = Text()
+        if ov.get("why") in ("last used", "bundled sample"):
+            lines.append(f"{ov['why']}: ", style="dim")
+        lines.append(f"{ov.get('videos', 0):,}", style="bold")
+        lines.append(f" videos ({ov.get('paid_items', 0):,} paid) · ")
+        if ov.get("interactions"):
+            lines.append(f"{ov.get('viewers', 0):,}", style="bold")
+            lines.append(" viewers · ")
+            lines.append(f"{ov['interactions']:,}", style="bold")
+            lines.append(" interactions")
+        else:
+            lines.append("videos only: personas and recommendations need interactions", "yellow")
+        first, last = (ov.get("date_range") or [None, None])[:2]
+        lines.append("\n")
+        if first:
+            lines.append(f"{first[:10]} → {(last or '')[:10]} · ")
+        lines.append(f"{ov.get('tagged_share', 0):.0%} of videos tagged")
+        if ov.get("duplicates_merged"):
+            lines.append(f" · {ov['duplicates_merged']:,} duplicate rows merged")
+        problems = ov.get("problems") or []
+        n = sum(p.get("count", 1) for p in problems)
+        lines.append(" · ")
+        if n:
+            lines.append(f"{n:,} problem(s) found, see below", style="bold yellow")
+        else:
+            lines.append("no problems found", style="green")
+        self.query_one("#data-summary", Static).update(lines)
+
+    def _show_problems(self, dataset: Dataset) -> None:
+        table = self.query_one("#problems", FrameTable)
+        rows = [
+            (Path(p.file).name, p.row, p.column or "", p.count, p.message) for p in dataset.problems
+        ]
+        table.set_data(PROBLEM_COLS, rows)
+        table.display = bool(rows)
+
+    def _show_top(self, ov: dict[str, Any]) -> None:
+        columns: list[str] = ov.get("top_columns", [])
+        labels = {
+            "video_id": Col("video_id", "ID", width=14),
+            "title": Col("title", "Title", width=34, wide=64),
+            "price": Col("price", "Price", "float", digits=2),
+            "views": Col("views", "Views", "int"),
+            "likes": Col("likes", "Likes", "int"),
+            "tags": Col("tags", "Tags", "tags", width=30, wide=50),
+            "interactions": Col("interactions", "Actions", "int"),
+            "viewers": Col("viewers", "Viewers", "int"),
+            "purchases": Col("purchases", "Buys", "int"),
+        }
+        wanted = ("title", "views", "viewers", "purchases", "likes", "price", "interactions")
+        wanted += ("tags",)
+        order = [c for c in (*wanted, "video_id") if c in columns]
+        index = [columns.index(c) for c in order]
+        rows = [tuple(r[i] for i in index) for r in ov.get("top_rows", [])]
+        self.query_one("#top-videos", FrameTable).set_data([labels[c] for c in order], rows)
+
+    # actions ----------------------------------------------------------------------------
+    @on(Input.Submitted, "#data-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        path = event.value.strip()
+        if not path:
+            self._status("Type a folder or file to load", error=True)
+            return
+        import os
+
+        self.load(os.path.expanduser(path))
+
+    def action_focus_path(self) -> None:
+        self.query_one("#data-path", Input).focus()
+
+    def action_reload(self) -> None:
+        path = self.kapp.dataset_path
+        if path:
+            self.load(path)
+
+    def action_load_sample(self) -> None:
+        from kptui.paths import sample_data_dir
+
+        self.load(str(sample_data_dir()))

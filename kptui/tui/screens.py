@@ -1,0 +1,49 @@
+"""The help screen (`?`): the keys and a short how-to, from help.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Markdown
+
+HELP = Path(__file__).resolve().parent / "help.md"
+
+
+class HelpScreen(ModalScreen[None]):
+    """Full-screen help over the app; Escape, q or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 100%; max-width: 100; height: 100%; max-height: 40;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    HelpScreen Markdown { margin: 0; padding: 0; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("up", "scroll('up')", "Up", show=False, id="help.up"),
+        Binding("down", "scroll('down')", "Down", show=False, id="help.down"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "kptui help"
+            body.border_subtitle = "Esc to close"
+            yield Markdown(HELP.read_text(encoding="utf-8"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    def action_scroll(self, direction: str) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        if direction == "up":
+            body.scroll_up()
+        else:
+            body.scroll_down()

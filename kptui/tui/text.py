@@ -1,0 +1,49 @@
+"""Untrusted text for the screen: data is never read as markup nor as terminal escapes.
+
+Every title, tag, user id or file name that reaches a widget goes through `lit()`; notices
+go through `plain()` with `markup=False`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(value: Any, *, limit: int | None = None) -> str:
+    """One line of text with control bytes shown as `\\x1b` (so ESC cannot move the cursor)."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    if limit is not None and cell_len(text) > limit:
+        text = set_cell_size(text, max(limit - 1, 0)).rstrip() + "…"
+    return text
+
+
+def lit(value: Any, style: str = "", *, limit: int | None = None) -> Text:
+    """A rich Text that shows `value` exactly as typed (markup-looking text stays text)."""
+    return Text(plain(value, limit=limit), style=style)
+
+
+def num(value: Any, digits: int = 0) -> Text:
+    """A right-aligned number; None shows as an em dash."""
+    if value is None:
+        return Text("—", justify="right", style="dim")
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return Text("—", justify="right", style="dim")
+        return Text(f"{value:,.{digits}f}", justify="right")
+    if isinstance(value, int):
+        return Text(f"{value:,}", justify="right")
+    return lit(value)
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    if value is None or value != value:
+        return "—"
+    return f"{value * 100:.{digits}f}%"

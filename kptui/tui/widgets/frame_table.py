@@ -1,0 +1,244 @@
+"""A table over many rows that stays fast: rows are kept as Python tuples, one page is shown.
+
+Every cell is a `rich.text.Text` (DataTable would read a `str` as markup and swallow
+`[beginner]`), long text is cut to the column's width, and sorting works on the whole
+data, not only the visible page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import DataTable
+
+from kptui.tui.text import lit, num, pct
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column: `kind` is text, int, float, pct or tags (a list shown as `#a #b`)."""
+
+    key: str
+    label: str
+    kind: str = "text"
+    width: int = 40  # text is cut to this many cells...
+    digits: int = 2
+    wide: int | None = None  # ...or to this many when the table is wider than WIDE cells
+
+
+WIDE = 110
+
+
+def _cell(value: Any, col: Col, wide: bool = False) -> Text:
+    width = (col.wide or col.width) if wide else col.width
+    if col.kind == "int":
+        return num(int(value) if isinstance(value, (int, float)) and value == value else value)
+    if col.kind == "float":
+        return num(float(value) if isinstance(value, (int, float)) else value, col.digits)
+    if col.kind == "pct":
+        return Text(pct(value, col.digits), justify="right")
+    if col.kind == "tags":
+        tags = value or []
+        return lit(" ".join(f"#{t}" for t in tags), limit=width)
+    return lit(value, limit=width)
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if value is None or (isinstance(value, float) and value != value):
+        return (1, 0)
+    if isinstance(value, (list, tuple)):
+        return (0, len(value))
+    if isinstance(value, str):
+        return (0, value.casefold())
+    return (0, value)
+
+
+class FrameTable(DataTable):
+    """DataTable showing `page_size` rows at a time of any number of rows; `s` sorts."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "sort", "Sort", id="table.sort", tooltip="Sort by the next column"),
+        Binding("S", "reverse", "Reverse", id="table.reverse", show=False),
+        Binding("]", "page(1)", "Next page", id="table.next_page", show=False),
+        Binding("[", "page(-1)", "Prev page", id="table.prev_page", show=False),
+    ]
+
+    class RowChosen(Message):
+        """The user pressed Enter on a row; `values` is the original row."""
+
+        def __init__(self, table: FrameTable, values: tuple[Any, ...]) -> None:
+            super().__init__()
+            self.table = table
+            self.values = values
+
+        @property
+        def control(self) -> FrameTable:
+            return self.table
+
+    def __init__(
+        self,
+        *,
+        page_size: int = 200,
+        title: str = "",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(
+            id=id, classes=classes, cursor_type="row", zebra_stripes=True, show_row_labels=False
+        )
+        self.page_size = page_size
+        self._cols: list[Col] = []
+        self._rows: list[tuple[Any, ...]] = []
+        self._order: list[int] = []
+        self._page = 0
+        self._sort: tuple[int, bool] | None = None
+        self._title = title
+        self._empty = ""
+        self._wide = False
+        self.caption = ""
+
+    # data -------------------------------------------------------------------------------
+    def set_data(
+        self,
+        cols: Sequence[Col],
+        rows: Sequence[Sequence[Any]],
+        *,
+        sort: tuple[str, bool] | None = None,
+        empty: str = "",
+    ) -> None:
+        """Replace the content. `sort` = (column key, descending)."""
+        self._cols = list(cols)
+        self._rows = [tuple(r) for r in rows]
+        self._order = list(range(len(self._rows)))
+        self._page = 0
+        self._sort = None
+        self._empty = empty
+        self.clear(columns=True)
+        for col in self._cols:
+            right = col.kind not in ("text", "tags")
+            self.add_column(Text(col.label, justify="right" if right else "left"), key=col.key)
+        if sort is not None:
+            index = next((i for i, c in enumerate(self._cols) if c.key == sort[0]), None)
+            if index is not None:
+                self._apply_sort(index, sort[1])
+        self._show_page()
+
+    @property
+    def total(self) -> int:
+        return len(self._rows)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self._rows) // self.page_size))
+
+    @property
+    def page(self) -> int:
+        return self._page
+
+    @property
+    def sorted_by(self) -> tuple[str, bool] | None:
+        if self._sort is None:
+            return None
+        return self._cols[self._sort[0]].key, self._sort[1]
+
+    def visible_rows(self) -> list[tuple[Any, ...]]:
+        """The original rows on the current page, in display order."""
+        start = self._page * self.page_size
+        return [self._rows[i] for i in self._order[start : start + self.page_size]]
+
+    def cursor_values(self) -> tuple[Any, ...] | None:
+        rows = self.visible_rows()
+        if not rows or self.cursor_row < 0 or self.cursor_row >= len(rows):
+            return None
+        return rows[self.cursor_row]
+
+    def _apply_sort(self, index: int, descending: bool) -> None:
+        self._order.sort(key=lambda i: _sort_key(self._rows[i][index]), reverse=descending)
+        # keep missing values last whichever way we sort
+        if descending:
+            missing = [i for i in self._order if _sort_key(self._rows[i][index])[0] == 1]
+            if missing:
+                keep = set(missing)
+                self._order = [i for i in self._order if i not in keep] + missing
+        self._sort = (index, descending)
+
+    def _show_page(self) -> None:
+        self.clear()
+        self._wide = self.size.width >= WIDE
+        start = self._page * self.page_size
+        cols = self._cols
+        for i in self._order[start : start + self.page_size]:
+            cells = (_cell(v, c, self._wide) for v, c in zip(self._rows[i], cols, strict=False))
+            self.add_row(*cells, key=str(i))
+        self._update_caption()
+
+    def _update_caption(self) -> None:
+        n = len(self._rows)
+        parts: list[str] = []
+        if self._title:
+            parts.append(self._title)
+        if n == 0:
+            parts.append(self._empty or "no rows")
+        elif n > self.page_size:
+            start = self._page * self.page_size
+            end = min(start + self.page_size, n)
+            parts.append(f"{start + 1:,}–{end:,} of {n:,}  [ ] page")
+        else:
+            parts.append(f"{n:,} rows")
+        if self._sort is not None:
+            col = self._cols[self._sort[0]]
+            parts.append(f"by {col.label} {'↓' if self._sort[1] else '↑'}")
+        self.caption = " · ".join(parts)
+        self.border_title = lit(self._title) if self._title else None
+        self.border_subtitle = lit(" · ".join(parts[1:] if self._title else parts))
+
+    # actions ----------------------------------------------------------------------------
+    def sort_by(self, key: str, descending: bool | None = None) -> None:
+        index = next(i for i, c in enumerate(self._cols) if c.key == key)
+        if descending is None:
+            same = self._sort is not None and self._sort[0] == index
+            # numbers start high-to-low, text A-to-Z; pressing again flips
+            first = self._cols[index].kind not in ("text",)
+            descending = (not self._sort[1]) if same and self._sort else first
+        self._apply_sort(index, descending)
+        self._page = 0
+        self._show_page()
+
+    def action_sort(self) -> None:
+        """Row cursor: each press sorts by the next column (numbers high first)."""
+        if not self._cols:
+            return
+        column = 0 if self._sort is None else (self._sort[0] + 1) % len(self._cols)
+        self.sort_by(self._cols[column].key)
+
+    def action_reverse(self) -> None:
+        if self._sort is not None:
+            self.sort_by(self._cols[self._sort[0]].key, not self._sort[1])
+
+    def action_page(self, delta: int) -> None:
+        page = max(0, min(self.pages - 1, self._page + delta))
+        if page != self._page:
+            self._page = page
+            self._show_page()
+
+    def on_resize(self) -> None:
+        if self._cols and (self.size.width >= WIDE) != self._wide:
+            row = self.cursor_row
+            self._show_page()
+            if 0 <= row < self.row_count:
+                self.move_cursor(row=row)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        self.sort_by(str(event.column_key.value))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is None:
+            return
+        self.post_message(self.RowChosen(self, self._rows[int(event.row_key.value)]))
