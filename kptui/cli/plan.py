@@ -1,9 +1,765 @@
-"""`kptui plan`: not built yet (see the open issues)."""
+"""`kptui plan`: the workspace from the command line — drafts, experiments, export.
+
+The workspace file is, innermost first: `--workspace` on the command, on `kptui plan`, on
+`kptui` itself, then `KPTUI_WORKSPACE`, then the user data folder. Everything that touches the
+file goes through `kptui.store.Workspace`; this module only parses options and prints.
+Only typer and the standard library are imported at module level (start-up time).
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from kptui.cli.common import DataOption
+
+if TYPE_CHECKING:
+    from kptui.store import Draft, Experiment, Workspace
+
+WorkspaceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--workspace",
+        help="Workspace file (SQLite). Default: kptui's --workspace, KPTUI_WORKSPACE, "
+        "else your user data folder.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")]
+PersonaOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--persona",
+        "-p",
+        help="Target persona id (repeatable, or 1,3). On add, the publish hour is suggested "
+        "from their active hours when personas can be built from your data.",
+    ),
+]
+
+
+class DraftStatus(StrEnum):
+    idea = "idea"
+    ready = "ready"
+    published = "published"
+
+
+class ExperimentStatus(StrEnum):
+    planned = "planned"
+    running = "running"
+    stopped = "stopped"
+    done = "done"
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+class CsvTable(StrEnum):
+    drafts = "drafts"
+    experiments = "experiments"
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    plan_app = typer.Typer(
+        help="Your plan, kept in the workspace file: drafts, experiments, export.",
+        no_args_is_help=True,
+    )
+    draft_app = typer.Typer(help="Post ideas and drafts.", no_args_is_help=True)
+    exp_app = typer.Typer(help="A/B experiments and their results.", no_args_is_help=True)
+    plan_app.add_typer(draft_app, name="draft")
+    plan_app.add_typer(exp_app, name="experiment")
+    app.add_typer(plan_app, name="plan")
+
+    @plan_app.callback()
+    def plan_root(workspace: WorkspaceOption = None) -> None:
+        """Your plan, kept in the workspace file: drafts, experiments, export."""
+        if workspace:
+            from kptui.cli.state import STATE
+
+            STATE.workspace = workspace
+
+    # ------------------------------------------------------------------ drafts
+    @draft_app.command("add")
+    def draft_add(
+        title: Annotated[str, typer.Option("--title", "-t", help="Working title.")],
+        description: Annotated[str, typer.Option("--description", help="Description.")] = "",
+        tags: Annotated[
+            str | None, typer.Option("--tags", help="Chosen tags: a,b or '#a #b'.")
+        ] = None,
+        persona: PersonaOption = None,
+        publish_at: Annotated[
+            str | None,
+            typer.Option(
+                "--publish-at",
+                help="Planned time: '2025-06-01 19:30', '2025-06-01', or an hour '19'.",
+            ),
+        ] = None,
+        status: Annotated[DraftStatus, typer.Option("--status")] = DraftStatus.idea,
+        notes: Annotated[str, typer.Option("--notes", help="Free notes.")] = "",
+        data: DataOption = None,
+        workspace: WorkspaceOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Save a new draft."""
+        from kptui.store import parse_personas, parse_publish_at
+
+        personas = parse_personas(persona)
+        at, hour = parse_publish_at(publish_at)
+        source = "user" if hour is not None else None
+        note = None
+        if hour is None and personas:
+            hour = suggest_hour_for_personas(personas, data)
+            if hour is not None:
+                source = "persona"
+                note = f"publish hour {hour:02d}:00 suggested from the personas' active hours"
+        with _open(workspace) as ws:
+            draft = ws.add_draft(
+                title,
+                description=description,
+                tags=tags,
+                personas=personas,
+                publish_at=at,
+                publish_hour=hour,
+                publish_hour_source=source,
+                status=status.value,
+                notes=notes,
+            )
+        if json_:
+            _json(draft.to_json())
+            return
+        _say("saved draft ", str(draft.id), ": ", draft.title)
+        if note:
+            _say(note)
+
+    @draft_app.command("list")
+    def draft_list(
+        status: Annotated[DraftStatus | None, typer.Option("--status")] = None,
+        tag: Annotated[str | None, typer.Option("--tag", help="Only drafts with this tag.")] = None,
+        persona: Annotated[
+            int | None, typer.Option("--persona", help="Only drafts for this persona.")
+        ] = None,
+        workspace: WorkspaceOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """List drafts, oldest first."""
+        with _open(workspace) as ws:
+            drafts = ws.list_drafts(
+                status=status.value if status else None, tag=tag, persona=persona
+            )
+        if json_:
+            _json([d.to_json() for d in drafts])
+            return
+        if not drafts:
+            _say("no drafts yet: kptui plan draft add --title '...'")
+            return
+        _print_drafts(drafts)
+
+    @draft_app.command("show")
+    def draft_show(
+        draft_id: Annotated[int, typer.Argument(help="Draft id.")],
+        workspace: WorkspaceOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Show one draft in full."""
+        with _open(workspace) as ws:
+            draft = ws.get_draft(draft_id)
+        if json_:
+            _json(draft.to_json())
+            return
+        _print_draft(draft)
+
+    @draft_app.command("edit")
+    def draft_edit(
+        draft_id: Annotated[int, typer.Argument(help="Draft id.")],
+        title: Annotated[str | None, typer.Option("--title", "-t")] = None,
+        description: Annotated[str | None, typer.Option("--description")] = None,
+        tags: Annotated[
+            str | None, typer.Option("--tags", help="Replace the tags ('' clears them).")
+        ] = None,
+        persona: Annotated[
+            list[str] | None,
+            typer.Option("--persona", "-p", help="Replace the target personas ('none' clears)."),
+        ] = None,
+        publish_at: Annotated[
+            str | None,
+            typer.Option(
+                "--publish-at",
+                help="New time ('2025-06-01 19:30', a date, an hour '19'; 'none' clears).",
+            ),
+        ] = None,
+        status: Annotated[DraftStatus | None, typer.Option("--status")] = None,
+        notes: Annotated[str | None, typer.Option("--notes")] = None,
+        workspace: WorkspaceOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Change some fields of a draft; the others stay as they are."""
+        from kptui.store import parse_personas
+
+        changes: dict[str, Any] = {}
+        for key, value in (
+            ("title", title),
+            ("description", description),
+            ("tags", tags),
+            ("notes", notes),
+        ):
+            if value is not None:
+                changes[key] = value
+        if status is not None:
+            changes["status"] = status.value
+        if persona is not None:
+            cleared = [p for p in persona if p.strip().lower() not in {"none", ""}]
+            changes["personas"] = parse_personas(cleared)
+        with _open(workspace) as ws:
+            if publish_at is not None:
+                changes.update(_publish_changes(ws.get_draft(draft_id), publish_at))
+            if not changes:
+                from kptui.errors import UsageError
+
+                raise UsageError("nothing to change: give at least one option (see --help)")
+            draft = ws.update_draft(draft_id, **changes)
+        if json_:
+            _json(draft.to_json())
+            return
+        _say("updated draft ", str(draft.id), ": ", draft.title)
+
+    @draft_app.command("rm")
+    def draft_rm(
+        draft_ids: Annotated[list[int], typer.Argument(help="Draft id(s).")],
+        workspace: WorkspaceOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Delete drafts (experiments that tested them keep their results)."""
+        with _open(workspace) as ws:
+            ws.delete_drafts(draft_ids)  # all or nothing
+        if json_:
+            _json({"deleted": draft_ids})
+            return
+        _say(
+            "deleted draft" + ("s " if len(draft_ids) > 1 else " "), ", ".join(map(str, draft_ids))
+        )
+
+    # ------------------------------------------------------------------ experiments
+    @exp_app.command("add")
+    def experiment_add(
+        name: Annotated[str, typer.Argument(help="What the experiment tests.")],
+        arm: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--arm",
+                "-a",
+                help="An arm, control first: NAME, NAME=VISITORS:CONVERSIONS or "
+                "VISITORS:CONVERSIONS (repeatable). Default: A and B.",
+            ),
+        ] = None,
+        draft: Annotated[
+            list[int] | None, typer.Option("--draft", help="Draft id tested (repeatable).")
+        ] = None,
+        status: Annotated[ExperimentStatus, typer.Option("--status")] = ExperimentStatus.running,
+        alpha: Annotated[float, typer.Option("--alpha", help="Significance level.")] = 0.05,
+        notes: Annotated[str, typer.Option("--notes")] = "",
+        workspace: WorkspaceOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Start an experiment."""
+        arms = parse_arms(arm) if arm else ["A", "B"]
+        with _open(workspace) as ws:
+            exp = ws.add_experiment(
+                name,
+                arms=arms,
+                drafts=draft or [],
+                status=status.value,
+                alpha=alpha,
+                notes=notes,
+            )
+        if json_:
+            _json(exp.to_json())
+            return
+        _say(
+            "saved experiment ",
+            str(exp.id),
+            ": ",
+            exp.name,
+            " (arms: ",
+            ", ".join(a.name for a in exp.arms),
+            ")",
+        )
+
+    @exp_app.command("record")
+    def experiment_record(
+        experiment_id: Annotated[int, typer.Argument(help="Experiment id.")],
+        arm: Annotated[str, typer.Argument(help="Arm name.")],
+        visitors: Annotated[int, typer.Option("--visitors", "-n", help="Visitors to add.")] = 0,
+        conversions: Annotated[
+            int, typer.Option("--conversions", "-c", help="Conversions to add.")
+        ] = 0,
+        set_: Annotated[
+            bool, typer.Option("--set", help="Set the arm's totals instead of adding.")
+        ] = False,
+        workspace: WorkspaceOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Add results to an arm (or set its totals with --set)."""
+        with _open(workspace) as ws:
+            exp = ws.record(
+                experiment_id, arm, visitors=visitors, conversions=conversions, replace=set_
+            )
+        if json_:
+            _json(exp.to_json())
+            return
+        a = exp.arm(arm)
+        assert a is not None
+        _say(
+            f"experiment {exp.id}, arm ",
+            a.name,
+            f": {a.visitors:,} visitors, {a.conversions:,} conversions",
+        )
+
+    @exp_app.command("show")
+    def experiment_show(
+        experiment_id: Annotated[int, typer.Argument(help="Experiment id.")],
+        workspace: WorkspaceOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Show an experiment's arms and the A/B verdict on its results."""
+        with _open(workspace) as ws:
+            exp = ws.get_experiment(experiment_id)
+        verdict, why = experiment_verdict(exp)
+        if json_:
+            _json({**exp.to_json(), "verdict": verdict, "verdict_note": why})
+            return
+        _print_experiment(exp, verdict, why)
+
+    @exp_app.command("list")
+    def experiment_list(
+        status: Annotated[ExperimentStatus | None, typer.Option("--status")] = None,
+        workspace: WorkspaceOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """List experiments."""
+        with _open(workspace) as ws:
+            exps = ws.list_experiments(status=status.value if status else None)
+        if json_:
+            _json([e.to_json() for e in exps])
+            return
+        if not exps:
+            _say("no experiments yet: kptui plan experiment add NAME --arm A --arm B")
+            return
+        _print_experiments(exps)
+
+    @exp_app.command("edit")
+    def experiment_edit(
+        experiment_id: Annotated[int, typer.Argument(help="Experiment id.")],
+        name: Annotated[str | None, typer.Option("--name")] = None,
+        status: Annotated[ExperimentStatus | None, typer.Option("--status")] = None,
+        alpha: Annotated[float | None, typer.Option("--alpha")] = None,
+        notes: Annotated[str | None, typer.Option("--notes")] = None,
+        draft: Annotated[
+            list[int] | None, typer.Option("--draft", help="Replace the drafts tested.")
+        ] = None,
+        workspace: WorkspaceOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Rename, change status (e.g. done), alpha, notes or the drafts tested."""
+        changes: dict[str, Any] = {
+            k: v
+            for k, v in {
+                "name": name,
+                "status": status.value if status else None,
+                "alpha": alpha,
+                "notes": notes,
+                "drafts": draft,
+            }.items()
+            if v is not None
+        }
+        if not changes:
+            from kptui.errors import UsageError
+
+            raise UsageError("nothing to change: give at least one option (see --help)")
+        with _open(workspace) as ws:
+            exp = ws.update_experiment(experiment_id, **changes)
+        if json_:
+            _json(exp.to_json())
+            return
+        _say("updated experiment ", str(exp.id), ": ", exp.name, f" ({exp.status})")
+
+    @exp_app.command("rm")
+    def experiment_rm(
+        experiment_ids: Annotated[list[int], typer.Argument(help="Experiment id(s).")],
+        workspace: WorkspaceOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Delete experiments and their results."""
+        with _open(workspace) as ws:
+            ws.delete_experiments(experiment_ids)  # all or nothing
+        if json_:
+            _json({"deleted": experiment_ids})
+            return
+        plural = "s " if len(experiment_ids) > 1 else " "
+        _say("deleted experiment" + plural, ", ".join(map(str, experiment_ids)))
+
+    # ------------------------------------------------------------------ export
+    @plan_app.command("export")
+    def plan_export(
+        format_: Annotated[
+            ExportFormat, typer.Option("--format", "-f", help="json, csv or md (Markdown).")
+        ] = ExportFormat.json,
+        out: Annotated[
+            Path | None, typer.Option("--out", "-o", help="Write to FILE instead of stdout.")
+        ] = None,
+        table: Annotated[
+            CsvTable, typer.Option("--table", help="CSV only: drafts, or experiments (per arm).")
+        ] = CsvTable.drafts,
+        workspace: WorkspaceOption = None,
+    ) -> None:
+        """Export the plan. CSV cells that could run as spreadsheet formulas are made text."""
+        from kptui.store.export import render
+
+        with _open(workspace) as ws:
+            text = render(ws.snapshot(), format_.value, table.value)
+        if out is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        # A file for Excel gets a BOM so Chinese titles are not read as GBK.
+        _write_atomic(out, text, bom=format_ is ExportFormat.csv)
+        from kptui.cli import output
+
+        output.warn(f"wrote {out}")
+
+
+# ---------------------------------------------------------------------- helpers
+def _open(workspace: str | None) -> Workspace:
+    from kptui.cli.state import STATE
+    from kptui.store import Workspace
+
+    return Workspace.open(workspace or STATE.workspace)
+
+
+def _json(obj: Any) -> None:
+    from kptui.cli import output
+
+    output.print_json(obj)
+
+
+def _say(*parts: str) -> None:
+    """One line to stdout; every part is shown literally (titles are untrusted text)."""
+    from rich.text import Text
+
+    from kptui.cli import output
+
+    output.console().print(Text.assemble(*(output.safe(p) for p in parts)))
+
+
+def _publish_changes(draft: Draft, text: str) -> dict[str, Any]:
+    """`--publish-at` on edit: an hour alone keeps a planned date and moves the time."""
+    from kptui.store import parse_publish_at
+
+    at, hour = parse_publish_at(text)
+    if at is None and hour is None:
+        return {"publish_at": None, "publish_hour": None}
+    if at is None:  # hour only
+        if draft.publish_at:
+            return {"publish_at": f"{draft.publish_at[:10]}T{hour:02d}:00", "publish_hour": hour}
+        return {"publish_at": None, "publish_hour": hour}
+    if hour is None and draft.publish_hour is not None:
+        return {"publish_at": at}  # a date alone keeps the chosen (or suggested) hour
+    return {"publish_at": at, "publish_hour": hour}
+
+
+def parse_arms(specs: list[str]) -> list[Any]:
+    """`--arm` values -> names or `Arm`s: `B`, `B=1000:80`, or `1000:80` (named A, B, ...)."""
+    from kptui.errors import UsageError
+    from kptui.store import Arm
+
+    arms: list[Any] = []
+    for i, spec in enumerate(specs):
+        name, sep, counts = spec.rpartition("=")
+        if not sep:
+            name, counts = ("", spec) if ":" in spec else (spec, "")
+        name = name.strip() or _letter(i)
+        if not counts:
+            arms.append(name)
+            continue
+        n, colon, c = counts.partition(":")
+        try:
+            if not colon:
+                raise ValueError
+            visitors, conversions = int(n.strip()), int(c.strip())
+        except ValueError:
+            raise UsageError(
+                f"cannot read arm {spec!r}: use NAME, NAME=VISITORS:CONVERSIONS or "
+                "VISITORS:CONVERSIONS",
+                column="arm",
+            ) from None
+        arms.append(Arm(name=name, visitors=visitors, conversions=conversions))
+    return arms
+
+
+def _letter(i: int) -> str:
+    return chr(ord("A") + i) if i < 26 else f"arm{i + 1}"
+
+
+def _write_atomic(path: Path, text: str, *, bom: bool) -> None:
+    from kptui.errors import UsageError
+
+    target = path.expanduser()
+    if target.is_dir():
+        raise UsageError("is a folder: give a file name", file=str(path))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise UsageError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
+
+
+# ---------------------------------------------------------------------- optional engines
+def suggest_hour_for_personas(persona_ids: list[int], data: str | None = None) -> int | None:
+    """A publish hour from the target personas' active hours, or None.
+
+    Optional by design: it needs the personas engine and a dataset with interactions. When
+    either is missing, or anything goes wrong building personas, the hour stays unset and the
+    draft is saved anyway (a suggestion is never worth failing a save for).
+    """
+    try:
+        cards = _persona_cards(data)
+    except Exception:
+        return None
+    from kptui.store import merge_hour_profiles, suggest_publish_hour
+
+    profiles: list[Any] = []
+    weights: list[float] = []
+    best: list[int] = []
+    for card in cards:
+        pid = _field(card, "id", "persona_id")
+        if pid is None or int(pid) not in persona_ids:
+            continue
+        hours = _field(card, "active_hours")
+        if hours is not None:
+            profiles.append(list(hours))
+            weights.append(float(_field(card, "size") or 1.0))
+        top = _field(card, "best_hours")
+        if top:
+            best.append(int(next(iter(top))))
+    if profiles:
+        hour = suggest_publish_hour(merge_hour_profiles(profiles, weights))
+        if hour is not None:
+            return hour
+    return best[0] if len(best) == 1 else None
+
+
+def _persona_cards(data: str | None) -> list[Any]:
+    """Persona cards for the dataset (the personas engine caches the fit by fingerprint)."""
+    import importlib
+
+    engine = importlib.import_module("kptui.engine.personas")
+    from kptui.cli.common import resolve_dataset
+
+    dataset = resolve_dataset(data, quiet=True)
+    if not dataset.has_interactions:
+        return []
+    for name in ("build_personas", "fit_personas", "personas", "compute_personas"):
+        fn = getattr(engine, name, None)
+        if callable(fn):
+            result = fn(dataset)
+            cards = _field(result, "personas")
+            return list(cards if cards is not None else result)
+    return []
+
+
+def _field(obj: Any, *names: str) -> Any:
+    for name in names:
+        if isinstance(obj, dict) and name in obj:
+            return obj[name]
+        if hasattr(obj, name):
+            return getattr(obj, name)
+    return None
+
+
+def experiment_verdict(exp: Experiment) -> tuple[dict[str, Any] | None, str | None]:
+    """The A/B engine's verdict on the experiment's results: (json, None) or (None, why not)."""
+    if not any(a.visitors for a in exp.arms):
+        return None, "no results yet: kptui plan experiment record ID ARM --visitors N ..."
+    if any(a.visitors == 0 for a in exp.arms):
+        return None, "every arm needs visitors before a verdict"
+    try:
+        import importlib
+
+        abtest = importlib.import_module("kptui.engine.abtest")
+    except ImportError:
+        return None, "the A/B engine is not available in this build"
+    from kptui.errors import KptuiError
+
+    try:
+        return _run_abtest(abtest, exp), None
+    except KptuiError as exc:
+        return None, exc.message
+
+
+def _run_abtest(abtest: Any, exp: Experiment) -> dict[str, Any]:
+    """`kptui.engine.abtest.analyze` on the stored counts, with the intended split if uneven."""
+    make = getattr(abtest, "make_arm", None) or abtest.Arm
+    arms = [make(a.name, a.visitors, a.conversions) for a in exp.arms]
+    weights = [a.weight for a in exp.arms]
+    split = None if len(set(weights)) == 1 else weights
+    result = abtest.analyze(arms[0], arms[1:], alpha=exp.alpha, split=split)
+    for method in ("as_dict", "to_json"):
+        if hasattr(result, method):
+            return getattr(result, method)()
+    return dict(result)
+
+
+# ---------------------------------------------------------------------- human output
+def _status_style(status: str) -> str:
+    return {"ready": "green", "published": "dim", "done": "dim", "running": "green"}.get(status, "")
+
+
+def _publish_text(d: Draft) -> str:
+    if d.publish_at and "T" in d.publish_at:
+        return d.publish_at.replace("T", " ")
+    hour = f"{d.publish_hour:02d}:00" if d.publish_hour is not None else ""
+    if d.publish_hour_source == "persona":
+        hour += " (suggested)"
+    return " ".join(x for x in (d.publish_at or "", hour) if x)
+
+
+def _print_drafts(drafts: list[Draft]) -> None:
+    from rich.table import Table
+
+    from kptui.cli import output
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("id", justify="right")
+    table.add_column("status")
+    table.add_column("title", overflow="fold", ratio=3)
+    table.add_column("tags", overflow="fold", ratio=2)
+    table.add_column("personas")
+    table.add_column("publish")
+    for d in drafts:
+        table.add_row(
+            str(d.id),
+            output.safe(d.status),
+            output.safe(d.title),
+            output.safe(", ".join(d.tags)),
+            ", ".join(map(str, d.personas)),
+            output.safe(_publish_text(d)),
+        )
+    output.console().print(table)
+
+
+def _print_draft(d: Draft) -> None:
+    from rich.table import Table
+
+    from kptui.cli import output
+
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    rows = [
+        ("draft", str(d.id)),
+        ("title", d.title),
+        ("status", d.status),
+        ("description", d.description),
+        ("tags", ", ".join(d.tags)),
+        ("personas", ", ".join(map(str, d.personas))),
+        ("publish", _publish_text(d)),
+        ("notes", d.notes),
+        ("created", d.created_at),
+        ("updated", d.updated_at),
+    ]
+    for key, value in rows:
+        table.add_row(key, output.safe(value))
+    output.console().print(table)
+
+
+def _print_experiments(exps: list[Experiment]) -> None:
+    from rich.table import Table
+
+    from kptui.cli import output
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("id", justify="right")
+    table.add_column("status")
+    table.add_column("name", overflow="fold")
+    table.add_column("arms (visitors/conversions)", overflow="fold")
+    table.add_column("drafts")
+    for e in exps:
+        arms = "  ".join(f"{a.name} {a.visitors:,}/{a.conversions:,}" for a in e.arms)
+        table.add_row(
+            str(e.id),
+            output.safe(e.status),
+            output.safe(e.name),
+            output.safe(arms),
+            ", ".join(map(str, e.drafts)),
+        )
+    output.console().print(table)
+
+
+def _print_experiment(e: Experiment, verdict: dict[str, Any] | None, why: str | None) -> None:
+    from rich.table import Table
+
+    from kptui.cli import output
+
+    con = output.console()
+    head = f"experiment {e.id}: "
+    con.print(output.safe(head + e.name + f"  ({e.status}, alpha {e.alpha:g})"))
+    if e.drafts:
+        con.print(output.safe("drafts tested: " + ", ".join(f"#{d}" for d in e.drafts)))
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for col, just in (("arm", "left"), ("visitors", "right"), ("conversions", "right")):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    table.add_column("rate", justify="right")
+    for i, a in enumerate(e.arms):
+        rate = "—" if a.rate is None else f"{a.rate:.2%}"
+        name = a.name + (" (control)" if i == 0 else "")
+        table.add_row(output.safe(name), f"{a.visitors:,}", f"{a.conversions:,}", rate)
+    con.print(table)
+    if e.notes:
+        con.print(output.safe("notes: " + e.notes))
+    if verdict is None:
+        con.print(output.safe(f"verdict: {why}"))
+        return
+    for line in _verdict_lines(verdict, e.arms[0].name):
+        con.print(output.safe(line))
+
+
+def _verdict_lines(v: dict[str, Any], control: str) -> list[str]:
+    """One sentence per variant, then the engine's warnings (`kptui ab test` has the full table)."""
+    lines: list[str] = []
+    for var in v.get("variants", []):
+        name = var.get("name", "?")
+        lift, p = var.get("lift_rel"), var.get("p_value_adjusted", var.get("p_value"))
+        beat = var.get("prob_beat_control")
+        if var.get("significant") and (var.get("lift_abs") or 0) > 0:
+            head = f"{name} beats {control}"
+        elif var.get("significant"):
+            head = f"{name} does worse than {control}"
+        else:
+            head = f"no clear difference between {name} and {control} yet"
+        parts = ["lift not computable" if lift is None else f"{lift:+.1%} relative"]
+        parts.append("p not computable" if p is None else f"p = {p:.3g}")
+        if beat is not None:
+            parts.append(f"{beat:.0%} chance to be better")
+        lines.append(f"verdict: {head}: " + ", ".join(parts))
+    warnings = list(v.get("warnings") or [])
+    if v.get("srm_warning") and not any("ratio" in w for w in warnings):
+        warnings.insert(0, "sample ratio mismatch: the traffic split is off; check the setup")
+    lines += [f"warning: {w}" for w in warnings]
+    return lines

@@ -22,7 +22,7 @@ publish_hour_source, status, notes, created_at, updated_at; `.to_json()`)
                     publish_hour=, publish_hour_source=, status=, notes=) -> Draft
         Only the fields passed change. `tags` takes a list or "a, b|c" text; `personas` ints.
         Status is one of DRAFT_STATUSES ("idea", "ready", "published").
-    ws.delete_draft(draft_id) -> None
+    ws.delete_draft(draft_id) -> None;  ws.delete_drafts(ids) -> None   # all or none
 
 Experiments (`Experiment`: id, name, arms: list[Arm] (arms[0] = control), drafts: list[int],
 status, alpha, notes, created_at, updated_at; `Arm`: name, visitors, conversions, weight, .rate)
@@ -33,7 +33,7 @@ status, alpha, notes, created_at, updated_at; `Arm`: name, visitors, conversions
     ws.update_experiment(experiment_id, *, name=, status=, alpha=, notes=, drafts=) -> Experiment
     ws.record(experiment_id, arm_name, *, visitors=0, conversions=0, replace=False) -> Experiment
         Adds the counts to the arm (replace=True sets the totals instead).
-    ws.delete_experiment(experiment_id) -> None
+    ws.delete_experiment(experiment_id) -> None;  ws.delete_experiments(ids) -> None
     Status is one of EXPERIMENT_STATUSES ("planned", "running", "stopped", "done").
 
 Recent datasets

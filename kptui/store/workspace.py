@@ -291,11 +291,15 @@ class Workspace:
 
     def delete_draft(self, draft_id: int) -> None:
         """Remove a draft; experiments that tested it keep their arms and forget the link."""
+        self.delete_drafts([draft_id])
+
+    def delete_drafts(self, draft_ids: Iterable[int]) -> None:
+        """Remove several drafts in one transaction: all of them, or none if one is unknown."""
+        ids = _ids(draft_ids)
 
         def write(conn: sqlite3.Connection) -> None:
-            cur = conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
-            if cur.rowcount == 0:
-                raise NotFoundError(f"no draft {draft_id} in this workspace", file=str(self.path))
+            self._require_drafts(conn, ids)
+            conn.executemany("DELETE FROM drafts WHERE id = ?", [(i,) for i in ids])
 
         self._write(write)
 
@@ -453,12 +457,17 @@ class Workspace:
         return self.get_experiment(experiment_id)
 
     def delete_experiment(self, experiment_id: int) -> None:
+        """Remove an experiment with its arms and results."""
+        self.delete_experiments([experiment_id])
+
+    def delete_experiments(self, experiment_ids: Iterable[int]) -> None:
+        """Remove several experiments in one transaction: all of them, or none."""
+        ids = _ids(experiment_ids)
+
         def write(conn: sqlite3.Connection) -> None:
-            cur = conn.execute("DELETE FROM experiments WHERE id = ?", (experiment_id,))
-            if cur.rowcount == 0:
-                raise NotFoundError(
-                    f"no experiment {experiment_id} in this workspace", file=str(self.path)
-                )
+            for i in ids:
+                self._require_experiment(conn, i)
+            conn.executemany("DELETE FROM experiments WHERE id = ?", [(i,) for i in ids])
 
         self._write(write)
 
@@ -698,7 +707,7 @@ def _ids(values: Iterable[Any]) -> list[int]:
             try:
                 v = int(str(v).strip())
             except ValueError:
-                raise UsageError(f"draft id must be a whole number, got {v!r}") from None
+                raise UsageError(f"id must be a whole number, got {v!r}") from None
         if v not in out:
             out.append(v)
     return out
