@@ -477,27 +477,38 @@ def parse_times(text: pl.Series) -> pl.Series:
             )
         return text.cast(pl.Datetime("us"))
     s = text.cast(pl.Utf8).str.strip_chars()
-    result = pl.Series("t", [None] * len(s), dtype=pl.Datetime("us"))
-    digits = s.str.contains(r"^\d{9,13}(\.\d+)?$")
-    if digits.any():
-        num = s.cast(pl.Float64, strict=False)
-        epoch = pl.when(num > 1e11).then(num * 1_000).otherwise(num * 1_000_000)
-        as_dt = (
-            pl.DataFrame({"n": num})
-            .select(
-                pl.when(pl.Series(digits))
-                .then(epoch)
-                .otherwise(None)
-                .cast(pl.Int64)
-                .cast(pl.Datetime("us"))
-                .alias("t")
-            )
-            .to_series()
-        )
-        result = result.fill_null(as_dt)
-    sample = s.filter(s.is_not_null() & ~digits).unique().head(2000)
+    present = s.is_not_null() & (s != "")
+    result = pl.Series(text.name, [], dtype=pl.Datetime("us")).extend_constant(None, len(s))
+    # Decide the formats on a spread sample of values, parse the column once per format that
+    # matches, then look again at whatever is still unparsed (a second format mixed in late).
+    for _ in range(3):
+        todo = s.filter(present & result.is_null())
+        if todo.len() == 0:
+            break
+        sample = todo.gather_every(max(1, todo.len() // 20_000)).unique().head(4000)
+        found = _parse_with_formats(s, sample)
+        if not found:
+            break
+        result = pl.select(pl.coalesce([result, *found])).to_series()
+    return result.alias(text.name)
+
+
+def _parse_with_formats(s: pl.Series, sample: pl.Series) -> list[pl.Series]:
+    import polars as pl
+
+    epoch_re = r"^\d{9,13}(\.\d+)?$"
+    candidates: list[pl.Series] = []
+    if sample.str.contains(epoch_re).any():
+        num = pl.select(
+            pl.when(s.str.contains(epoch_re)).then(s.cast(pl.Float64, strict=False))
+        ).to_series()
+        micros = pl.select(
+            pl.when(num > 1e11).then(num * 1_000).otherwise(num * 1_000_000).cast(pl.Int64)
+        ).to_series()
+        candidates.append(micros.cast(pl.Datetime("us")))
+        sample = sample.filter(~sample.str.contains(epoch_re))
     for fmt in _TIME_FORMATS:
-        if result.null_count() == 0 or sample.len() == 0:
+        if sample.len() == 0:
             break
         probe = sample.str.to_datetime(format=fmt, strict=False, exact=True)
         if probe.null_count() == probe.len():
@@ -505,9 +516,9 @@ def parse_times(text: pl.Series) -> pl.Series:
         parsed = s.str.to_datetime(format=fmt, strict=False, exact=True)
         if isinstance(parsed.dtype, pl.Datetime) and parsed.dtype.time_zone:
             parsed = parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-        result = result.fill_null(parsed.cast(pl.Datetime("us")))
+        candidates.append(parsed.cast(pl.Datetime("us")))
         sample = sample.filter(probe.is_null())
-    return result.alias(text.name)
+    return candidates
 
 
 def _timestamps(out, field: str, column: str | None, label: str, problems):

@@ -104,11 +104,20 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
     text = _decode(raw)
     if text is None:
         raise DataError("cannot decode as UTF-8 or GB18030/GBK text", file=label)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        data = text.encode("utf-8")
+    elif raw.startswith(b"\xef\xbb\xbf"):
+        data = raw[3:]
+    else:
+        try:
+            raw.decode("ascii")  # cheap check that `raw` is the UTF-8 we decoded
+            data = raw
+        except UnicodeDecodeError:
+            data = text.encode("utf-8")
     first_line = text.split("\n", 1)[0]
     sep = "\t" if ext == ".tsv" else _sniff_separator(first_line)
     problems: list[Problem] = []
-    data = text.encode("utf-8")
     try:
         frame = pl.read_csv(
             io.BytesIO(data),
@@ -119,7 +128,9 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
             row_index_offset=2,
             raise_if_empty=True,
         )
-        ragged = _short_rows(text, sep, len(frame.columns) - 1, data)
+        ragged = {}
+        if not _field_counts_add_up(data, sep, len(frame.columns) - 1, frame.height):
+            ragged = _short_rows(text, sep, len(frame.columns) - 1, data)
     except pl.exceptions.NoDataError:
         raise DataError("file is empty", file=label) from None
     except pl.exceptions.PolarsError:
@@ -147,6 +158,18 @@ def _sniff_separator(header: str) -> str:
     counts = {s: header.count(s) for s in _SNIFF_SEPARATORS}
     best = max(counts, key=lambda s: counts[s])
     return best if counts[best] > 0 else ","
+
+
+def _field_counts_add_up(data: bytes, sep: str, width: int, records: int) -> bool:
+    """True when no row can be short, without looking at rows one by one.
+
+    Polars refuses rows with extra fields, so once it has read the file every row has at most
+    `width - 1` separators; if the file holds exactly `width - 1` per record (header included),
+    none can have fewer. Quoted separators spoil the count, so only unquoted files qualify.
+    """
+    if b'"' in data:
+        return False
+    return data.count(sep.encode()) == (width - 1) * (records + 1)
 
 
 def _short_rows(text: str, sep: str, width: int, data: bytes) -> dict[int, int]:
