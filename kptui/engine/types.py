@@ -40,7 +40,7 @@ INTERACTION_COLUMNS: dict[str, str] = {
 
 @dataclass
 class Problem:
-    """One kind of problem in one file and column; `row` is the first example (1-based, header = 1)."""
+    """One kind of problem in one file and column; `row` is the first example (header = row 1)."""
 
     file: str
     row: int | None
