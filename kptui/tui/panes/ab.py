@@ -1,17 +1,462 @@
-"""A/B pane (being built)."""
+"""A/B pane: arms in, verdict out as you type; each arm's rate with its interval; sample size.
+
+The maths is `kptui.engine.abtest` (the same as `kptui ab test` / `ab size`). It is cheap, but
+it still runs in a thread worker so a large exact Bayesian sum can never stall typing; stale
+results are dropped by a sequence number.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Checkbox, Input, Label, Static
+from textual.worker import get_current_worker
+
+from kptui.tui.messages import WorkspaceChanged
 from kptui.tui.panes.base import Pane
+from kptui.tui.text import pct, plain
+from kptui.tui.widgets import Col, FrameTable, IntervalChart
+
+if TYPE_CHECKING:
+    from kptui.engine.abtest import ABTestResult
+
+MAX_ARMS = 8
+ARM_NAMES = ("control", "B", "C", "D", "E", "F", "G", "H")
+RESULT_COLS = (
+    Col("arm", "Arm", width=14),
+    Col("rate", "Rate", "pct", digits=2),
+    Col("ci", "Rate 95% CI", width=17),
+    Col("lift", "Lift", width=16),
+    Col("p", "p (Holm)", width=16),
+    Col("beat", "P(beat ctl)", "pct", digits=1),
+    Col("best", "P(best)", "pct", digits=1),
+)
+
+
+@dataclass
+class ArmInput:
+    name: str
+    visitors: str
+    conversions: str
+
+
+class ABComputed(Message):
+    def __init__(self, seq: int, result: ABTestResult | None, error: str | None, size: Any) -> None:
+        super().__init__()
+        self.seq = seq
+        self.result = result
+        self.error = error
+        self.size = size  # dict from abtest.sample_size, or an error string, or None
+
+
+class ArmRow(Horizontal):
+    """One arm: name, visitors, conversions, and its rate."""
+
+    def __init__(self, name: str, visitors: str = "", conversions: str = "", control: bool = False):
+        super().__init__(classes="arm-row" + (" -control" if control else ""))
+        self._init = (name, visitors, conversions)
+
+    def compose(self) -> ComposeResult:
+        name, visitors, conversions = self._init
+        yield Input(name, placeholder="name", classes="arm-name", compact=True)
+        yield Input(
+            visitors, placeholder="visitors", type="integer", classes="arm-visitors", compact=True
+        )
+        yield Input(
+            conversions,
+            placeholder="conversions",
+            type="integer",
+            classes="arm-conversions",
+            compact=True,
+        )
+        yield Label("", classes="arm-rate", markup=False)
+
+    def value(self) -> ArmInput:
+        return ArmInput(
+            self.query_one(".arm-name", Input).value,
+            self.query_one(".arm-visitors", Input).value,
+            self.query_one(".arm-conversions", Input).value,
+        )
+
+    def set_value(self, name: str, visitors: int | str, conversions: int | str) -> None:
+        self.query_one(".arm-name", Input).value = name
+        self.query_one(".arm-visitors", Input).value = str(visitors)
+        self.query_one(".arm-conversions", Input).value = str(conversions)
+
+
+def _float(text: str, what: str, *, percent: bool = False) -> float:
+    from kptui.errors import UsageError
+
+    raw = text.strip().rstrip("%").replace(",", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UsageError(f"{what}: expected a number, got {text.strip()!r}") from None
+    return value / 100 if percent else value
+
+
+def compute(
+    arms: list[ArmInput], alpha_text: str, planner: dict[str, Any]
+) -> tuple[ABTestResult | None, str | None, Any]:
+    """Run the engine on the typed values; a bad value gives a message instead of a result."""
+    from kptui.engine import abtest
+    from kptui.errors import KptuiError
+
+    result = error = None
+    alpha = 0.05
+    try:
+        alpha = abtest.check_alpha(_float(alpha_text or "0.05", "alpha"), "alpha")
+        filled = [a for a in arms if a.visitors.strip() or a.conversions.strip()]
+        if len(filled) < 2 or not arms[0].visitors.strip():
+            error = "Enter visitors and conversions for the control and at least one variant."
+        else:
+            parsed = []
+            for i, a in enumerate(arms):
+                if not (a.visitors.strip() or a.conversions.strip()):
+                    continue
+                where = a.name.strip() or f"arm {i + 1}"
+                visitors = int(_float(a.visitors or "0", f"{where}: visitors"))
+                conversions = int(_float(a.conversions or "0", f"{where}: conversions"))
+                parsed.append(abtest.make_arm(a.name, visitors, conversions, where))
+            result = abtest.analyze(parsed[0], parsed[1:], alpha=alpha)
+    except KptuiError as exc:
+        error = str(exc)
+
+    size: Any = None
+    try:
+        baseline_text = planner["baseline"].strip()
+        if not baseline_text and result is not None:
+            baseline = result.control.rate
+        elif baseline_text:
+            baseline = _float(baseline_text, "baseline", percent=True)
+        else:
+            baseline = None
+        mde_text = planner["mde"].strip()
+        daily_text = planner["daily"].strip()
+        if baseline is not None and mde_text:
+            size = abtest.sample_size(
+                baseline,
+                _float(mde_text, "MDE", percent=True),
+                relative=planner["relative"],
+                alpha=alpha,
+                power=_float(planner["power"] or "0.8", "power"),
+                arms=max(2, len(arms)),
+                daily=int(_float(daily_text, "daily visitors")) if daily_text else None,
+            )
+    except KptuiError as exc:
+        size = str(exc)
+    return result, error, size
+
+
+def verdict_text(result: ABTestResult) -> Text:
+    """Plain words first: which arm wins (or that nothing does yet), then the numbers."""
+    out = Text()
+    ctl = result.control
+    level = f"{1 - result.alpha:.0%}"
+    for i, v in enumerate(result.variants):
+        if i:
+            out.append("\n")
+        name = plain(v.name, limit=24)
+        if v.p_value is None:
+            out.append(f"{name}: ", style="bold")
+            out.append("not computable (both arms at 0% or at 100%)", style="yellow")
+            continue
+        if v.significant and v.lift_abs > 0:
+            out.append(f"✔ {name} beats {plain(ctl.name, limit=24)}", style="bold green")
+        elif v.significant:
+            out.append(f"✘ {name} is worse than {plain(ctl.name, limit=24)}", style="bold red")
+        else:
+            out.append(f"… {name}: no clear difference yet", style="bold yellow")
+        rel = f" ({v.lift_rel:+.1%})" if v.lift_rel is not None else ""
+        ci = (
+            f", {level} CI {v.ci_abs[0] * 100:+.2f} to {v.ci_abs[1] * 100:+.2f} pts"
+            if v.ci_abs
+            else ""
+        )
+        adj = v.p_value_adjusted if v.p_value_adjusted is not None else v.p_value
+        out.append(f"\n  {v.lift_abs * 100:+.2f} pts{rel}{ci}")
+        holm = f" (Holm {adj:.3g})" if len(result.variants) > 1 else ""
+        out.append(f"\n  p = {v.p_value:.3g}{holm} · P({name} beats control) ")
+        out.append(f"{v.prob_beat_control:.1%}", style="bold")
+    for warning in result.warnings:
+        out.append("\n⚠ " + plain(warning), style="yellow")
+    return out
 
 
 class ABPane(Pane):
     PANE_ID = "ab"
     PANE_TITLE = "A/B"
     PANE_KEY = "5"
+    DEFAULT_FOCUS = ".arm-visitors"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "add_arm", "Add arm", id="ab.add_arm"),
+        Binding("ctrl+r", "remove_arm", "Remove arm", id="ab.remove_arm"),
+        Binding("ctrl+s", "save_experiment", "Save", id="ab.save", tooltip="Save to the plan"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._seq = 0
+        self._timer = None
+        self.experiment_id: int | None = None
+        self.last_result: ABTestResult | None = None
+        self.last_size: Any = None
 
     def compose(self) -> ComposeResult:
-        yield Static("A/B: coming soon", markup=False)
+        with VerticalScroll(id="ab-body"):
+            with Vertical(id="ab-left"):
+                with Vertical(id="ab-arms", classes="box"):
+                    with Horizontal(id="ab-head"):
+                        yield Label("Experiment", classes="arm-label")
+                        yield Input("A/B test", id="ab-name", compact=True, placeholder="name")
+                        yield Label("alpha", classes="arm-label2")
+                        yield Input("0.05", id="ab-alpha", compact=True)
+                    with Horizontal(classes="arm-header"):
+                        yield Label("arm", classes="arm-name-h")
+                        yield Label("visitors", classes="arm-num-h")
+                        yield Label("conversions", classes="arm-num-h")
+                        yield Label("rate", classes="arm-rate-h")
+                    yield ArmRow("control", control=True)
+                    yield ArmRow("B")
+                with Vertical(id="ab-verdict-box", classes="box"):
+                    yield Static("", id="ab-verdict")
+                with Vertical(id="ab-chart-box", classes="box"):
+                    yield IntervalChart(id="ab-chart")
+            with Vertical(id="ab-right"):
+                yield FrameTable(id="ab-table", title="Arms", page_size=50)
+                with Vertical(id="ab-size-box", classes="box"):
+                    with Horizontal(classes="size-row"):
+                        yield Label("baseline %", classes="size-label")
+                        yield Input("", id="size-baseline", compact=True, placeholder="control")
+                        yield Label("MDE %", classes="size-label")
+                        yield Input("10", id="size-mde", compact=True)
+                        yield Checkbox("relative", True, id="size-relative", compact=True)
+                    with Horizontal(classes="size-row"):
+                        yield Label("power", classes="size-label")
+                        yield Input("0.8", id="size-power", compact=True)
+                        yield Label("visitors/day", classes="size-label")
+                        yield Input("", id="size-daily", compact=True, placeholder="optional")
+                    yield Static("", id="ab-size")
+
+    def on_mount(self) -> None:
+        self.query_one("#ab-arms").border_title = "Arms (ctrl+n add · ctrl+r remove)"
+        self.query_one("#ab-verdict-box").border_title = "Verdict"
+        self.query_one("#ab-chart-box").border_title = "Conversion rate with 95% interval"
+        self.query_one("#ab-size-box").border_title = "Sample size planner"
+        self._schedule(0)
+
+    # inputs -----------------------------------------------------------------------------
+    def arm_rows(self) -> list[ArmRow]:
+        return list(self.query(ArmRow))
+
+    def arm_inputs(self) -> list[ArmInput]:
+        return [row.value() for row in self.arm_rows()]
+
+    def set_arms(
+        self, arms: list[tuple[str, int, int]], *, name: str | None = None, alpha: float = 0.05
+    ) -> None:
+        """Fill the arms (from a saved experiment or a test); recomputes."""
+        rows = self.arm_rows()
+        box = self.query_one("#ab-arms")
+        for row in rows[len(arms) :]:
+            row.remove()
+        for i, (arm_name, visitors, conversions) in enumerate(arms):
+            if i < len(rows):
+                rows[i].set_value(arm_name, visitors, conversions)
+            else:
+                box.mount(ArmRow(arm_name, str(visitors), str(conversions)))
+        if name is not None:
+            self.query_one("#ab-name", Input).value = name
+        self.query_one("#ab-alpha", Input).value = f"{alpha:g}"
+        self._schedule(0)
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self, event: Message) -> None:
+        self._schedule()
+
+    def _schedule(self, delay: float = 0.12) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(delay, self._compute) if delay else None
+        if not delay:
+            self.call_after_refresh(self._compute)
+
+    def _compute(self) -> None:
+        self._seq += 1
+        planner = {
+            "baseline": self.query_one("#size-baseline", Input).value,
+            "mde": self.query_one("#size-mde", Input).value,
+            "relative": self.query_one("#size-relative", Checkbox).value,
+            "power": self.query_one("#size-power", Input).value,
+            "daily": self.query_one("#size-daily", Input).value,
+        }
+        self._worker(
+            self._seq, self.arm_inputs(), self.query_one("#ab-alpha", Input).value, planner
+        )
+
+    @work(thread=True, exclusive=True, group="ab", exit_on_error=False)
+    def _worker(self, seq: int, arms: list[ArmInput], alpha: str, planner: dict[str, Any]) -> None:
+        result, error, size = compute(arms, alpha, planner)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ABComputed(seq, result, error, size))
+
+    @on(ABComputed)
+    def _show(self, event: ABComputed) -> None:
+        event.stop()
+        if event.seq != self._seq:
+            return  # a newer computation is on its way
+        self.last_result = event.result
+        self.last_size = event.size
+        verdict = self.query_one("#ab-verdict", Static)
+        chart = self.query_one("#ab-chart", IntervalChart)
+        table = self.query_one("#ab-table", FrameTable)
+        self._show_rates()
+        if event.result is None:
+            verdict.update(Text(plain(event.error or ""), style="yellow"))
+            chart.set_arms([])
+            table.set_data(RESULT_COLS, [], empty="no result yet")
+        else:
+            r = event.result
+            verdict.update(verdict_text(r))
+            arms = [(r.control.name, r.control.rate, tuple(r.control.rate_ci), "bold")]
+            for v in r.variants:
+                style = ("green" if v.lift_abs > 0 else "red") if v.significant else "yellow"
+                arms.append((v.name, v.rate, tuple(v.rate_ci), style))
+            chart.set_arms(arms)
+            table.set_data(RESULT_COLS, _result_rows(r))
+        self._show_size(event.size)
+
+    def _show_rates(self) -> None:
+        for row in self.arm_rows():
+            value = row.value()
+            label = row.query_one(".arm-rate", Label)
+            try:
+                v, c = int(value.visitors), int(value.conversions)
+                label.update(pct(c / v, 2) if v > 0 and 0 <= c <= v else "—")
+            except ValueError:
+                label.update("")
+
+    def _show_size(self, size: Any) -> None:
+        box = self.query_one("#ab-size", Static)
+        if size is None:
+            box.update(Text("Type a baseline rate (or control numbers above) and an MDE.", "dim"))
+        elif isinstance(size, str):
+            box.update(Text(plain(size), style="yellow"))
+        else:
+            line = Text()
+            line.append(f"{size['per_arm']:,}", style="bold")
+            line.append(f" visitors per arm, {size['total']:,} total")
+            line.append(f" ({size['arms']} arms)")
+            if size.get("days") is not None:
+                line.append(" · ")
+                line.append(f"{size['days']:,} days", style="bold")
+                line.append(f" at {size['daily']:,}/day")
+            line.append(
+                f"\nto see {pct(size['baseline'], 2)} → {pct(size['target'], 2)}"
+                f" at alpha {size['alpha']:g}, power {size['power']:g}",
+                style="dim",
+            )
+            box.update(line)
+
+    # actions ----------------------------------------------------------------------------
+    def action_add_arm(self) -> None:
+        rows = self.arm_rows()
+        if len(rows) >= MAX_ARMS:
+            self.notify(f"At most {MAX_ARMS} arms.", severity="warning")
+            return
+        used = {r.value().name for r in rows}
+        name = next((n for n in ARM_NAMES if n not in used), f"arm {len(rows) + 1}")
+        row = ArmRow(name)
+        self.query_one("#ab-arms").mount(row)
+        self.call_after_refresh(lambda: row.query_one(".arm-visitors", Input).focus())
+        self._schedule(0)
+
+    def action_remove_arm(self) -> None:
+        rows = self.arm_rows()
+        if len(rows) <= 2:
+            self.notify("An experiment needs a control and at least one variant.")
+            return
+        rows[-1].remove()
+        self._schedule(0)
+
+    def action_save_experiment(self) -> None:
+        result = self.last_result
+        if result is None:
+            self.notify("Nothing to save yet: enter visitors and conversions.", severity="warning")
+            return
+        arms = [(result.control.name, result.control.visitors, result.control.conversions)]
+        arms += [(v.name, v.visitors, v.conversions) for v in result.variants]
+        name = self.query_one("#ab-name", Input).value.strip() or "A/B test"
+        self._save_worker(name, arms, result.alpha, self.experiment_id)
+
+    @work(thread=True, exclusive=True, group="ab-save", exit_on_error=False)
+    def _save_worker(
+        self, name: str, arms: list[tuple[str, int, int]], alpha: float, existing: int | None
+    ) -> None:
+        from kptui.store import Workspace
+        from kptui.store.models import Arm
+
+        with Workspace.open(self.kapp.workspace) as ws:
+            exp = None
+            if existing is not None:
+                try:
+                    old = ws.get_experiment(existing)
+                except Exception:
+                    old = None
+                if old is not None and [a.name for a in old.arms] == [a[0] for a in arms]:
+                    for arm_name, visitors, conversions in arms:
+                        ws.record(existing, arm_name, visitors=visitors, conversions=conversions,
+                                  replace=True)  # fmt: skip
+                    exp = ws.update_experiment(existing, name=name, alpha=alpha)
+            if exp is None:
+                exp = ws.add_experiment(name, arms=[Arm(n, v, c) for n, v, c in arms], alpha=alpha)
+        self.app.call_from_thread(self._saved, exp.id, exp.name)
+
+    def _saved(self, experiment_id: int, name: str) -> None:
+        self.experiment_id = experiment_id
+        self.notify(f"Saved experiment #{experiment_id}: {plain(name)}", markup=False)
+        self.post_message(WorkspaceChanged())
+
+
+def _result_rows(r: ABTestResult) -> list[tuple[Any, ...]]:
+    def ci(pair: Any) -> str:
+        return f"{pair[0] * 100:.2f}–{pair[1] * 100:.2f}%" if pair else "—"
+
+    rows: list[tuple[Any, ...]] = [
+        (
+            r.control.name,
+            r.control.rate,
+            ci(r.control.rate_ci),
+            "—",
+            "",
+            None,
+            r.prob_best.get(r.control.name),
+        )
+    ]
+    for v in r.variants:
+        lift = f"{v.lift_abs * 100:+.2f} pts" + (
+            f" {v.lift_rel:+.0%}" if v.lift_rel is not None else ""
+        )
+        p = "not computable" if v.p_value is None else f"{v.p_value:.3g}"
+        if v.p_value_adjusted is not None and len(r.variants) > 1:
+            p += f" ({v.p_value_adjusted:.3g})"
+        rows.append(
+            (
+                v.name,
+                v.rate,
+                ci(v.rate_ci),
+                lift,
+                p,
+                v.prob_beat_control,
+                r.prob_best.get(v.name),
+            )
+        )
+    return rows
