@@ -398,6 +398,24 @@ class SampleData:
     lang: str = "mixed"
     seed: int = 0
 
+    def file_frames(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The videos and interactions as `write_sample` writes them (tags as `a|b` text)."""
+        import polars as pl
+
+        videos = self.videos.with_columns(
+            tags=pl.Series(self.raw_tags, dtype=pl.String),
+            published_at=pl.col("published_at").dt.strftime("%Y-%m-%d %H:%M:%S"),
+        ).drop("channel")
+        inter = self.interactions.with_columns(ts=pl.col("ts").dt.strftime("%Y-%m-%d %H:%M:%S"))
+        return videos, inter
+
+    def dataset(self):
+        """A `Dataset` through the loader's own checks, as if read from the written files."""
+        from kptui.engine.io import from_frames
+
+        videos, inter = self.file_frames()
+        return from_frames(videos, inter, source=f"sample(seed={self.seed})")
+
 
 def _check(users: int, videos: int, events: int, lang: str) -> None:
     from kptui.errors import UsageError
@@ -848,7 +866,6 @@ def write_sample(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Write `videos.<fmt>`, `interactions.<fmt>` and `viewer_groups.csv` into `out`."""
-    import polars as pl
 
     from kptui.errors import DataError, UsageError
 
@@ -866,11 +883,7 @@ def write_sample(
     except OSError as exc:
         raise DataError(f"cannot create the output folder: {exc.strerror}", file=str(out)) from exc
     report("writing", 0.9)
-    videos_out = data.videos.with_columns(
-        tags=pl.Series(data.raw_tags, dtype=pl.String),
-        published_at=pl.col("published_at").dt.strftime("%Y-%m-%d %H:%M:%S"),
-    ).drop("channel")
-    inter_out = data.interactions.with_columns(ts=pl.col("ts").dt.strftime("%Y-%m-%d %H:%M:%S"))
+    videos_out, inter_out = data.file_frames()
     files = []
     try:
         for name, frame in (("videos", videos_out), ("interactions", inter_out)):
