@@ -215,8 +215,19 @@ def check_header(path: Path) -> bool:
 
 
 def connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
-    """A connection in autocommit mode: transactions are explicit (`BEGIN IMMEDIATE`)."""
-    target = path.resolve().as_uri() + ("?mode=ro" if readonly else "?mode=rwc")
+    """A connection in autocommit mode: transactions are explicit (`BEGIN IMMEDIATE`).
+
+    Read-only in a folder we cannot write (a read-only mount, say): SQLite cannot create the
+    WAL index (-shm) there, so a cleanly closed file (no -wal beside it) is opened
+    `immutable`, which needs no index. Nobody can be writing it there, so that is safe.
+    """
+    query = "?mode=rwc"
+    if readonly:
+        query = "?mode=ro"
+        wal = path.with_name(path.name + "-wal")
+        if not os.access(path.parent, os.W_OK) and not wal.exists():
+            query += "&immutable=1"
+    target = path.resolve().as_uri() + query
     try:
         conn = sqlite3.connect(
             target,
@@ -250,7 +261,13 @@ def inspect(conn: sqlite3.Connection, path: Path) -> int:
     except sqlite3.Error as exc:
         if is_busy(exc):
             raise
-        raise damaged_error(path, exc) from exc
+        if errorname(exc).startswith("SQLITE_CANTOPEN") or is_readonly(exc):
+            raise WorkspaceError(
+                f"cannot read the workspace ({exc}): it is read-only and was not closed "
+                "cleanly; open it once where it is writable",
+                file=str(path),
+            ) from exc
+        raise translate(exc, path) from exc
     if app_id != APPLICATION_ID and (app_id != 0 or tables or version):
         raise WorkspaceError(
             f"this SQLite file belongs to another program, not kptui; "
@@ -268,7 +285,7 @@ def inspect(conn: sqlite3.Connection, path: Path) -> int:
     except sqlite3.Error as exc:
         if is_busy(exc):
             raise
-        raise damaged_error(path, exc) from exc
+        raise translate(exc, path) from exc
     if [r[0] for r in rows] != ["ok"]:
         raise damaged_error(path, rows[0][0] if rows else "quick_check failed")
     return int(version)
