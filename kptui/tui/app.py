@@ -30,6 +30,7 @@ from kptui.tui.text import plain
 
 if TYPE_CHECKING:
     from kptui.engine.types import Dataset
+    from kptui.tui.models import Models
 
 P = TypeVar("P", bound=Pane)
 HERE = Path(__file__).resolve().parent
@@ -87,6 +88,7 @@ class KptuiApp(App[None]):
         self.workspace = workspace
         self.load_on_start = load_on_start
         self.dataset: Dataset | None = None
+        self.models: Models | None = None
         self.dataset_path: str | None = None
         self.overview: dict[str, Any] = {}
         self.draft = Draft()
@@ -178,7 +180,10 @@ class KptuiApp(App[None]):
     # shared state -----------------------------------------------------------------------
     @on(DatasetLoaded)
     def _dataset_loaded(self, event: DatasetLoaded) -> None:
+        from kptui.tui.models import Models
+
         self.dataset = event.dataset
+        self.models = Models(event.dataset)
         self.dataset_path = event.path
         self.overview = event.overview
         self.set_status()
@@ -198,6 +203,10 @@ class KptuiApp(App[None]):
         if viewers:
             parts.append(f"{viewers:,} viewers")
         label.update(" · ".join(parts))
+
+    def personas_ready(self, model: Any) -> None:
+        """The persona model is fitted: the Recommend pane can list personas."""
+        self.pane(RecommendPane).personas_ready(model)
 
     @on(DraftChanged)
     def _draft_changed(self, event: DraftChanged) -> None:

@@ -1,17 +1,272 @@
-"""Personas pane (being built)."""
+"""Personas pane: a card per viewer group; pick one to see its members, videos and tags.
+
+Fitting runs once per dataset in a worker (the engine caches the model by data fingerprint,
+so the next start is instant); this pane and Recommend share the fitted model.
+"""
 
 from __future__ import annotations
 
+import csv
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Label, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from kptui.tui.panes.base import Pane
+from kptui.tui.text import lit, pct, plain
+from kptui.tui.widgets import Col, FrameTable
+from kptui.tui.widgets.spark import spark
+
+if TYPE_CHECKING:
+    from kptui.engine.types import Dataset
+
+NO_INTERACTIONS = (
+    "This dataset has videos only. Personas are built from what viewers watched and did: "
+    "load a dataset with an interactions file (user_id, video_id, event)."
+)
+MEMBER_COLS = (
+    Col("user_id", "Viewer", width=20),
+    Col("n", "Actions", "int"),
+    Col("buys", "Buys", "int"),
+)
+VIDEO_COLS = (
+    Col("title", "Top video", width=40, wide=60),
+    Col("reach", "Reach", "pct", digits=0),
+    Col("video_id", "ID", width=12),
+)
+
+
+class PersonasReady(Message):
+    def __init__(self, models: Any, model: Any, elapsed: float) -> None:
+        super().__init__()
+        self.models = models
+        self.model = model
+        self.elapsed = elapsed
+
+
+class FitProgress(Message):
+    def __init__(self, stage: str | None, fraction: float | None) -> None:
+        super().__init__()
+        self.stage = stage
+        self.fraction = fraction
+
+
+def card_text(card: dict[str, Any]) -> Text:
+    """A persona card as one Text: every data value (labels, tags) shown literally."""
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append(f"#{card['id']} ", style="bold")
+    out.append(plain(card.get("label") or "persona", limit=60), style="bold")
+    out.append(f"\n{card['size']:,} viewers ({pct(card.get('share'))})")
+    conv = card.get("conversion_rate")
+    lo, hi = (card.get("conversion_ci") or [None, None])[:2]
+    out.append(" · buys ")
+    out.append(pct(conv), style="bold")
+    if lo is not None and hi is not None:
+        out.append(f" ({pct(lo)}–{pct(hi)})", style="dim")
+    out.append("\n")
+    best = card.get("best_hours") or []
+    out.append_text(spark(card.get("active_hours"), highlight=best))
+    if best:
+        out.append("  best " + " ".join(f"{h}h" for h in best), style="dim")
+    return out
 
 
 class PersonasPane(Pane):
     PANE_ID = "personas"
     PANE_TITLE = "Personas"
     PANE_KEY = "3"
+    DEFAULT_FOCUS = "#persona-list"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "export", "Export members", id="personas.export", tooltip="CSV of members"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.model: Any = None
+        self.selected: int | None = None
+        self._started_for: Any = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Personas: coming soon", markup=False)
+        yield Label("Load data to see personas.", id="personas-status", markup=False)
+        yield ProgressBar(id="personas-progress", show_eta=False, show_percentage=True)
+        with Vertical(id="personas-body"):
+            yield OptionList(id="persona-list")
+            with VerticalScroll(id="persona-detail"):
+                yield Static("", id="persona-summary")
+                yield FrameTable(id="persona-videos", title="Top videos", page_size=50)
+                yield FrameTable(id="persona-members", title="Members", page_size=200)
+
+    def on_mount(self) -> None:
+        self.query_one("#personas-progress").display = False
+        self.query_one("#persona-list").border_title = "Personas (Enter: details)"
+        self.query_one("#personas-body").display = False
+
+    # fitting ----------------------------------------------------------------------------
+    def dataset_changed(self, dataset: Dataset | None) -> None:
+        self.model = None
+        self.selected = None
+        self._started_for = None
+        self.query_one("#personas-body").display = False
+        if dataset is None:
+            return
+        if not dataset.has_interactions:
+            self._status(NO_INTERACTIONS)
+            return
+        self._status("Personas are fitted when you open this pane (or Recommend).")
+
+    def pane_shown(self) -> None:
+        self.ensure_model()
+
+    def ensure_model(self) -> None:
+        models = self.kapp.models
+        ds = self.kapp.dataset
+        if models is None or ds is None or not ds.has_interactions:
+            return
+        if self._started_for is models:
+            return
+        self._started_for = models
+        if not models.ready("personas"):
+            self._status("Finding personas in your viewers… (cached after the first time)")
+            bar = self.query_one("#personas-progress", ProgressBar)
+            bar.display = True
+            bar.update(total=1.0, progress=0.0)
+        self._fit(models)
+
+    @work(thread=True, exclusive=True, group="personas", exit_on_error=False)
+    def _fit(self, models: Any) -> None:
+        start = time.perf_counter()
+
+        def progress(stage: str | None, fraction: float | None) -> None:
+            self.post_message(FitProgress(stage, fraction))
+
+        model = models.personas(progress=progress)
+        models.member_stats()
+        self.post_message(PersonasReady(models, model, time.perf_counter() - start))
+
+    @on(FitProgress)
+    def _progress(self, event: FitProgress) -> None:
+        event.stop()
+        if event.fraction is not None:
+            self.query_one("#personas-progress", ProgressBar).update(progress=event.fraction)
+        if event.stage:
+            self._status(f"Finding personas: {plain(event.stage)}…")
+
+    @on(Worker.StateChanged)
+    def _fit_state(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "personas" and event.state == WorkerState.ERROR:
+            self.query_one("#personas-progress").display = False
+            self._status(f"Could not build personas: {plain(event.worker.error)}", error=True)
+            self._started_for = None  # let the user retry by coming back
+
+    @on(PersonasReady)
+    def _ready(self, event: PersonasReady) -> None:
+        event.stop()
+        if event.models is not self.kapp.models:
+            return
+        self.model = event.model
+        self.query_one("#personas-progress").display = False
+        cards = event.model.cards
+        self._status(
+            f"{len(cards)} personas among {sum(c['size'] for c in cards):,} viewers"
+            f" · ↑↓ pick · Enter details · e export members"
+        )
+        options = self.query_one("#persona-list", OptionList)
+        options.clear_options()
+        options.add_options([Option(card_text(c), id=str(c["id"])) for c in cards])
+        self.query_one("#personas-body").display = True
+        if cards:
+            options.highlighted = 0
+            self.select(0)
+        self.kapp.personas_ready(event.model)
+
+    # details ----------------------------------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#persona-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is not None:
+            self.select(int(event.option.id))
+
+    @on(OptionList.OptionSelected, "#persona-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.select(int(event.option.id))
+            self.query_one("#persona-members", FrameTable).focus()
+
+    def select(self, pid: int) -> None:
+        if self.model is None:
+            return
+        self.selected = pid
+        card = self.model.card(pid)
+        summary = Text()
+        summary.append(f"#{pid} ", style="bold")
+        summary.append(plain(card.get("label"), limit=80), style="bold")
+        tags = card.get("top_tags") or []
+        if tags:
+            summary.append("\nTags: ", style="dim")
+            summary.append(plain(" ".join(f"#{t}" for t in tags), limit=300))
+        terms = card.get("top_terms") or []
+        if terms:
+            summary.append("\nWords: ", style="dim")
+            summary.append(plain(", ".join(terms), limit=300))
+        eng = card.get("engagement_rate")
+        summary.append(f"\nEngagement {pct(eng)}", style="dim")
+        if card.get("revenue") is not None:
+            summary.append(f" · revenue {card['revenue']:,.2f}", style="dim")
+        summary.append(f" · {card.get('purchasers', 0):,} buyers", style="dim")
+        self.query_one("#persona-summary", Static).update(summary)
+        videos = [
+            (v.get("title"), v.get("reach"), v.get("video_id")) for v in card.get("top_videos", [])
+        ]
+        self.query_one("#persona-videos", FrameTable).set_data(VIDEO_COLS, videos)
+        stats = self.kapp.models.member_stats() if self.kapp.models else {}
+        members = [(u, *stats.get(u, (0, 0))) for u in self.model.members(pid)]
+        table = self.query_one("#persona-members", FrameTable)
+        table.set_data(MEMBER_COLS, members, sort=("n", True))
+        table.border_title = lit(f"Members of #{pid}")
+
+    # export -----------------------------------------------------------------------------
+    def action_export(self) -> None:
+        if self.model is None or self.selected is None:
+            self.notify("No persona selected yet.", severity="warning")
+            return
+        self._export(self.model, self.selected)
+
+    @work(thread=True, exclusive=True, group="personas-export", exit_on_error=False)
+    def _export(self, model: Any, pid: int) -> None:
+        stats = self.kapp.models.member_stats() if self.kapp.models else {}
+        path = export_members(model, pid, stats, Path.cwd())
+        self.app.call_from_thread(
+            self.notify, f"Wrote {len(model.members(pid)):,} members to {path}", markup=False
+        )
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        label = self.query_one("#personas-status", Label)
+        label.update(Text(text, style="bold red" if error else ""))
+
+
+def export_members(model: Any, pid: int, stats: dict[str, tuple[int, int]], folder: Path) -> Path:
+    """`persona-<id>-members.csv` (user_id, persona_id, label, interactions, purchases)."""
+    card = model.card(pid)
+    path = folder / f"persona-{pid}-members.csv"
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["user_id", "persona_id", "persona_label", "interactions", "purchases"])
+        for user in model.members(pid):
+            n, buys = stats.get(user, (0, 0))
+            writer.writerow([_cell(user), pid, _cell(card.get("label") or ""), n, buys])
+    tmp.replace(path)
+    return path
+
+
+def _cell(text: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas: keep them text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,20 +1,224 @@
-"""Plan pane (being built)."""
+"""Plan pane: the drafts and experiments saved in the workspace (SQLite), read in a worker.
+
+Enter opens a draft in the Tags pane or an experiment in the A/B pane; `x` moves a draft's
+status along (idea -> ready -> published). A workspace that cannot be opened (damaged, from a
+newer kptui, read-only) shows its one-line reason here instead of a list.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+from typing import Any, ClassVar
 
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Label
+from textual.worker import Worker, WorkerState
+
+from kptui.tui.messages import WorkspaceChanged
 from kptui.tui.panes.base import Pane
+from kptui.tui.text import plain
+from kptui.tui.widgets import Col, FrameTable
+
+WORKSPACE_TIMEOUT = 5.0  # seconds to wait for another process's lock before saying so
+DRAFT_COLS = (
+    Col("id", "#", "int"),
+    Col("status", "Status", width=9),
+    Col("title", "Title", width=34, wide=60),
+    Col("tags", "Tags", "tags", width=26, wide=44),
+    Col("personas", "Personas", width=10),
+    Col("hour", "Post at", width=8),
+    Col("updated", "Updated", width=10),
+)
+EXPERIMENT_COLS = (
+    Col("id", "#", "int"),
+    Col("status", "Status", width=8),
+    Col("name", "Name", width=20, wide=34),
+    Col("arms", "Arms (conv/visitors)", width=30, wide=60),
+    Col("verdict", "Verdict", width=30, wide=50),
+)
+
+
+class PlanLoaded(Message):
+    def __init__(self, path: str, drafts: list[Any], experiments: list[Any], verdicts: dict):
+        super().__init__()
+        self.path = path
+        self.drafts = drafts
+        self.experiments = experiments
+        self.verdicts = verdicts
+
+
+def verdict_of(exp: Any) -> str:
+    """A one-line verdict from the A/B engine, or why there is none yet."""
+    from kptui.engine import abtest
+    from kptui.errors import KptuiError
+
+    arms = [a for a in exp.arms if a.visitors > 0]
+    if len(exp.arms) < 2 or len(arms) < len(exp.arms):
+        return "waiting for results"
+    try:
+        control = abtest.make_arm(exp.arms[0].name, exp.arms[0].visitors, exp.arms[0].conversions)
+        variants = [abtest.make_arm(a.name, a.visitors, a.conversions) for a in exp.arms[1:]]
+        result = abtest.analyze(control, variants, alpha=exp.alpha)
+    except KptuiError as exc:
+        return str(exc)
+    winners = [v for v in result.variants if v.significant and v.lift_abs > 0]
+    losers = [v for v in result.variants if v.significant and v.lift_abs <= 0]
+    if winners:
+        best = max(winners, key=lambda v: v.lift_abs)
+        text = f"{best.name} wins ({best.lift_abs * 100:+.2f} pts)"
+    elif losers and len(losers) == len(result.variants):
+        text = "control wins"
+    else:
+        text = "no clear difference yet"
+    if result.srm_warning:
+        text += "; sample ratio mismatch!"
+    return text
 
 
 class PlanPane(Pane):
     PANE_ID = "plan"
     PANE_TITLE = "Plan"
     PANE_KEY = "6"
+    DEFAULT_FOCUS = "#plan-drafts"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reload", "Reload", id="plan.reload"),
+        Binding("x", "next_status", "Status", id="plan.status", tooltip="idea→ready→published"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.drafts: list[Any] = []
+        self.experiments: list[Any] = []
+        self._loaded_once = False
 
     def compose(self) -> ComposeResult:
-        yield Static("Plan: coming soon", markup=False)
+        yield Label("Reading the workspace…", id="plan-status", markup=False)
+        with Vertical(id="plan-body"):
+            yield FrameTable(id="plan-drafts", title="Drafts (Enter: open in Tags)")
+            yield FrameTable(id="plan-experiments", title="Experiments (Enter: open in A/B)")
+
+    def pane_shown(self) -> None:
+        if not self._loaded_once:
+            self.reload()
 
     def reload(self) -> None:
-        pass
+        self._loaded_once = True
+        self._read(self.kapp.workspace)
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="plan", exit_on_error=False)
+    def _read(self, workspace: str | None) -> None:
+        from kptui.store import Workspace
+
+        with Workspace.open(workspace, timeout=WORKSPACE_TIMEOUT) as ws:
+            drafts = ws.list_drafts()
+            experiments = ws.list_experiments()
+            path = str(ws.path)
+            readonly = ws.readonly
+        verdicts = {e.id: verdict_of(e) for e in experiments}
+        self.post_message(
+            PlanLoaded(path + (" (read-only)" if readonly else ""), drafts, experiments, verdicts)
+        )
+
+    @on(Worker.StateChanged)
+    def _read_state(self, event: Worker.StateChanged) -> None:
+        if event.worker.group in ("plan", "plan-write") and event.state == WorkerState.ERROR:
+            self._status(f"Workspace problem: {plain(event.worker.error)}", error=True)
+
+    @on(PlanLoaded)
+    def _loaded(self, event: PlanLoaded) -> None:
+        event.stop()
+        self.drafts = event.drafts
+        self.experiments = event.experiments
+        self._status(
+            f"{len(event.drafts)} draft(s), {len(event.experiments)} experiment(s) in "
+            f"{plain(event.path)}"
+        )
+        drafts = self.query_one("#plan-drafts", FrameTable)
+        row = drafts.cursor_row
+        drafts.set_data(
+            DRAFT_COLS,
+            [
+                (
+                    d.id,
+                    d.status,
+                    d.title,
+                    d.tags,
+                    " ".join(f"#{p}" for p in d.personas),
+                    f"{d.publish_hour}h" if d.publish_hour is not None else (d.publish_at or ""),
+                    (d.updated_at or "")[:10],
+                )
+                for d in event.drafts
+            ],
+            empty="no drafts yet: write one in Tags (2) and press ctrl+s",
+        )
+        if 0 <= row < drafts.row_count:
+            drafts.move_cursor(row=row)
+        self.query_one("#plan-experiments", FrameTable).set_data(
+            EXPERIMENT_COLS,
+            [
+                (
+                    e.id,
+                    e.status,
+                    e.name,
+                    " · ".join(f"{a.name} {a.conversions:,}/{a.visitors:,}" for a in e.arms),
+                    event.verdicts.get(e.id, ""),
+                )
+                for e in event.experiments
+            ],
+            empty="no experiments yet: enter arms in A/B (5) and press ctrl+s",
+        )
+
+    # actions ----------------------------------------------------------------------------
+    @on(FrameTable.RowChosen, "#plan-drafts")
+    def _open_draft(self, event: FrameTable.RowChosen) -> None:
+        from kptui.tui.panes.tags import TagsPane
+
+        draft = next((d for d in self.drafts if d.id == event.values[0]), None)
+        if draft is None:
+            return
+        self.kapp.pane(TagsPane).load_draft(draft)
+        self.kapp.action_show_pane("tags")
+
+    @on(FrameTable.RowChosen, "#plan-experiments")
+    def _open_experiment(self, event: FrameTable.RowChosen) -> None:
+        from kptui.tui.panes.ab import ABPane
+
+        exp = next((e for e in self.experiments if e.id == event.values[0]), None)
+        if exp is None:
+            return
+        pane = self.kapp.pane(ABPane)
+        pane.experiment_id = exp.id
+        pane.set_arms([(a.name, a.visitors, a.conversions) for a in exp.arms], name=exp.name,
+                      alpha=exp.alpha)  # fmt: skip
+        self.kapp.action_show_pane("ab")
+
+    def action_next_status(self) -> None:
+        from kptui.store import DRAFT_STATUSES
+
+        table = self.query_one("#plan-drafts", FrameTable)
+        if not table.has_focus:
+            return
+        values = table.cursor_values()
+        if values is None:
+            return
+        current = values[1]
+        nxt = DRAFT_STATUSES[(DRAFT_STATUSES.index(current) + 1) % len(DRAFT_STATUSES)]
+        self._set_status(int(values[0]), nxt)
+
+    @work(thread=True, exclusive=True, group="plan-write", exit_on_error=False)
+    def _set_status(self, draft_id: int, status: str) -> None:
+        from kptui.store import Workspace
+
+        with Workspace.open(self.kapp.workspace, timeout=WORKSPACE_TIMEOUT) as ws:
+            ws.update_draft(draft_id, status=status)
+        self.post_message(WorkspaceChanged())
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        self.query_one("#plan-status", Label).update(Text(text, style="bold red" if error else ""))

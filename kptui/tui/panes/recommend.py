@@ -18,3 +18,6 @@ class RecommendPane(Pane):
 
     def draft_changed(self, draft) -> None:
         pass
+
+    def personas_ready(self, model) -> None:
+        pass

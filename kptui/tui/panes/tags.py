@@ -1,17 +1,317 @@
-"""Tags pane (being built)."""
+"""Tags pane: type a draft, suggestions refresh when typing pauses, pick tags, copy, save.
+
+Suggestions run in an exclusive thread worker; each request carries a sequence number and
+a result that is not the latest is dropped, so a slow answer never overwrites a newer one.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+import re
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, Static
+from textual.worker import get_current_worker
+
+from kptui.tui.messages import Draft, DraftChanged, WorkspaceChanged
 from kptui.tui.panes.base import Pane
+from kptui.tui.text import lit, plain
+from kptui.tui.widgets import Col, FrameTable
+
+if TYPE_CHECKING:
+    from kptui.engine.types import Dataset
+    from kptui.store.models import Draft as SavedDraft
+
+DEBOUNCE = 0.08  # seconds of quiet typing before suggestions refresh
+TOP = 15
+COLS = (
+    Col("chosen", "✓", width=1),
+    Col("tag", "Tag", width=24, wide=40),
+    Col("score", "Score", "bar", width=12, digits=2),
+    Col("source", "Source", width=10),
+)
+_SPACE = re.compile(r"\s+")
+
+
+def hashtag(tag: str) -> str:
+    """How the creator pastes it: `#tag`, inner spaces removed (a hashtag ends at a space)."""
+    return "#" + _SPACE.sub("", tag.strip().lstrip("#"))
+
+
+class TagsSuggested(Message):
+    def __init__(self, seq: int, suggestions: list[Any], elapsed: float) -> None:
+        super().__init__()
+        self.seq = seq
+        self.suggestions = suggestions
+        self.elapsed = elapsed
+
+
+class IndexReady(Message):
+    def __init__(self, models: Any, n_tags: int, elapsed: float) -> None:
+        super().__init__()
+        self.models = models
+        self.n_tags = n_tags
+        self.elapsed = elapsed
 
 
 class TagsPane(Pane):
     PANE_ID = "tags"
     PANE_TITLE = "Tags"
     PANE_KEY = "2"
+    DEFAULT_FOCUS = "#tags-title"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_tag", "Add/remove", id="tags.toggle"),
+        Binding("ctrl+y", "copy_tags", "Copy tags", id="tags.copy", tooltip="Copy (OSC 52)"),
+        Binding("ctrl+s", "save_draft", "Save draft", id="tags.save"),
+        Binding("ctrl+n", "new_draft", "New", id="tags.new"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._seq = 0
+        self._timer = None
+        self._index_ok = False
+        self.chosen: list[str] = []
+        self.draft_id: int | None = None
+        self.suggestions: list[Any] = []
+        self.last_elapsed: float | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Tags: coming soon", markup=False)
+        with Vertical(id="tags-draft"):
+            with Horizontal(classes="field-row"):
+                yield Label("Title", classes="field-label")
+                yield Input(id="tags-title", compact=True, placeholder="your next video's title")
+            with Horizontal(classes="field-row"):
+                yield Label("Description", classes="field-label")
+                yield Input(id="tags-desc", compact=True, placeholder="optional")
+        yield Label("", id="tags-status", markup=False)
+        yield FrameTable(id="tags-table", title="Suggested tags", page_size=100)
+        with Vertical(id="tags-chosen-box", classes="box"):
+            yield Static("", id="tags-chosen")
+
+    def on_mount(self) -> None:
+        self.query_one("#tags-chosen-box").border_title = "Chosen"
+        self.query_one("#tags-chosen-box").border_subtitle = "ctrl+y copy · ctrl+s save"
+        self._render_table()
+        self._render_chosen()
+        self._set_status("Load data to get suggestions.")
+
+    # dataset and index ------------------------------------------------------------------
+    def dataset_changed(self, dataset: Dataset | None) -> None:
+        self._index_ok = False
+        if dataset is None:
+            return
+        self._set_status("Building the tag index…")
+        self._build_index(self.kapp.models)
+
+    @work(thread=True, exclusive=True, group="tag-index", exit_on_error=False)
+    def _build_index(self, models: Any) -> None:
+        start = time.perf_counter()
+        index = models.tag_index()
+        n = len(getattr(index, "tags", []) or [])
+        self.post_message(IndexReady(models, n, time.perf_counter() - start))
+
+    @on(IndexReady)
+    def _index_ready(self, event: IndexReady) -> None:
+        event.stop()
+        if event.models is not self.kapp.models:
+            return  # index of a dataset that is no longer loaded
+        self._index_ok = True
+        if event.n_tags == 0:
+            self._set_status("This dataset has no tags: suggestions come from your words only.")
+        else:
+            self._set_status(f"{event.n_tags:,} tags known. Type a title.")
+        self._refresh(0)
+
+    # typing -----------------------------------------------------------------------------
+    @on(Input.Changed, "#tags-title, #tags-desc")
+    def _typed(self, event: Input.Changed) -> None:
+        self._refresh()
+
+    def _refresh(self, delay: float = DEBOUNCE) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if delay:
+            self._timer = self.set_timer(delay, self._request)
+        else:
+            self._request()
+        self._post_draft()
+
+    def _request(self) -> None:
+        self._seq += 1
+        if not self._index_ok:
+            return
+        title = self.query_one("#tags-title", Input).value
+        desc = self.query_one("#tags-desc", Input).value
+        self._suggest(self._seq, self.kapp.models, title, desc)
+
+    @work(thread=True, exclusive=True, group="tag-suggest", exit_on_error=False)
+    def _suggest(self, seq: int, models: Any, title: str, description: str) -> None:
+        from kptui.engine.tags import suggest
+
+        start = time.perf_counter()
+        index = models.tag_index()
+        result = suggest(index, title, description, top=TOP) if (title or description) else []
+        if not get_current_worker().is_cancelled:
+            self.post_message(TagsSuggested(seq, result, time.perf_counter() - start))
+
+    @on(TagsSuggested)
+    def _suggested(self, event: TagsSuggested) -> None:
+        event.stop()
+        if event.seq != self._seq:
+            return  # typed since: a newer request is on its way
+        self.suggestions = list(event.suggestions)
+        self.last_elapsed = event.elapsed
+        self._render_table()
+        title = self.query_one("#tags-title", Input).value
+        if not (title or self.query_one("#tags-desc", Input).value):
+            self._set_status("Type a title to see tags.")
+        elif not self.suggestions:
+            self._set_status("No tags for these words yet: try more words.")
+        else:
+            self._set_status(f"{len(self.suggestions)} suggestions · Space/Enter on a tag adds it")
+
+    # table and chosen -------------------------------------------------------------------
+    def _render_table(self) -> None:
+        table = self.query_one("#tags-table", FrameTable)
+        row = table.cursor_row
+        chosen = {t.casefold() for t in self.chosen}
+        rows: list[tuple[Any, ...]] = []
+        seen: set[str] = set()
+        for s in self.suggestions:
+            key = s.tag.casefold()
+            seen.add(key)
+            rows.append(("✓" if key in chosen else "", s.tag, s.score, s.source))
+        for tag in self.chosen:
+            if tag.casefold() not in seen:
+                rows.append(("✓", tag, None, "chosen"))
+        table.set_data(COLS, rows, empty="no suggestions")
+        if 0 <= row < table.row_count:
+            table.move_cursor(row=row)
+
+    def _render_chosen(self) -> None:
+        box = self.query_one("#tags-chosen", Static)
+        if not self.chosen:
+            box.update(Text("none yet: Space or Enter on a suggestion adds it", style="dim"))
+        else:
+            box.update(lit(self.chosen_text()))
+        label = f"Chosen ({len(self.chosen)})"
+        if self.draft_id is not None:
+            label += f" · draft #{self.draft_id}"
+        self.query_one("#tags-chosen-box").border_title = label
+
+    def chosen_text(self) -> str:
+        return " ".join(hashtag(t) for t in self.chosen)
+
+    def toggle(self, tag: str) -> None:
+        key = tag.casefold()
+        if any(t.casefold() == key for t in self.chosen):
+            self.chosen = [t for t in self.chosen if t.casefold() != key]
+        else:
+            self.chosen.append(tag)
+        self._render_table()
+        self._render_chosen()
+        self._post_draft()
+
+    def action_toggle_tag(self) -> None:
+        table = self.query_one("#tags-table", FrameTable)
+        values = table.cursor_values()
+        if values is not None:
+            self.toggle(str(values[1]))
+
+    @on(FrameTable.RowChosen, "#tags-table")
+    def _row_chosen(self, event: FrameTable.RowChosen) -> None:
+        self.toggle(str(event.values[1]))
+
+    @on(Input.Submitted, "#tags-title, #tags-desc")
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field moves on: title -> description -> the suggestions."""
+        if event.input.id == "tags-title":
+            self.query_one("#tags-desc", Input).focus()
+        else:
+            self.query_one("#tags-table", FrameTable).focus()
+
+    # draft ------------------------------------------------------------------------------
+    def current_draft(self) -> Draft:
+        return Draft(
+            title=self.query_one("#tags-title", Input).value,
+            description=self.query_one("#tags-desc", Input).value,
+            chosen=list(self.chosen),
+            draft_id=self.draft_id,
+        )
+
+    def _post_draft(self) -> None:
+        self.post_message(DraftChanged(self.current_draft()))
+
+    def load_draft(self, saved: SavedDraft) -> None:
+        """Open a saved draft (from the Plan pane) for editing."""
+        self.draft_id = saved.id
+        self.chosen = list(saved.tags)
+        self.query_one("#tags-title", Input).value = saved.title
+        self.query_one("#tags-desc", Input).value = saved.description
+        self._render_table()
+        self._render_chosen()
+        self._refresh(0)
+
+    def action_new_draft(self) -> None:
+        self.draft_id = None
+        self.chosen = []
+        self.query_one("#tags-title", Input).value = ""
+        self.query_one("#tags-desc", Input).value = ""
+        self.query_one("#tags-title", Input).focus()
+        self._render_chosen()
+        self._refresh(0)
+
+    def action_copy_tags(self) -> None:
+        if not self.chosen:
+            self.notify("No tags chosen yet.", severity="warning")
+            return
+        text = self.chosen_text()
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied {len(self.chosen)} tag(s): {plain(text, limit=120)}", markup=False)
+
+    def action_save_draft(self) -> None:
+        draft = self.current_draft()
+        if not draft.title.strip():
+            self.notify("Give the draft a title first.", severity="warning")
+            self.query_one("#tags-title", Input).focus()
+            return
+        self._save(draft)
+
+    @work(thread=True, exclusive=True, group="tags-save", exit_on_error=False)
+    def _save(self, draft: Draft) -> None:
+        from kptui.errors import KptuiError
+        from kptui.store import Workspace
+
+        with Workspace.open(self.kapp.workspace) as ws:
+            saved = None
+            if draft.draft_id is not None:
+                try:
+                    saved = ws.update_draft(
+                        draft.draft_id,
+                        title=draft.title,
+                        description=draft.description,
+                        tags=draft.tags,
+                    )
+                except KptuiError:
+                    saved = None  # deleted meanwhile: save as a new one
+            if saved is None:
+                saved = ws.add_draft(draft.title, description=draft.description, tags=draft.tags)
+        self.app.call_from_thread(self._saved, saved.id, saved.title)
+
+    def _saved(self, draft_id: int, title: str) -> None:
+        self.draft_id = draft_id
+        self._render_chosen()
+        self.notify(f"Saved draft #{draft_id}: {plain(title, limit=80)}", markup=False)
+        self.post_message(WorkspaceChanged())
+        self._post_draft()
+
+    def _set_status(self, text: str) -> None:
+        self.query_one("#tags-status", Label).update(text)

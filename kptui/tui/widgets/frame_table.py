@@ -21,7 +21,7 @@ from kptui.tui.text import lit, num, pct
 
 @dataclass(frozen=True)
 class Col:
-    """A column: `kind` is text, int, float, pct or tags (a list shown as `#a #b`)."""
+    """A column: `kind` is text, int, float, pct, bar (0..1) or tags (a list: `#a #b`)."""
 
     key: str
     label: str
@@ -42,6 +42,13 @@ def _cell(value: Any, col: Col, wide: bool = False) -> Text:
         return num(float(value) if isinstance(value, (int, float)) else value, col.digits)
     if col.kind == "pct":
         return Text(pct(value, col.digits), justify="right")
+    if col.kind == "bar":  # a 0..1 score: bar and number
+        from kptui.tui.widgets.charts import bar_text
+
+        score = float(value or 0.0)
+        out = Text(bar_text(score, 1.0, col.width).ljust(col.width), style="green")
+        out.append(f" {score:.{col.digits}f}")
+        return out
     if col.kind == "tags":
         tags = value or []
         return lit(" ".join(f"#{t}" for t in tags), limit=width)
@@ -120,7 +127,7 @@ class FrameTable(DataTable):
         self._empty = empty
         self.clear(columns=True)
         for col in self._cols:
-            right = col.kind not in ("text", "tags")
+            right = col.kind not in ("text", "tags", "bar")
             self.add_column(Text(col.label, justify="right" if right else "left"), key=col.key)
         if sort is not None:
             index = next((i for i, c in enumerate(self._cols) if c.key == sort[0]), None)
