@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -364,6 +362,10 @@ def _describe(dataset: Dataset, eng: Engagement, cont: Content, raw_labels):
     return cards, new_id[labels], weights[order]
 
 
+def _round(x: float | None, digits: int = 4) -> float | None:
+    return None if x is None else round(x, digits)
+
+
 def _label(cards: list[dict[str, Any]]) -> None:
     """Two or three distinctive tags (else terms) per persona, unique across personas."""
     used: set[str] = set()
@@ -442,28 +444,20 @@ def _distinctive(weights, matrix, names: list[str]) -> list[list[str]]:
 
 
 def cache_key(fingerprint: str, k: int | str, seed: int) -> str:
-    import hashlib
+    from kptui.engine.modelcache import key
 
-    k_text = "auto" if parse_k(k) is None else str(parse_k(k))
-    raw = f"personas:{MODEL_VERSION}:{fingerprint}:{k_text}:{seed}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
-
-
-def _cache_dir(key: str) -> Path:
-    from kptui.paths import cache_dir
-
-    return cache_dir() / "personas" / key
+    k_fixed = parse_k(k)
+    return key("personas", MODEL_VERSION, fingerprint, "auto" if k_fixed is None else k_fixed, seed)
 
 
-def save_model(model: PersonaModel, key: str) -> Path | None:
-    """Write the model atomically (temp folder + rename); failures only skip caching."""
+def save_model(model: PersonaModel, cache_key_: str) -> Path | None:
+    """Write the model atomically; a failure only means it is not cached."""
     import numpy as np
     import polars as pl
 
-    final = _cache_dir(key)
-    tmp = final.with_name(f"{final.name}.tmp-{os.getpid()}")
-    try:
-        tmp.mkdir(parents=True, exist_ok=True)
+    from kptui.engine.modelcache import write_atomic
+
+    def write(tmp: Path) -> None:
         meta = {
             "version": MODEL_VERSION,
             "k": model.k,
@@ -479,20 +473,17 @@ def save_model(model: PersonaModel, key: str) -> Path | None:
         )
         pl.DataFrame({"video_id": model.video_ids}).write_parquet(tmp / "videos.parquet")
         np.savez(tmp / "arrays.npz", item_weights=model.item_weights)
-        if final.exists():
-            shutil.rmtree(final, ignore_errors=True)
-        os.replace(tmp, final)
-        return final
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
-        return None
+
+    return write_atomic("personas", cache_key_, write)
 
 
-def load_model(key: str) -> PersonaModel | None:
+def load_model(cache_key_: str) -> PersonaModel | None:
     import numpy as np
     import polars as pl
 
-    folder = _cache_dir(key)
+    from kptui.engine.modelcache import folder as cache_folder
+
+    folder = cache_folder("personas", cache_key_)
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         if meta.get("version") != MODEL_VERSION:
@@ -501,9 +492,7 @@ def load_model(key: str) -> PersonaModel | None:
         videos = pl.read_parquet(folder / "videos.parquet")["video_id"].to_list()
         with np.load(folder / "arrays.npz", allow_pickle=False) as arrays:
             weights = arrays["item_weights"]
-    except (OSError, ValueError, KeyError, json.JSONDecodeError):
-        return None
-    except Exception:  # a corrupt parquet/npz file: refit rather than fail
+    except Exception:  # missing or corrupt (json, parquet, npz): refit rather than fail
         return None
     return PersonaModel(
         k=int(meta["k"]),

@@ -1,0 +1,517 @@
+"""Recommendations per viewer, per persona, and which personas a draft fits.
+
+Model (hybrid, all closed form or vectorised; no per-viewer Python loop):
+- Collaborative part: EASE (Steck 2019), the closed-form item-item model
+  `B = I - P / diag(P)` with `P = (XᵀX + λI)⁻¹` over the binary viewer x video matrix,
+  restricted to the `MAX_CF_ITEMS` most-watched videos so the inverse stays a few seconds.
+- Content part: cosine between a viewer's content profile and each video's embedding
+  (`profiles.content`), which is all a never-watched video has.
+- Popularity: a small prior that breaks ties and is the last resort.
+A viewer's score is `cf / max(cf) + CONTENT_WEIGHT * content + POP_WEIGHT * popularity`;
+anything the viewer already has is never returned; `paid_only` keeps `price > 0`.
+
+Per persona: the members' mean binary row times `B` (what the persona as a whole takes up
+next), damped by how many members already have each item, plus the same content and
+popularity terms. A draft fits a persona by the cosine between the draft's TF-IDF (text +
+hashtags + known tags it mentions) and the persona's engagement-weighted TF-IDF centroid.
+
+API (CLI and TUI):
+- `load_or_fit_recommender(dataset, k="auto", seed=0, progress=None) -> Recommender`
+  (cached under `paths.cache_dir()/recommend/` by the data fingerprint; personas come from
+  `personas.load_or_fit_personas` with the same k and seed).
+- `Recommender.for_user(user_id, top=10, paid_only=False) -> list[dict]` (video_id, title,
+  score, reason); `.for_users(user_ids=None, top=10, paid_only=False) -> dict[str, list[str]]`
+  (None: every viewer; batched); `.for_persona(pid, top=10, paid_only=False) -> list[dict]`;
+  `.for_personas(top, paid_only) -> list[dict]` (SPEC's `--persona all` shape);
+  `.draft_fit(title, description="") -> list[dict]` (persona_id, label, fit, best first).
+Unknown viewers or personas raise `UsageError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kptui.errors import UsageError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from kptui.engine.personas import PersonaModel
+    from kptui.engine.profiles import Content, Engagement
+    from kptui.engine.types import Dataset
+
+Progress = Callable[[str | None, float | None], None]
+
+MODEL_VERSION = "1"
+MAX_CF_ITEMS = 4000
+LAMBDA = 300.0
+CONTENT_WEIGHT = 0.1
+POP_WEIGHT = 0.02
+BATCH = 4096
+
+
+@dataclass
+class Recommender:
+    """A fitted hybrid recommender over one dataset (see the module docstring)."""
+
+    dataset: Dataset
+    personas: PersonaModel
+    video_ids: list[str]
+    titles: list[str]
+    paid: np.ndarray  # bool per video
+    cf_items: np.ndarray  # video indices covered by B
+    B: np.ndarray  # len(cf_items) x len(cf_items), float32
+    embedding: np.ndarray  # videos x d, float32
+    popularity: np.ndarray  # per video, in [0, 1]
+    from_cache: bool = False
+    _eng: Engagement | None = field(default=None, repr=False)
+    _cont: Content | None = field(default=None, repr=False)
+    _persona_text: Any = field(default=None, repr=False)
+    _users: dict[str, int] | None = field(default=None, repr=False)
+
+    # ---- viewers -----------------------------------------------------------------------
+
+    def _engagement(self) -> Engagement:
+        if self._eng is None:
+            from kptui.engine.profiles import engagement
+
+            self._eng = engagement(self.dataset)
+        return self._eng
+
+    def _history(self, user_id: str):
+        """The viewer's row (weights per video) from the raw interactions, without the
+        whole matrix: a single viewer answers fast on a cached model."""
+        import numpy as np
+        import polars as pl
+        import scipy.sparse as sp
+
+        from kptui.engine.profiles import interaction_weights
+
+        if self._eng is not None:
+            idx = self._user_index().get(user_id)
+            if idx is None:
+                raise UsageError(f"unknown viewer {user_id!r} (not in this dataset's interactions)")
+            return self._eng.matrix[idx]
+        it = self.dataset.interactions
+        assert it is not None
+        rows = it.filter(pl.col("user_id") == user_id)
+        if rows.height == 0:
+            raise UsageError(f"unknown viewer {user_id!r} (not in this dataset's interactions)")
+        vmap = {v: i for i, v in enumerate(self.video_ids)}
+        cols = np.array([vmap.get(v, -1) for v in rows["video_id"].to_list()])
+        w = interaction_weights(rows, self.dataset.videos).astype(np.float32)
+        keep = cols >= 0
+        row = sp.csr_matrix(
+            (w[keep], (np.zeros(int(keep.sum()), dtype=np.int64), cols[keep])),
+            shape=(1, len(self.video_ids)),
+        )
+        row.sum_duplicates()
+        np.log1p(row.data, out=row.data)
+        return row
+
+    def _user_index(self) -> dict[str, int]:
+        if self._users is None:
+            self._users = self._engagement().user_index()
+        return self._users
+
+    def _scores(self, rows) -> np.ndarray:
+        """Hybrid scores (n x videos) for viewer rows of weights; seen items at -inf."""
+        import numpy as np
+        from sklearn.preprocessing import normalize
+
+        n = rows.shape[0]
+        binary = rows.copy()
+        binary.data[:] = 1.0
+        scores = np.zeros((n, len(self.video_ids)), dtype=np.float32)
+        if len(self.cf_items):
+            cf = np.asarray(binary[:, self.cf_items] @ self.B, dtype=np.float32)
+            cf /= np.maximum(cf.max(axis=1, keepdims=True), 1e-9)
+            scores[:, self.cf_items] = cf
+        prof = normalize(np.asarray(normalize(rows, norm="l1") @ self.embedding, dtype=np.float32))
+        scores += CONTENT_WEIGHT * (prof @ self.embedding.T)
+        scores += POP_WEIGHT * self.popularity[None, :]
+        r, c = rows.nonzero()
+        scores[r, c] = -np.inf
+        return scores
+
+    def _top(self, scores: np.ndarray, top: int, paid_only: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Indices and scores of the `top` best per row (finite only), best first."""
+        import numpy as np
+
+        if paid_only:
+            scores[:, ~self.paid] = -np.inf
+        top = max(1, min(top, scores.shape[1]))
+        part = np.argpartition(-scores, top - 1, axis=1)[:, :top]
+        vals = np.take_along_axis(scores, part, axis=1)
+        order = np.argsort(-vals, axis=1, kind="stable")
+        return np.take_along_axis(part, order, axis=1), np.take_along_axis(vals, order, axis=1)
+
+    def for_user(self, user_id: str, top: int = 10, paid_only: bool = False) -> list[dict]:
+        """One viewer's list with a score and a short reason per item."""
+        import numpy as np
+
+        row = self._history(user_id)
+        scores = self._scores(row)
+        idx, vals = self._top(scores, top, paid_only)
+        seen = row.indices
+        out = []
+        for v, s in zip(idx[0], vals[0], strict=True):
+            if not np.isfinite(s):
+                continue
+            out.append(
+                {
+                    "video_id": self.video_ids[v],
+                    "title": self.titles[v],
+                    "score": round(float(s), 4),
+                    "reason": self._reason_user(int(v), seen, row),
+                }
+            )
+        return out
+
+    def _reason_user(self, v: int, seen, row) -> str:
+        import numpy as np
+
+        pos = np.searchsorted(self.cf_items, v)
+        if pos < len(self.cf_items) and self.cf_items[pos] == v and len(seen):
+            hist = np.searchsorted(self.cf_items, seen)
+            ok = (hist < len(self.cf_items)) & (
+                self.cf_items[np.minimum(hist, len(self.cf_items) - 1)] == seen
+            )
+            if ok.any():
+                links = self.B[hist[ok], pos]
+                best = int(np.argmax(links))
+                if links[best] > 0:
+                    return f'viewers of "{_short(self.titles[seen[ok][best]])}" take this up'
+        if len(seen):
+            sims = self.embedding[seen] @ self.embedding[v]
+            best = int(np.argmax(sims))
+            if sims[best] > 0.3:
+                return f'similar to "{_short(self.titles[seen[best]])}"'
+        return "popular with viewers overall"
+
+    def for_users(
+        self,
+        user_ids: Sequence[str] | None = None,
+        top: int = 10,
+        paid_only: bool = False,
+        progress: Progress | None = None,
+    ) -> dict[str, list[str]]:
+        """`{user_id: [video_id, ...]}` for the given viewers (None: all), in batches."""
+        import numpy as np
+
+        eng = self._engagement()
+        if user_ids is None:
+            index = np.arange(eng.n_users)
+        else:
+            lookup = self._user_index()
+            missing = [u for u in user_ids if u not in lookup]
+            if missing:
+                raise UsageError(
+                    f"unknown viewer {missing[0]!r} (not in this dataset's interactions)"
+                )
+            index = np.array([lookup[u] for u in user_ids], dtype=np.int64)
+        vids = np.asarray(self.video_ids, dtype=object)
+        out: dict[str, list[str]] = {}
+        for start in range(0, len(index), BATCH):
+            if progress:
+                progress("recommending", start / max(len(index), 1))
+            chunk = index[start : start + BATCH]
+            scores = self._scores(eng.matrix[chunk])
+            idx, vals = self._top(scores, top, paid_only)
+            finite = np.isfinite(vals)
+            for j, u in enumerate(chunk):
+                out[eng.user_ids[u]] = vids[idx[j][finite[j]]].tolist()
+        return out
+
+    # ---- personas ----------------------------------------------------------------------
+
+    def persona_scores(self, paid_only: bool = False) -> np.ndarray:
+        """k x videos: what each persona's members take up next (see the docstring)."""
+        import numpy as np
+
+        weights = self.personas.item_weights  # k x videos, members' l1 rows summed
+        k = weights.shape[0]
+        sizes = np.array([c["size"] for c in self.personas.cards], dtype=np.float64)
+        reach = self._persona_reach()
+        scores = np.zeros((k, len(self.video_ids)), dtype=np.float64)
+        if len(self.cf_items):
+            cf = reach[:, self.cf_items] @ self.B
+            cf /= np.maximum(cf.max(axis=1, keepdims=True), 1e-9)
+            scores[:, self.cf_items] = cf
+        prof = weights @ self.embedding
+        prof /= np.maximum(np.linalg.norm(prof, axis=1, keepdims=True), 1e-9)
+        scores += CONTENT_WEIGHT * (prof @ self.embedding.T)
+        scores += POP_WEIGHT * self.popularity[None, :]
+        # Members who already have it cannot take it up again.
+        scores *= 1.0 - 0.5 * reach
+        _ = sizes
+        if paid_only:
+            scores[:, ~self.paid] = -np.inf
+        return scores
+
+    def _persona_reach(self) -> np.ndarray:
+        """k x videos: the share of each persona's members who have the video."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        eng = self._engagement()
+        labels = self._labels_for(eng.user_ids)
+        k = self.personas.k
+        onehot = sp.csr_matrix(
+            (np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels))
+        )
+        touched = eng.matrix.copy()
+        touched.data[:] = 1.0
+        reach = np.asarray((onehot @ touched).todense(), dtype=np.float64)
+        return reach / np.maximum(np.bincount(labels, minlength=k)[:, None], 1)
+
+    def _labels_for(self, user_ids: list[str]) -> np.ndarray:
+        import numpy as np
+
+        if user_ids == self.personas.user_ids:
+            return self.personas.labels.astype(np.int64)
+        lookup = dict(zip(self.personas.user_ids, self.personas.labels.tolist(), strict=True))
+        return np.array([lookup.get(u, 0) for u in user_ids], dtype=np.int64)
+
+    def for_persona(self, pid: int, top: int = 10, paid_only: bool = False) -> list[dict]:
+        import numpy as np
+
+        card = self.personas.card(pid)
+        scores = self.persona_scores(paid_only)[pid]
+        top = max(1, min(top, len(scores)))
+        order = np.argsort(-scores, kind="stable")[:top]
+        reach = self._persona_reach()[pid]
+        weights = self.personas.item_weights[pid]
+        out = []
+        for v in order:
+            if not np.isfinite(scores[v]):
+                continue
+            out.append(
+                {
+                    "video_id": self.video_ids[v],
+                    "title": self.titles[v],
+                    "score": round(float(scores[v]), 4),
+                    "reason": self._reason_persona(int(v), reach, weights),
+                }
+            )
+        _ = card
+        return out
+
+    def _reason_persona(self, v: int, reach, weights) -> str:
+        import numpy as np
+
+        have = reach[v]
+        pos = np.searchsorted(self.cf_items, v)
+        if pos < len(self.cf_items) and self.cf_items[pos] == v:
+            contrib = weights[self.cf_items] * self.B[:, pos]
+            contrib[pos] = 0.0
+            best = int(np.argmax(contrib))
+            if contrib[best] > 0:
+                src = self.titles[self.cf_items[best]]
+                return f'{have:.0%} have it; goes with "{_short(src)}"'
+        return f"{have:.0%} have it; matches the persona's topics"
+
+    def for_personas(self, top: int = 10, paid_only: bool = False) -> list[dict]:
+        return [
+            {
+                "persona_id": card["id"],
+                "label": card["label"],
+                "items": self.for_persona(card["id"], top=top, paid_only=paid_only),
+            }
+            for card in self.personas.cards
+        ]
+
+    # ---- drafts ------------------------------------------------------------------------
+
+    def _content(self) -> Content:
+        if self._cont is None:
+            from kptui.engine.profiles import content
+
+            self._cont = content(self.dataset.videos, seed=self.personas.seed)
+        return self._cont
+
+    def draft_fit(self, title: str, description: str = "") -> list[dict]:
+        """Personas ranked by how well a draft's content matches what they engage with."""
+        import numpy as np
+        from sklearn.preprocessing import normalize
+
+        from kptui.engine.tagparse import hashtags, normalize_tag
+
+        text = f"{title or ''} {description or ''}".strip()
+        if not text:
+            raise UsageError("a draft needs a title (or a description) to compare")
+        cont = self._content()
+        if self._persona_text is None:
+            self._persona_text = normalize(
+                np.asarray(self.personas.item_weights @ cont.features, dtype=np.float64)
+            )
+        folded = normalize_tag(text)
+        known = [name for key, name in cont.tag_display.items() if len(key) >= 2 and key in folded]
+        draft = cont.transform(text, hashtags(text) + known)
+        fit = np.asarray(draft @ self._persona_text.T).ravel()
+        order = np.argsort(-fit, kind="stable")
+        return [
+            {
+                "persona_id": int(p),
+                "label": self.personas.cards[p]["label"],
+                "fit": round(max(float(fit[p]), 0.0), 4),
+            }
+            for p in order
+        ]
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# --------------------------------------------------------------------------------------------
+# Fitting and cache
+# --------------------------------------------------------------------------------------------
+
+
+def ease(binary, lam: float = LAMBDA):
+    """EASE weights for a binary viewer x item matrix (float32, zero diagonal)."""
+    import numpy as np
+    import scipy.linalg as la
+
+    gram = np.asarray((binary.T @ binary).todense(), dtype=np.float32)
+    gram[np.diag_indices_from(gram)] += lam
+    p = la.inv(gram, overwrite_a=True, check_finite=False)
+    b = -p / np.diag(p)[None, :]
+    b[np.diag_indices_from(b)] = 0.0
+    return b.astype(np.float32, copy=False)
+
+
+def fit_recommender(
+    dataset: Dataset,
+    personas: PersonaModel,
+    progress: Progress | None = None,
+    *,
+    eng: Engagement | None = None,
+    cont: Content | None = None,
+) -> Recommender:
+    import numpy as np
+
+    from kptui.engine import profiles
+
+    report = progress or profiles.no_progress
+    profiles.require_interactions(dataset)
+    eng = eng or profiles.engagement(dataset, progress=report)
+    if cont is None:
+        report("video content", None)
+        cont = profiles.content(dataset.videos, seed=personas.seed)
+    binary = eng.matrix.copy()
+    binary.data[:] = 1.0
+    counts = np.asarray(binary.sum(axis=0)).ravel()
+    eligible = np.flatnonzero(counts >= 2)
+    if len(eligible) > MAX_CF_ITEMS:
+        eligible = np.sort(eligible[np.argsort(-counts[eligible], kind="stable")[:MAX_CF_ITEMS]])
+    report("item-item model", None)
+    b = ease(binary.tocsc()[:, eligible].tocsr(), LAMBDA) if len(eligible) else np.zeros((0, 0))
+    pop = counts / max(counts.max(), 1.0)
+    videos = dataset.videos
+    return Recommender(
+        dataset=dataset,
+        personas=personas,
+        video_ids=eng.video_ids,
+        titles=videos["title"].to_list(),
+        paid=(videos["price"].fill_null(0.0).to_numpy() > 0),
+        cf_items=eligible.astype(np.int64),
+        B=b.astype(np.float32),
+        embedding=cont.embedding,
+        popularity=pop.astype(np.float32),
+        _eng=eng,
+        _cont=cont,
+    )
+
+
+def _save(rec: Recommender, cache_key: str) -> None:
+    import numpy as np
+
+    from kptui.engine.modelcache import write_atomic
+
+    def write(tmp: Path) -> None:
+        np.savez(
+            tmp / "arrays.npz",
+            cf_items=rec.cf_items,
+            B=rec.B,
+            embedding=rec.embedding,
+            popularity=rec.popularity,
+        )
+        meta = {"version": MODEL_VERSION, "videos": len(rec.video_ids)}
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+    write_atomic("recommend", cache_key, write)
+
+
+def _load(dataset: Dataset, personas: PersonaModel, cache_key: str) -> Recommender | None:
+    import numpy as np
+
+    from kptui.engine.modelcache import folder
+
+    path = folder("recommend", cache_key)
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("version") != MODEL_VERSION or meta.get("videos") != dataset.videos.height:
+            return None
+        with np.load(path / "arrays.npz", allow_pickle=False) as arrays:
+            parts = {name: arrays[name] for name in ("cf_items", "B", "embedding", "popularity")}
+    except Exception:  # missing or corrupt: refit
+        return None
+    videos = dataset.videos
+    return Recommender(
+        dataset=dataset,
+        personas=personas,
+        video_ids=videos["video_id"].to_list(),
+        titles=videos["title"].to_list(),
+        paid=(videos["price"].fill_null(0.0).to_numpy() > 0),
+        from_cache=True,
+        **parts,
+    )
+
+
+def load_or_fit_recommender(
+    dataset: Dataset,
+    k: int | str = "auto",
+    seed: int = 0,
+    progress: Progress | None = None,
+    *,
+    use_cache: bool = True,
+) -> Recommender:
+    """The cached recommender (and personas) for this data, else fit both and cache them."""
+    from kptui.engine import modelcache, profiles
+    from kptui.engine.personas import cache_key, load_model, load_or_fit_personas, parse_k
+
+    report = progress or profiles.no_progress
+    parse_k(k)
+    profiles.require_interactions(dataset)
+    key = None
+    if use_cache and dataset.fingerprint:
+        key = modelcache.key("recommend", MODEL_VERSION, dataset.fingerprint, seed)
+    personas = None
+    if use_cache and dataset.fingerprint:
+        personas = load_model(cache_key(dataset.fingerprint, k, seed))
+    if personas is not None and key:
+        cached = _load(dataset, personas, key)
+        if cached is not None:
+            return cached
+    # Something must be fitted: build the shared pieces once for both models.
+    eng = profiles.engagement(dataset, progress=report)
+    report("video content", 0.1)
+    cont = profiles.content(dataset.videos, seed=seed, progress=report)
+    if personas is None:
+        personas = load_or_fit_personas(
+            dataset, k=k, seed=seed, progress=report, use_cache=use_cache, eng=eng, cont=cont
+        )
+    rec = fit_recommender(dataset, personas, progress=report, eng=eng, cont=cont)
+    if key:
+        _save(rec, key)
+    return rec
+
+
+__all__ = ["Recommender", "ease", "fit_recommender", "load_or_fit_recommender"]
