@@ -105,10 +105,18 @@ def register(app: typer.Typer) -> None:
         status: Annotated[DraftStatus, typer.Option("--status")] = DraftStatus.idea,
         notes: Annotated[str, typer.Option("--notes", help="Free notes.")] = "",
         data: DataOption = None,
+        k: Annotated[
+            str, typer.Option("--k", help="Personas run the ids come from (as `kptui personas`).")
+        ] = "auto",
+        seed: Annotated[int, typer.Option("--seed", help="Seed of that personas run.")] = 0,
         workspace: WorkspaceOption = None,
         json_: JsonOption = False,
     ) -> None:
-        """Save a new draft."""
+        """Save a new draft.
+
+        With --persona and no --publish-at, the publish hour is suggested from those personas'
+        active hours (when your data has timed interactions); otherwise it stays unset.
+        """
         from kptui.store import parse_personas, parse_publish_at
 
         personas = parse_personas(persona)
@@ -116,7 +124,7 @@ def register(app: typer.Typer) -> None:
         source = "user" if hour is not None else None
         note = None
         if hour is None and personas:
-            hour = suggest_hour_for_personas(personas, data)
+            hour = suggest_hour_for_personas(personas, data, k, seed)
             if hour is not None:
                 source = "persona"
                 note = f"publish hour {hour:02d}:00 suggested from the personas' active hours"
@@ -531,15 +539,23 @@ def _write_atomic(path: Path, text: str, *, bom: bool) -> None:
 
 
 # ---------------------------------------------------------------------- optional engines
-def suggest_hour_for_personas(persona_ids: list[int], data: str | None = None) -> int | None:
+def suggest_hour_for_personas(
+    persona_ids: list[int], data: str | None = None, k: str = "auto", seed: int = 0
+) -> int | None:
     """A publish hour from the target personas' active hours, or None.
 
     Optional by design: it needs the personas engine and a dataset with interactions. When
     either is missing, or anything goes wrong building personas, the hour stays unset and the
     draft is saved anyway (a suggestion is never worth failing a save for).
     """
+    from kptui.errors import KptuiError
+
     try:
-        cards = _persona_cards(data)
+        cards = _persona_cards(data, k, seed)
+    except KptuiError:
+        if data:  # the user named a dataset that cannot be used: say so
+            raise
+        return None
     except Exception:
         return None
     from kptui.store import merge_hour_profiles, suggest_publish_hour
@@ -565,8 +581,9 @@ def suggest_hour_for_personas(persona_ids: list[int], data: str | None = None) -
     return best[0] if len(best) == 1 else None
 
 
-def _persona_cards(data: str | None) -> list[Any]:
-    """Persona cards for the dataset (the personas engine caches the fit by fingerprint)."""
+def _persona_cards(data: str | None, k: str, seed: int) -> list[Any]:
+    """Persona cards for the dataset; the personas engine caches the fit by data fingerprint,
+    so this is the same model (and the same ids) that `kptui personas` shows."""
     import importlib
 
     engine = importlib.import_module("kptui.engine.personas")
@@ -575,13 +592,9 @@ def _persona_cards(data: str | None) -> list[Any]:
     dataset = resolve_dataset(data, quiet=True)
     if not dataset.has_interactions:
         return []
-    for name in ("build_personas", "fit_personas", "personas", "compute_personas"):
-        fn = getattr(engine, name, None)
-        if callable(fn):
-            result = fn(dataset)
-            cards = _field(result, "personas")
-            return list(cards if cards is not None else result)
-    return []
+    k_value: int | str = int(k) if k.isdigit() else k
+    model = engine.load_or_fit_personas(dataset, k=k_value, seed=seed)
+    return list(model.cards)
 
 
 def _field(obj: Any, *names: str) -> Any:

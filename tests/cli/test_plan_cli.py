@@ -22,6 +22,16 @@ from kptui.store import Workspace
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_state():
+    """`kptui.cli.state.STATE` is process-global: don't let one test's --workspace leak."""
+    from kptui.cli.state import STATE
+
+    STATE.workspace = None
+    yield
+    STATE.workspace = None
+
+
 def run(*args: str) -> str:
     result = runner.invoke(build_app(), list(args), catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -170,17 +180,61 @@ def test_export_formats(tmp_path: Path) -> None:
     assert md.startswith("# Content plan") and "## Experiments" in md
 
 
-def test_persona_suggestion_is_optional() -> None:
-    """Without the personas engine (or interactions), --persona still saves, hour unset."""
-    d = run_json("plan", "draft", "add", "--title", "for persona 1", "--persona", "1")
+def test_persona_suggestion_is_optional(tmp_path: Path) -> None:
+    """Videos-only data (or no personas engine): --persona still saves, the hour stays unset."""
+    videos = tmp_path / "videos.csv"
+    videos.write_text("video_id,title\nv1,Python basics\nv2,编程入门\n", encoding="utf-8")
+    d = run_json("plan", "draft", "add", "-t", "for 1", "--persona", "1", "--data", str(videos))
     assert d["personas"] == [1]
-    if importlib.util.find_spec("kptui.engine.personas") is None:
-        assert d["publish_hour"] is None and d["publish_hour_source"] is None
-    else:
-        assert d["publish_hour"] is None or 0 <= d["publish_hour"] <= 23
+    assert d["publish_hour"] is None and d["publish_hour_source"] is None
     # a time the user gave always wins over a suggestion
     d = run_json("plan", "draft", "add", "-t", "x", "--persona", "1", "--publish-at", "7")
     assert (d["publish_hour"], d["publish_hour_source"]) == (7, "user")
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("kptui.engine.personas") is None, reason="personas engine absent"
+)
+def test_persona_suggestion_from_the_sample_personas() -> None:
+    from kptui.cli.common import resolve_dataset
+    from kptui.engine.personas import load_or_fit_personas
+    from kptui.store import merge_hour_profiles, suggest_publish_hour
+
+    cards = load_or_fit_personas(resolve_dataset(None, quiet=True)).cards
+    assert all(c["active_hours"] for c in cards)  # the sample has timestamps
+    one = suggest_publish_hour(cards[0]["active_hours"])
+    two = suggest_publish_hour(
+        merge_hour_profiles(
+            [cards[0]["active_hours"], cards[1]["active_hours"]],
+            [cards[0]["size"], cards[1]["size"]],
+        )
+    )
+    assert one is not None and two is not None
+
+    d = run_json("plan", "draft", "add", "--title", "for persona 0", "--persona", "0")
+    assert (d["publish_hour"], d["publish_hour_source"]) == (one, "persona")
+    assert "suggested from the personas' active hours" in run(
+        "plan", "draft", "add", "--title", "again", "--persona", "0"
+    )
+    d = run_json("plan", "draft", "add", "-t", "both", "-p", "0,1", "--publish-at", "2025-06-01")
+    assert (d["publish_at"], d["publish_hour"], d["publish_hour_source"]) == (
+        "2025-06-01",
+        two,
+        "persona",
+    )
+    # an id no persona has: saved, no hour, no fuss
+    d = run_json("plan", "draft", "add", "--title", "nobody", "--persona", "99")
+    assert d["publish_hour"] is None
+
+
+def test_a_dataset_named_but_missing_is_an_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    r = cli("plan", "draft", "add", "-t", "x", "-p", "1", "--data", str(missing))
+    if importlib.util.find_spec("kptui.engine.personas") is None:
+        assert r.returncode == 0  # no engine: the suggestion is not even attempted
+    else:
+        assert r.returncode == 1 and r.stderr.startswith("error: ")
+        assert len(r.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(
