@@ -339,11 +339,12 @@ def register(app: typer.Typer) -> None:
         """Show an experiment's arms and the A/B verdict on its results."""
         with _open(workspace) as ws:
             exp = ws.get_experiment(experiment_id)
-        verdict, why = experiment_verdict(exp)
+        result, why = experiment_verdict(exp)
         if json_:
+            verdict = result.as_dict() if result is not None else None
             _json({**exp.to_json(), "verdict": verdict, "verdict_note": why})
             return
-        _print_experiment(exp, verdict, why)
+        _print_experiment(exp, result, why)
 
     @exp_app.command("list")
     def experiment_list(
@@ -606,44 +607,24 @@ def _field(obj: Any, *names: str) -> Any:
     return None
 
 
-def experiment_verdict(exp: Experiment) -> tuple[dict[str, Any] | None, str | None]:
-    """The A/B engine's verdict on the experiment's results: (json, None) or (None, why not)."""
+def experiment_verdict(exp: Experiment) -> tuple[Any, str | None]:
+    """`kptui.engine.abtest.analyze` on the stored counts: (ABTestResult, None), or
+    (None, why not) while an arm has no visitors yet or the engine is not installed."""
     if not any(a.visitors for a in exp.arms):
         return None, "no results yet: kptui plan experiment record ID ARM --visitors N ..."
     if any(a.visitors == 0 for a in exp.arms):
         return None, "every arm needs visitors before a verdict"
     try:
-        import importlib
-
-        abtest = importlib.import_module("kptui.engine.abtest")
+        from kptui.engine.abtest import analyze, make_arm
     except ImportError:
         return None, "the A/B engine is not available in this build"
-    from kptui.errors import KptuiError
-
-    try:
-        return _run_abtest(abtest, exp), None
-    except KptuiError as exc:
-        return None, exc.message
-
-
-def _run_abtest(abtest: Any, exp: Experiment) -> dict[str, Any]:
-    """`kptui.engine.abtest.analyze` on the stored counts, with the intended split if uneven."""
-    make = getattr(abtest, "make_arm", None) or abtest.Arm
-    arms = [make(a.name, a.visitors, a.conversions) for a in exp.arms]
+    arms = [make_arm(a.name, a.visitors, a.conversions, f"arm {a.name!r}") for a in exp.arms]
     weights = [a.weight for a in exp.arms]
-    split = None if len(set(weights)) == 1 else weights
-    result = abtest.analyze(arms[0], arms[1:], alpha=exp.alpha, split=split)
-    for method in ("as_dict", "to_json"):
-        if hasattr(result, method):
-            return getattr(result, method)()
-    return dict(result)
+    split = None if len(set(weights)) == 1 else weights  # the intended split, for the SRM check
+    return analyze(arms[0], arms[1:], alpha=exp.alpha, split=split), None
 
 
 # ---------------------------------------------------------------------- human output
-def _status_style(status: str) -> str:
-    return {"ready": "green", "published": "dim", "done": "dim", "running": "green"}.get(status, "")
-
-
 def _publish_text(d: Draft) -> str:
     if d.publish_at and "T" in d.publish_at:
         return d.publish_at.replace("T", " ")
@@ -725,16 +706,23 @@ def _print_experiments(exps: list[Experiment]) -> None:
     output.console().print(table)
 
 
-def _print_experiment(e: Experiment, verdict: dict[str, Any] | None, why: str | None) -> None:
+def _print_experiment(e: Experiment, result: Any, why: str | None) -> None:
+    """Header, then the same verdict sentence and table `kptui ab test` prints."""
     from rich.table import Table
 
     from kptui.cli import output
 
     con = output.console()
-    head = f"experiment {e.id}: "
-    con.print(output.safe(head + e.name + f"  ({e.status}, alpha {e.alpha:g})"))
+    con.print(output.safe(f"experiment {e.id}: {e.name}  ({e.status}, alpha {e.alpha:g})"))
     if e.drafts:
         con.print(output.safe("drafts tested: " + ", ".join(f"#{d}" for d in e.drafts)))
+    if e.notes:
+        con.print(output.safe("notes: " + e.notes))
+    if result is not None:
+        from kptui.cli.ab import _render_test
+
+        _render_test(result)
+        return
     table = Table(box=None, pad_edge=False, header_style="bold")
     for col, just in (("arm", "left"), ("visitors", "right"), ("conversions", "right")):
         table.add_column(col, justify=just)  # type: ignore[arg-type]
@@ -744,35 +732,4 @@ def _print_experiment(e: Experiment, verdict: dict[str, Any] | None, why: str | 
         name = a.name + (" (control)" if i == 0 else "")
         table.add_row(output.safe(name), f"{a.visitors:,}", f"{a.conversions:,}", rate)
     con.print(table)
-    if e.notes:
-        con.print(output.safe("notes: " + e.notes))
-    if verdict is None:
-        con.print(output.safe(f"verdict: {why}"))
-        return
-    for line in _verdict_lines(verdict, e.arms[0].name):
-        con.print(output.safe(line))
-
-
-def _verdict_lines(v: dict[str, Any], control: str) -> list[str]:
-    """One sentence per variant, then the engine's warnings (`kptui ab test` has the full table)."""
-    lines: list[str] = []
-    for var in v.get("variants", []):
-        name = var.get("name", "?")
-        lift, p = var.get("lift_rel"), var.get("p_value_adjusted", var.get("p_value"))
-        beat = var.get("prob_beat_control")
-        if var.get("significant") and (var.get("lift_abs") or 0) > 0:
-            head = f"{name} beats {control}"
-        elif var.get("significant"):
-            head = f"{name} does worse than {control}"
-        else:
-            head = f"no clear difference between {name} and {control} yet"
-        parts = ["lift not computable" if lift is None else f"{lift:+.1%} relative"]
-        parts.append("p not computable" if p is None else f"p = {p:.3g}")
-        if beat is not None:
-            parts.append(f"{beat:.0%} chance to be better")
-        lines.append(f"verdict: {head}: " + ", ".join(parts))
-    warnings = list(v.get("warnings") or [])
-    if v.get("srm_warning") and not any("ratio" in w for w in warnings):
-        warnings.insert(0, "sample ratio mismatch: the traffic split is off; check the setup")
-    lines += [f"warning: {w}" for w in warnings]
-    return lines
+    con.print(output.safe(f"verdict: {why}"))
