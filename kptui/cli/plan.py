@@ -270,6 +270,14 @@ def register(app: typer.Typer) -> None:
         draft: Annotated[
             list[int] | None, typer.Option("--draft", help="Draft id tested (repeatable).")
         ] = None,
+        split: Annotated[
+            str | None,
+            typer.Option(
+                "--split",
+                help="Intended traffic shares in arm order, e.g. 50,50 or 1,2 (default equal); "
+                "the verdict warns when visitors stray from it.",
+            ),
+        ] = None,
         status: Annotated[ExperimentStatus, typer.Option("--status")] = ExperimentStatus.running,
         alpha: Annotated[float, typer.Option("--alpha", help="Significance level.")] = 0.05,
         notes: Annotated[str, typer.Option("--notes")] = "",
@@ -278,6 +286,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start an experiment."""
         arms = parse_arms(arm) if arm else ["A", "B"]
+        if split is not None:
+            arms = _with_split(arms, split)
         with _open(workspace) as ws:
             exp = ws.add_experiment(
                 name,
@@ -510,6 +520,25 @@ def parse_arms(specs: list[str]) -> list[Any]:
             ) from None
         arms.append(Arm(name=name, visitors=visitors, conversions=conversions))
     return arms
+
+
+def _with_split(arms: list[Any], text: str) -> list[Any]:
+    from kptui.errors import UsageError
+    from kptui.store import Arm
+
+    try:
+        shares = [float(x.strip().rstrip("%")) for x in text.replace("，", ",").split(",")]
+    except ValueError:
+        raise UsageError(f"cannot read --split {text!r}: use e.g. 50,50", column="split") from None
+    if len(shares) != len(arms):
+        raise UsageError(f"--split has {len(shares)} shares for {len(arms)} arms", column="split")
+    if not all(x > 0 and x != float("inf") for x in shares):
+        raise UsageError("--split shares must be above 0", column="split")
+    out = []
+    for a, share in zip(arms, shares, strict=True):
+        base = Arm(name=a) if isinstance(a, str) else a
+        out.append(Arm(base.name, base.visitors, base.conversions, weight=share))
+    return out
 
 
 def _letter(i: int) -> str:

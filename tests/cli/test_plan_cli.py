@@ -121,6 +121,8 @@ def test_experiment_lifecycle_and_verdict() -> None:
     assert e["drafts"] == [1, 2]
     shown = run_json("plan", "experiment", "show", "1")
     assert shown["verdict"] is None and "every arm needs visitors" in shown["verdict_note"]
+    human = run("plan", "experiment", "show", "1")
+    assert "A (control)" in human and "every arm needs visitors" in human
 
     run("plan", "experiment", "record", "1", "B", "--visitors", "600", "--conversions", "60")
     r = run_json("plan", "experiment", "record", "1", "B", "-n", "400", "-c", "60")
@@ -154,6 +156,23 @@ def test_experiment_lifecycle_and_verdict() -> None:
     assert (set_["arms"][0]["visitors"], set_["arms"][0]["conversions"]) == (10, 1)
     assert run_json("plan", "experiment", "rm", "1") == {"deleted": [1]}
     assert run_json("plan", "experiment", "list") == []
+
+
+def test_split_feeds_the_sample_ratio_check() -> None:
+    e = run_json(
+        "plan", "experiment", "add", "price", "--arm", "A=2000:100", "--arm", "B=2000:120",
+        "--split", "1,3",
+    )  # fmt: skip
+    assert [a["weight"] for a in e["arms"]] == [1.0, 3.0]
+    shown = run_json("plan", "experiment", "show", str(e["id"]))
+    if shown["verdict"] is not None:
+        # 2000/2000 visitors against an intended 25/75 split is a glaring mismatch
+        assert shown["verdict"]["split"] == [0.25, 0.75]
+        assert shown["verdict"]["srm_warning"] is True
+    even = run_json("plan", "experiment", "add", "even", "--arm", "A=2000:100", "--arm", "B=2000:1")
+    shown = run_json("plan", "experiment", "show", str(even["id"]))
+    if shown["verdict"] is not None:
+        assert shown["verdict"]["srm_warning"] is False
 
 
 def test_export_formats(tmp_path: Path) -> None:
@@ -251,6 +270,8 @@ def test_a_dataset_named_but_missing_is_an_error(tmp_path: Path) -> None:
         (["plan", "experiment", "add", "e", "--arm", "A=10"], 2, "cannot read arm 'A=10'"),
         (["plan", "experiment", "add", "e", "--arm", "A=5:9", "--arm", "B"], 2, "cannot exceed"),
         (["plan", "experiment", "add", "e", "--arm", "A"], 2, "at least two arms"),
+        (["plan", "experiment", "add", "e", "--split", "1,2,3"], 2, "3 shares for 2 arms"),
+        (["plan", "experiment", "add", "e", "--split", "0,1"], 2, "above 0"),
         (["plan", "experiment", "record", "1", "Z", "-n", "1"], 2, "has no arm 'Z'"),
         (["plan", "experiment", "record", "1", "A", "-c", "5"], 2, "cannot exceed visitors"),
         (["plan", "experiment", "record", "1", "A", "-n", "-3"], 2, "cannot be negative"),
