@@ -30,7 +30,8 @@ status, alpha, notes, created_at, updated_at; `Arm`: name, visitors, conversions
                       notes="") -> Experiment               # arms: names or Arm(...) objects
     ws.get_experiment(experiment_id) -> Experiment
     ws.list_experiments(*, status=None) -> list[Experiment]
-    ws.update_experiment(experiment_id, *, name=, status=, alpha=, notes=, drafts=) -> Experiment
+    ws.update_experiment(experiment_id, *, name=, status=, alpha=, notes=, drafts=, arms=)
+        -> Experiment; `arms` replaces every arm at once (e.g. the A/B pane saving its inputs).
     ws.record(experiment_id, arm_name, *, visitors=0, conversions=0, replace=False) -> Experiment
         Adds the counts to the arm (replace=True sets the totals instead).
     ws.delete_experiment(experiment_id) -> None;  ws.delete_experiments(ids) -> None

@@ -370,8 +370,10 @@ class Workspace:
         alpha: float = _UNSET,
         notes: str = _UNSET,
         drafts: Iterable[int] = _UNSET,
+        arms: Sequence[str | Arm] = _UNSET,
     ) -> Experiment:
-        """Change the given fields only; `drafts` replaces the list of drafts tested."""
+        """Change the given fields only, all in one transaction. `drafts` replaces the drafts
+        tested; `arms` replaces every arm (names, counts and shares; arms[0] is the control)."""
         sets: dict[str, Any] = {}
         if name is not _UNSET:
             sets["name"] = _text(name, "name", required=True)
@@ -382,9 +384,20 @@ class Workspace:
         if notes is not _UNSET:
             sets["notes"] = _text(notes, "notes")
         draft_ids = None if drafts is _UNSET else _ids(drafts)
+        arm_list = None if arms is _UNSET else _check_arms(arms)
 
         def write(conn: sqlite3.Connection) -> None:
             self._require_experiment(conn, experiment_id)
+            if arm_list is not None:
+                conn.execute("DELETE FROM arms WHERE experiment_id = ?", (experiment_id,))
+                conn.executemany(
+                    "INSERT INTO arms (experiment_id, position, name, visitors, conversions, "
+                    "weight) VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (experiment_id, i, a.name, a.visitors, a.conversions, a.weight)
+                        for i, a in enumerate(arm_list)
+                    ],
+                )
             if draft_ids is not None:
                 self._require_drafts(conn, draft_ids)
                 conn.execute(

@@ -194,6 +194,20 @@ def test_update_experiment(ws: Workspace) -> None:
         ws.update_experiment(5, status="done")
 
 
+def test_replacing_arms_is_one_change(ws: Workspace) -> None:
+    e = ws.add_experiment("e", arms=[Arm("A", 10, 1), Arm("B", 10, 2)])
+    e = ws.update_experiment(e.id, arms=[Arm("A", 500, 40), Arm("B", 480, 50), "C"])
+    assert [(a.name, a.visitors, a.conversions) for a in e.arms] == [
+        ("A", 500, 40),
+        ("B", 480, 50),
+        ("C", 0, 0),
+    ]
+    with pytest.raises(UsageError, match="cannot exceed"):
+        ws.update_experiment(e.id, name="new name", arms=[Arm("A", 1, 0), Arm("B", 1, 5)])
+    again = ws.get_experiment(e.id)  # the refused call changed nothing, not even the name
+    assert again.name == "e" and [a.name for a in again.arms] == ["A", "B", "C"]
+
+
 def test_recent_datasets(ws: Workspace, tmp_path: Path, monkeypatch) -> None:
     assert ws.last_dataset() is None and ws.recent_datasets() == []
     a, b = tmp_path / "a", tmp_path / "b"
