@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str | None, float | None], None]
 
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 K_MIN, K_MAX = 3, 12
 MIN_SHARE = 0.03
 MIN_VIEWERS_AUTO = 6
@@ -64,6 +64,7 @@ class PersonaModel:
     labels: np.ndarray  # int32 per viewer
     item_weights: np.ndarray  # k x videos: members' summed row-normalised engagement
     video_ids: list[str]
+    item_reach: np.ndarray  # k x videos: share of members who have each video
     fingerprint: str = ""
     from_cache: bool = False
     silhouette: dict[int, float] = field(default_factory=dict)  # k -> score (auto only)
@@ -148,7 +149,7 @@ def fit_personas(
     report("clustering", 0.4)
     raw_labels, sil = _cluster(z, k_fixed, seed, report)
     report("describing personas", 0.8)
-    cards, labels, weights = _describe(dataset, eng, cont, raw_labels)
+    cards, labels, weights, reach = _describe(dataset, eng, cont, raw_labels)
     report("done", 1.0)
     return PersonaModel(
         k=len(cards),
@@ -159,6 +160,7 @@ def fit_personas(
         labels=labels.astype(np.int32),
         item_weights=weights,
         video_ids=eng.video_ids,
+        item_reach=reach,
         fingerprint=dataset.fingerprint,
         silhouette=sil,
     )
@@ -359,7 +361,8 @@ def _describe(dataset: Dataset, eng: Engagement, cont: Content, raw_labels):
     cards = [cards[p] for p in order]
     for i, card in enumerate(cards):
         card["id"] = i
-    return cards, new_id[labels], weights[order]
+    share = (reach / np.maximum(sizes[:, None], 1)).astype(np.float32)
+    return cards, new_id[labels], weights[order], share[order]
 
 
 def _round(x: float | None, digits: int = 4) -> float | None:
@@ -472,7 +475,7 @@ def save_model(model: PersonaModel, cache_key_: str) -> Path | None:
             tmp / "assignments.parquet"
         )
         pl.DataFrame({"video_id": model.video_ids}).write_parquet(tmp / "videos.parquet")
-        np.savez(tmp / "arrays.npz", item_weights=model.item_weights)
+        np.savez(tmp / "arrays.npz", item_weights=model.item_weights, item_reach=model.item_reach)
 
     return write_atomic("personas", cache_key_, write)
 
@@ -492,6 +495,7 @@ def load_model(cache_key_: str) -> PersonaModel | None:
         videos = pl.read_parquet(folder / "videos.parquet")["video_id"].to_list()
         with np.load(folder / "arrays.npz", allow_pickle=False) as arrays:
             weights = arrays["item_weights"]
+            reach = arrays["item_reach"]
     except Exception:  # missing or corrupt (json, parquet, npz): refit rather than fail
         return None
     return PersonaModel(
@@ -503,6 +507,7 @@ def load_model(cache_key_: str) -> PersonaModel | None:
         labels=assign["persona_id"].to_numpy().astype(np.int32),
         item_weights=weights,
         video_ids=videos,
+        item_reach=reach,
         fingerprint=meta.get("fingerprint", ""),
         from_cache=True,
         silhouette={int(a): b for a, b in meta.get("silhouette", {}).items()},
