@@ -111,13 +111,13 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -
     assert total_acked >= 200
 
 
-def _spawn_writer(path: Path, n: int, tag: str) -> subprocess.Popen[str]:
+def _spawn_writer(path: Path, n: int, tag: str, go: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, str(WRITER), str(path), str(n), tag],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=_env(),
+        env=_env(WRITER_GO=str(go)),
     )
 
 
@@ -125,7 +125,10 @@ def test_three_processes_writing_at_once_all_succeed(tmp_path: Path) -> None:
     path = tmp_path / "shared.sqlite3"
     with Workspace.open(path) as ws:
         ws.add_experiment("shared", arms=["A", "B"])
-    procs = [_spawn_writer(path, 150, f"p{i}") for i in range(3)]
+    go = tmp_path / "go"
+    procs = [_spawn_writer(path, 450, f"p{i}", go) for i in range(3)]
+    time.sleep(1.0)  # let all three open the file, then release them at once
+    go.touch()
     outs = [p.communicate(timeout=180) for p in procs]
     for p, (out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
@@ -133,11 +136,11 @@ def test_three_processes_writing_at_once_all_succeed(tmp_path: Path) -> None:
         assert out.rstrip().endswith("DONE")
     with Workspace.open(path) as ws:
         titles = {d.title for d in ws.list_drafts()}
-        assert len(titles) == 3 * 50
+        assert len(titles) == 3 * 150
         for i in range(3):
-            for j in range(0, 150, 3):
+            for j in range(0, 450, 3):
                 assert f"p{i}-{j} 标题 [x]" in titles
-        assert ws.get_experiment(1).arm("A").visitors == 3 * 50  # type: ignore[union-attr]
+        assert ws.get_experiment(1).arm("A").visitors == 3 * 150  # type: ignore[union-attr]
         assert ws.integrity_check() == "ok"
 
 

@@ -282,3 +282,18 @@ def test_new_file_is_wal_with_our_id_and_version(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA application_id").fetchone()[0] == _db.APPLICATION_ID
         assert ws.schema_version == _db.SCHEMA_VERSION
+
+
+def test_a_full_disk_is_one_clear_line_and_keeps_what_was_there(tmp_path: Path) -> None:
+    """SQLITE_FULL, provoked for real by capping the file's size with max_page_count."""
+    path = tmp_path / "ws.sqlite3"
+    with Workspace.open(path) as ws:
+        ws.add_draft("kept")
+        pages = ws.conn.execute("PRAGMA page_count").fetchone()[0]
+        ws.conn.execute(f"PRAGMA max_page_count = {pages + 1}")
+        with pytest.raises(WorkspaceError, match="the disk is full: nothing was changed"):
+            ws.add_draft("big", description="x" * 200_000)
+        assert [d.title for d in ws.list_drafts()] == ["kept"]
+    with Workspace.open(path) as ws:
+        assert [d.title for d in ws.list_drafts()] == ["kept"]
+        assert ws.integrity_check() == "ok"

@@ -6,12 +6,15 @@ made it has returned (i.e. after COMMIT), so the parent knows exactly what was a
   D <draft_id> <title>        a draft was added
   R <experiment_id> <arm>     one visitor (and one conversion every third time) was recorded
   N <draft_id> <notes>        a draft's notes were replaced
-The experiment to record into is the first one in the workspace.
+The experiment to record into is the first one in the workspace. With WRITER_GO=FILE set, the
+writer opens the workspace, then waits for FILE to exist, so several writers start together.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 
 from kptui.store import Workspace
 
@@ -19,8 +22,11 @@ from kptui.store import Workspace
 def main() -> None:
     path, n, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     out = sys.stdout
+    go = os.environ.get("WRITER_GO")
     with Workspace.open(path) as ws:
         exp = ws.list_experiments()[0]
+        while go and not os.path.exists(go):
+            time.sleep(0.001)
         last_draft = None
         for i in range(n):
             kind = i % 3
