@@ -76,7 +76,7 @@ def is_cjk(text: str) -> bool:
 
 
 def normalize(text: str | None) -> str:
-    """NFKC + case-fold (as `tagparse.normalize_tag`): full-width letters and `Ｐｙｔｈｏｎ` become `python`."""
+    """NFKC + case-fold, as `tagparse.normalize_tag` does: `Ｐｙｔｈｏｎ` becomes `python`."""
     if not text:
         return ""
     return unicodedata.normalize("NFKC", text).casefold()

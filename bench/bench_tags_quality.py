@@ -1,0 +1,259 @@
+"""Tag suggestion quality on real data, against three baselines, on three splits.
+
+Protocol: bench/TAGS_PROTOCOL.md. Run from the repo root:
+
+    python bench/bench_tags_quality.py                 # test figures (the README table)
+    python bench/bench_tags_quality.py --validation    # the same on validation splits of train
+
+Data: ../shared/data (or --data-root). Prints P/R/F1@10 per method and split, and the ratio
+of our F1@10 to the best baseline's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kptui.engine import text as tx  # noqa: E402
+from kptui.engine.tagindex import TagIndex  # noqa: E402
+from kptui.engine.tagparse import normalize_tag, strip_hashtags  # noqa: E402
+from kptui.engine.tags import suggest  # noqa: E402
+
+K = 10
+SEED = 0
+TEST_SHARE = 0.2
+
+
+@dataclass
+class Split:
+    name: str
+    train: pl.DataFrame
+    test: pl.DataFrame  # drafts: title, description (hashtags already removed if needed), truth
+
+
+# ---------------------------------------------------------------------------- data
+
+
+def load_videos(path: Path) -> pl.DataFrame:
+    from kptui.engine.io import load_dataset
+
+    return load_dataset(path).videos
+
+
+def random_split(
+    videos: pl.DataFrame, seed: int, share: float
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rng = np.random.default_rng(seed)
+    n = videos.height
+    perm = rng.permutation(n)
+    n_test = round(n * share)
+    test_idx = np.sort(perm[:n_test])
+    mask = np.zeros(n, dtype=bool)
+    mask[test_idx] = True
+    return videos.filter(pl.Series(~mask)), videos.filter(pl.Series(mask))
+
+
+def channel_split(
+    videos: pl.DataFrame, seed: int, share: float
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Whole channels go to one side; channels are drawn at random until `share` of videos."""
+    rng = np.random.default_rng(seed)
+    ch = videos.get_column("channel").fill_null("").to_list()
+    channels = sorted(set(ch))
+    counts = Counter(ch)
+    order = rng.permutation(len(channels))
+    target = round(len(ch) * share)
+    test_ch: set[str] = set()
+    total = 0
+    for i in order:
+        if total >= target:
+            break
+        test_ch.add(channels[i])
+        total += counts[channels[i]]
+    mask = np.array([c in test_ch for c in ch])
+    return videos.filter(pl.Series(~mask)), videos.filter(pl.Series(mask))
+
+
+def drafts(test: pl.DataFrame, strip: bool) -> pl.DataFrame:
+    """Test videos with at least one tag, as drafts; KuaiRec drafts lose their hashtags."""
+    t = test.filter(pl.col("tags").list.len() > 0)
+    titles = t.get_column("title").to_list()
+    descs = t.get_column("description").to_list()
+    if strip:
+        titles = [strip_hashtags(x) for x in titles]
+        descs = [strip_hashtags(x) for x in descs]
+    truth = [
+        sorted({normalize_tag(x) for x in tags} - {""}) for tags in t.get_column("tags").to_list()
+    ]
+    return pl.DataFrame(
+        {"title": titles, "description": descs, "truth": truth},
+        schema={"title": pl.String, "description": pl.String, "truth": pl.List(pl.String)},
+    )
+
+
+def make_splits(data_root: Path, validation: bool) -> list[Split]:
+    yt = load_videos(data_root / "youtube")
+    kr = load_videos(data_root / "kuairec")
+    out = []
+    for name, videos, splitter, strip in (
+        ("youtube-random", yt, random_split, False),
+        ("youtube-channel", yt, channel_split, False),
+        ("kuairec-random", kr, random_split, True),
+    ):
+        train, test = splitter(videos, SEED, TEST_SHARE)
+        if validation:  # tune on a validation part of train, the same way it was split
+            train, test = splitter(train, SEED + 1, TEST_SHARE)
+        out.append(Split(name, train, drafts(test, strip)))
+    return out
+
+
+# ---------------------------------------------------------------------------- methods
+
+
+def _analyzer(seg: tx.Segmenter):
+    def analyze(doc: str) -> list[str]:
+        cleaned = tx.clean(doc)
+        toks = seg.tokens_of_clean(cleaned)
+        return [k for k, _, n in tx.phrases(cleaned, toks, 2)]
+
+    return analyze
+
+
+class Baselines:
+    """(a) most frequent tags, (b) top TF-IDF uni+bigrams of the draft, (c) kNN propagation."""
+
+    def __init__(self, train: pl.DataFrame) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        tags = [[normalize_tag(t) for t in ts] for ts in train.get_column("tags").to_list()]
+        self.freq = [t for t, _ in Counter(t for ts in tags for t in set(ts) if t).most_common(K)]
+        seg = tx.Segmenter(t for ts in train.get_column("tags").to_list() for t in ts)
+        docs = [
+            f"{a} {b}"
+            for a, b in zip(
+                train.get_column("title").to_list(),
+                train.get_column("description").to_list(),
+                strict=True,
+            )
+        ]
+        self.vec = TfidfVectorizer(analyzer=_analyzer(seg), sublinear_tf=True)
+        self.x = self.vec.fit_transform(docs)
+        self.idf = dict(zip(self.vec.get_feature_names_out(), self.vec.idf_, strict=True))
+        self.max_idf = float(max(self.vec.idf_)) if len(self.vec.idf_) else 1.0
+        self.analyze = _analyzer(seg)
+        self.tags = tags
+
+    def frequent(self, title: str, desc: str) -> list[str]:
+        return self.freq
+
+    def tfidf(self, title: str, desc: str) -> list[str]:
+        terms = Counter(self.analyze(f"{title} {desc}"))
+        scored = sorted(
+            terms, key=lambda t: (-(1 + np.log(terms[t])) * self.idf.get(t, self.max_idf), t)
+        )
+        return [normalize_tag(t) for t in scored[:K]]
+
+    def knn(self, title: str, desc: str) -> list[str]:
+        q = self.vec.transform([f"{title} {desc}"])
+        sims = (self.x @ q.T).toarray().ravel()
+        nz = np.flatnonzero(sims)
+        if not nz.size:
+            return []
+        best = nz[np.argsort(-sims[nz], kind="stable")[:20]]
+        score: Counter[str] = Counter()
+        for v in best:
+            for t in self.tags[v]:
+                score[t] += sims[v]
+        return [t for t, _ in sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:K]]
+
+
+def prf(pred: list[str], truth: list[str]) -> tuple[float, float, float]:
+    seen: list[str] = []
+    for p in pred:
+        if p and p not in seen:
+            seen.append(p)
+    hits = len(set(seen[:K]) & set(truth))
+    p = hits / K
+    r = hits / len(truth) if truth else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def evaluate(predict, d: pl.DataFrame) -> dict[str, float]:
+    ps, rs, fs = [], [], []
+    for title, desc, truth in d.iter_rows():
+        p, r, f = prf(predict(title, desc), truth)
+        ps.append(p)
+        rs.append(r)
+        fs.append(f)
+    return {"P": float(np.mean(ps)), "R": float(np.mean(rs)), "F1": float(np.mean(fs))}
+
+
+def ours(index: TagIndex):
+    def predict(title: str, desc: str) -> list[str]:
+        return [normalize_tag(s.tag) for s in suggest(index, title, desc, K)]
+
+    return predict
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def run(splits: list[Split]) -> dict[str, dict[str, dict[str, float]]]:
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    for sp in splits:
+        t0 = time.perf_counter()
+        index = TagIndex.build(sp.train)
+        build_s = time.perf_counter() - t0
+        base = Baselines(sp.train)
+        res = {
+            "frequent": evaluate(base.frequent, sp.test),
+            "tfidf": evaluate(base.tfidf, sp.test),
+            "knn": evaluate(base.knn, sp.test),
+            "ours": evaluate(ours(index), sp.test),
+        }
+        results[sp.name] = res
+        best = max(res[m]["F1"] for m in ("frequent", "tfidf", "knn"))
+        print(
+            f"\n{sp.name}: train {sp.train.height} videos, {sp.test.height} drafts, "
+            f"index {build_s:.2f} s"
+        )
+        for m, r in res.items():
+            print(f"  {m:9s} P@10 {r['P']:.4f}  R@10 {r['R']:.4f}  F1@10 {r['F1']:.4f}")
+        ratio = res["ours"]["F1"] / best if best else float("inf")
+        print(f"  ratio ours / best baseline: {ratio:.3f}  (goal >= 1.15)")
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--data-root", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--validation", action="store_true", help="validation split of train, not test")
+    args = ap.parse_args()
+    splits = make_splits(args.data_root, validation=args.validation)
+    results = run(splits)
+    print("\n| split | most frequent | TF-IDF terms | kNN (20) | kptui | ratio |")
+    print("|---|---|---|---|---|---|")
+    for name, res in results.items():
+        best = max(res[m]["F1"] for m in ("frequent", "tfidf", "knn"))
+        f1 = {m: r["F1"] for m, r in res.items()}
+        print(
+            f"| {name} | {f1['frequent']:.3f} | {f1['tfidf']:.3f} | {f1['knn']:.3f} "
+            f"| **{f1['ours']:.3f}** | {f1['ours'] / best:.2f}x |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,401 @@
+"""The corpus side of tag suggestion: everything about a dataset's tags, computed once.
+
+`TagIndex.build(videos)` reads titles, descriptions and tags and keeps:
+- the tag vocabulary (merge key -> the spelling the corpus uses most, how many videos use it);
+- a TF-IDF matrix of the videos' words and two-word phrases (to find similar videos);
+- which videos carry which tags, and how well each video did (views percentile, if known);
+- tag co-occurrence (how often tag j appears on videos tagged i);
+- for every phrase seen in the corpus text, how often a video whose text holds it also has it
+  as a tag ("extraction rate"), plus a rate for phrases the corpus never wrote.
+
+It is saved with numpy `.npz` and JSON (never pickle) under
+`cache_dir()/tags/<fingerprint>/` and read back in a fraction of the build time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kptui.engine import text as tx
+from kptui.engine.tagparse import hashtags, normalize_tag, strip_hashtags
+
+if TYPE_CHECKING:
+    import numpy as np
+    import polars as pl
+
+INDEX_VERSION = 3
+# Long descriptions (YouTube's link lists, 100 KB pastes) add time, not signal.
+TITLE_CAP = 500
+DESC_CAP = 1500
+MAX_PHRASE = 3
+TITLE_WEIGHT = 2.0  # title terms count twice in the similarity vectors
+FIT_DRAFTS = 300  # corpus videos used as drafts to fit the evidence weights
+MIN_FIT_DRAFTS = 30
+
+Progress = Callable[[str, float | None], None]
+
+
+@dataclass
+class TagIndex:
+    """Read-only after build; `suggest` in `kptui.engine.tags` uses it."""
+
+    fingerprint: str
+    n_videos: int
+    tag_keys: list[str]
+    tag_display: list[str]
+    tag_df: np.ndarray  # videos carrying each tag
+    terms: dict[str, int]  # similarity vocabulary: term -> column
+    idf: np.ndarray
+    xt_indptr: np.ndarray  # term -> videos postings of the l2-normalised TF-IDF matrix
+    xt_indices: np.ndarray
+    xt_data: np.ndarray
+    y_indptr: np.ndarray  # video -> tag ids
+    y_indices: np.ndarray
+    quality: np.ndarray  # per-video weight from how well it did (1.0 without metrics)
+    co_indptr: np.ndarray  # tag -> co-occurring tags, with the count of videos carrying both
+    co_indices: np.ndarray
+    co_data: np.ndarray
+    phrase_df: dict[
+        str, tuple[int, int]
+    ]  # phrase key -> (videos whose text has it, of those tagged with it)
+    novel_rate: dict[str, float]  # "title:1", "desc:2"... -> tag rate of phrases seen once
+    coef: np.ndarray | None = None  # fitted evidence weights (None: tagmodel.DEFAULT_COEF)
+    tag_id: dict[str, int] = field(default_factory=dict)
+    segmenter: tx.Segmenter | None = None
+    popular: np.ndarray | None = None  # tag ids, most used first
+
+    def __post_init__(self) -> None:
+        import numpy as np
+
+        if not self.tag_id:
+            self.tag_id = {k: i for i, k in enumerate(self.tag_keys)}
+        if self.segmenter is None:
+            self.segmenter = tx.Segmenter(self.tag_display)
+        if self.popular is None:
+            self.popular = np.argsort(-self.tag_df, kind="stable")[:100]
+        if self.coef is None:
+            from kptui.engine.tagmodel import DEFAULT_COEF
+
+            self.coef = np.asarray(DEFAULT_COEF, dtype=np.float64)
+
+    @property
+    def has_tags(self) -> bool:
+        return bool(self.tag_keys)
+
+    @property
+    def n_tagged(self) -> int:
+        import numpy as np
+
+        return int(np.count_nonzero(np.diff(self.y_indptr)))
+
+    # ------------------------------------------------------------------ build
+
+    @classmethod
+    def build(
+        cls, videos: pl.DataFrame, fingerprint: str = "", progress: Progress | None = None
+    ) -> TagIndex:
+        import numpy as np
+
+        report = progress or (lambda stage, fraction=None: None)
+        report("reading tags", 0.0)
+        titles = _column(videos, "title")
+        descs = _column(videos, "description")
+        tag_lists = (
+            videos.get_column("tags").to_list() if "tags" in videos.columns else [[]] * len(titles)
+        )
+        n = len(titles)
+
+        # Tag vocabulary: one entry per merge key, shown as the corpus writes it most often.
+        spellings: dict[str, Counter[str]] = {}
+        video_tags: list[list[int]] = []
+        tag_id: dict[str, int] = {}
+        for tags in tag_lists:
+            ids: list[int] = []
+            for tag in tags or ():
+                key = normalize_tag(tag)
+                if not key:
+                    continue
+                spellings.setdefault(key, Counter())[tag.strip().lstrip("#＃").strip()] += 1
+                tid = tag_id.setdefault(key, len(tag_id))
+                if tid not in ids:
+                    ids.append(tid)
+            video_tags.append(ids)
+        tag_keys = list(tag_id)
+        tag_display = [spellings[k].most_common(1)[0][0] for k in tag_keys]
+        y_indptr = np.zeros(n + 1, dtype=np.int64)
+        y_indptr[1:] = np.cumsum([len(t) for t in video_tags])
+        y_indices = np.fromiter((t for ts in video_tags for t in ts), dtype=np.int32)
+        tag_df = np.bincount(y_indices, minlength=len(tag_keys)).astype(np.int32)
+
+        report("segmenting text", 0.15)
+        seg = tx.Segmenter(tag_display)
+        rng = np.random.default_rng(0)
+        tagged_ids = np.flatnonzero(np.diff(y_indptr) > 0)
+        fit_ids = set(rng.permutation(tagged_ids)[:FIT_DRAFTS].tolist())
+        fit_phrases: dict[int, set[str]] = {}
+        doc_terms: list[dict[str, float]] = []
+        phrase_counts: dict[str, list[Any]] = {}
+        for i in range(n):
+            tagset = {tag_keys[t] for t in video_tags[i]}
+            terms: dict[str, float] = {}
+            seen: dict[str, str] = {}
+            for where, chunk, w in (
+                ("title", titles[i][:TITLE_CAP], TITLE_WEIGHT),
+                ("desc", descs[i][:DESC_CAP], 1.0),
+            ):
+                if not chunk:
+                    continue
+                for tag in hashtags(chunk):  # hashtag words still make videos similar
+                    for key in draft_terms(seg, tag):
+                        terms[key] = terms.get(key, 0.0) + w
+                cleaned = tx.clean(strip_hashtags(chunk))
+                toks = seg.tokens_of_clean(cleaned)
+                for key, _, size in tx.phrases(cleaned, toks, MAX_PHRASE):
+                    if size <= 2:
+                        terms[key] = terms.get(key, 0.0) + w
+                    if key not in seen:
+                        seen[key] = f"{where}:{min(size, 3)}"
+            # phrase statistics: does a video whose (hashtag-free) text has it carry it as a tag?
+            for key, where in seen.items():
+                entry = phrase_counts.get(key)
+                if entry is None:
+                    phrase_counts[key] = [1, int(key in tagset), where]
+                else:
+                    entry[0] += 1
+                    entry[1] += int(key in tagset)
+            if i in fit_ids:
+                fit_phrases[i] = set(seen)
+            doc_terms.append(terms)
+            if progress and i % 2000 == 0:
+                report("segmenting text", 0.15 + 0.5 * i / max(n, 1))
+
+        # Rates for phrases the corpus wrote once: the best guess for a draft's new phrases.
+        novel_hits: Counter[str] = Counter()
+        novel_all: Counter[str] = Counter()
+        for cnt, hit, where in phrase_counts.values():
+            if cnt == 1:
+                novel_all[where] += 1
+                novel_hits[where] += hit
+        novel_rate = {k: (novel_hits[k] + 0.1) / (novel_all[k] + 1.0) for k in novel_all}
+        # A phrase seen once and never a tag is what the novel rate already says: not kept.
+        phrase_df = {k: (v[0], v[1]) for k, v in phrase_counts.items() if v[0] > 1 or v[1] > 0}
+
+        report("weighting terms", 0.65)
+        terms_vocab: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for i, terms in enumerate(doc_terms):
+            for term, tf in terms.items():
+                col = terms_vocab.setdefault(term, len(terms_vocab))
+                rows.append(i)
+                cols.append(col)
+                vals.append(tf)
+        rows_a = np.asarray(rows, dtype=np.int32)
+        cols_a = np.asarray(cols, dtype=np.int32)
+        tf_a = np.asarray(vals, dtype=np.float32)
+        df = np.bincount(cols_a, minlength=len(terms_vocab)).astype(np.float32)
+        idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        w = (1.0 + np.log(tf_a)) * idf[cols_a]
+        norms = np.sqrt(np.bincount(rows_a, weights=w * w, minlength=n))
+        norms[norms == 0] = 1.0
+        w = (w / norms[rows_a]).astype(np.float32)
+        # transpose: term -> videos postings, sorted by term
+        order = np.argsort(cols_a, kind="stable")
+        xt_indices = rows_a[order]
+        xt_data = w[order]
+        xt_indptr = np.zeros(len(terms_vocab) + 1, dtype=np.int64)
+        xt_indptr[1:] = np.cumsum(np.bincount(cols_a, minlength=len(terms_vocab)))
+
+        report("co-occurrence", 0.7)
+        quality = _quality(videos)
+        co_indptr, co_indices, co_data = _cooccurrence(y_indptr, y_indices, tag_df, n)
+        index = cls(
+            fingerprint=fingerprint,
+            n_videos=n,
+            tag_keys=tag_keys,
+            tag_display=tag_display,
+            tag_df=tag_df,
+            terms=terms_vocab,
+            idf=idf,
+            xt_indptr=xt_indptr,
+            xt_indices=xt_indices,
+            xt_data=xt_data,
+            y_indptr=y_indptr,
+            y_indices=y_indices,
+            quality=quality,
+            co_indptr=co_indptr,
+            co_indices=co_indices,
+            co_data=co_data,
+            phrase_df=phrase_df,
+            novel_rate=novel_rate,
+            tag_id=dict(tag_id),
+            segmenter=seg,
+        )
+        report("weighing the evidence", 0.75)
+        if len(fit_ids) >= MIN_FIT_DRAFTS:
+            from kptui.engine.tagmodel import Exclude, fit
+
+            drafts = [
+                (titles[i], descs[i], Exclude(i, set(video_tags[i]), fit_phrases[i]))
+                for i in sorted(fit_ids)
+            ]
+            index.coef = fit(index, drafts)
+        report("done", 1.0)
+        return index
+
+    # ------------------------------------------------------------------ cache
+
+    def save(self, folder: Path) -> None:
+        """Write `index.npz` + `index.json` atomically (temp files renamed into place)."""
+        import numpy as np
+
+        folder.mkdir(parents=True, exist_ok=True)
+        arrays = {
+            "tag_df": self.tag_df,
+            "idf": self.idf,
+            "xt_indptr": self.xt_indptr,
+            "xt_indices": self.xt_indices,
+            "xt_data": self.xt_data,
+            "y_indptr": self.y_indptr,
+            "y_indices": self.y_indices,
+            "quality": self.quality,
+            "co_indptr": self.co_indptr,
+            "co_indices": self.co_indices,
+            "co_data": self.co_data,
+            "coef": self.coef,
+        }
+        keys = list(self.phrase_df)
+        counts = np.asarray([self.phrase_df[k] for k in keys], dtype=np.int32).reshape(-1, 2)
+        arrays["phrase_counts"] = counts
+        meta: dict[str, Any] = {
+            "version": INDEX_VERSION,
+            "fingerprint": self.fingerprint,
+            "n_videos": self.n_videos,
+            "tag_keys": self.tag_keys,
+            "tag_display": self.tag_display,
+            "terms": list(self.terms),
+            "phrase_keys": keys,
+            "novel_rate": self.novel_rate,
+        }
+        _atomic_write(folder / "index.npz", lambda f: np.savez(f, **arrays), binary=True)
+        _atomic_write(
+            folder / "index.json",
+            lambda f: json.dump(meta, f, ensure_ascii=False, separators=(",", ":")),
+            binary=False,
+        )
+
+    @classmethod
+    def load(cls, folder: Path) -> TagIndex | None:
+        """The cached index, or None when absent, from another version, or unreadable."""
+        import numpy as np
+
+        try:
+            with open(folder / "index.json", encoding="utf-8") as f:
+                meta = json.load(f)
+            if meta.get("version") != INDEX_VERSION:
+                return None
+            with np.load(folder / "index.npz", allow_pickle=False) as z:
+                arrays = {k: z[k] for k in z.files}
+        except (OSError, ValueError, KeyError, json.JSONDecodeError):
+            return None
+        counts = arrays.pop("phrase_counts")
+        phrase_df = {
+            k: (int(a), int(b))
+            for k, (a, b) in zip(meta["phrase_keys"], counts.tolist(), strict=True)
+        }
+        return cls(
+            fingerprint=meta["fingerprint"],
+            n_videos=int(meta["n_videos"]),
+            tag_keys=meta["tag_keys"],
+            tag_display=meta["tag_display"],
+            terms={t: i for i, t in enumerate(meta["terms"])},
+            phrase_df=phrase_df,
+            novel_rate={k: float(v) for k, v in meta["novel_rate"].items()},
+            **arrays,
+        )
+
+
+def _column(videos: pl.DataFrame, name: str) -> list[str]:
+    if name not in videos.columns:
+        return [""] * videos.height
+    return [v or "" for v in videos.get_column(name).to_list()]
+
+
+def _quality(videos: pl.DataFrame) -> np.ndarray:
+    """0.5..1.5 by the views percentile (likes when no views); 1.0 without metrics.
+
+    Why a percentile: raw views span six orders of magnitude and a viral outlier would
+    otherwise speak for every tag it carries.
+    """
+    import numpy as np
+
+    n = videos.height
+    for col in ("views", "likes"):
+        if col in videos.columns:
+            vals = videos.get_column(col).cast(float, strict=False).to_numpy()
+            known = ~np.isnan(vals)
+            if known.sum() >= 2:
+                ranks = np.full(n, 0.5)
+                order = np.argsort(vals[known], kind="stable")
+                r = np.empty(order.size)
+                r[order] = np.arange(order.size) / (order.size - 1)
+                ranks[known] = r
+                return (0.5 + ranks).astype(np.float32)
+    return np.ones(n, dtype=np.float32)
+
+
+def _cooccurrence(y_indptr, y_indices, tag_df, n_videos):
+    """How many videos carry both tags, as CSR; pairs seen once are dropped (noise)."""
+    import numpy as np
+    from scipy import sparse
+
+    n_tags = len(tag_df)
+    if n_tags == 0 or n_videos == 0:
+        z = np.zeros(1, dtype=np.int64)
+        return (
+            np.zeros(n_tags + 1, dtype=np.int64),
+            z[:0].astype(np.int32),
+            z[:0].astype(np.float32),
+        )
+    y = sparse.csr_matrix(
+        (np.ones(len(y_indices), dtype=np.float32), y_indices, y_indptr), shape=(n_videos, n_tags)
+    )
+    c = (y.T @ y).tocsr()
+    c.setdiag(0)
+    c.data[c.data < 2] = 0
+    c.eliminate_zeros()
+    c.sort_indices()
+    return c.indptr.astype(np.int64), c.indices.astype(np.int32), c.data.astype(np.float32)
+
+
+def _atomic_write(path: Path, write: Callable[[Any], None], *, binary: bool) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(
+            fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})
+        ) as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cache_folder(fingerprint: str) -> Path:
+    from kptui.paths import cache_dir
+
+    return cache_dir() / "tags" / f"{fingerprint}-v{INDEX_VERSION}"
+
+
+def draft_terms(seg: tx.Segmenter, text: str) -> list[str]:
+    """Similarity terms (words and two-word phrases) of a short text such as one hashtag."""
+    cleaned = tx.clean(text)
+    return [k for k, _, size in tx.phrases(cleaned, seg.tokens_of_clean(cleaned), 2)]

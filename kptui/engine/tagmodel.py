@@ -1,0 +1,351 @@
+"""Candidates, their evidence, and the small model that weighs the evidence.
+
+Every candidate tag for a draft gets a feature row (what the draft says about it, what
+similar videos say, what co-occurrence and popularity say). A logistic regression turns the
+row into a probability. It is fitted per dataset when the index is built, on the dataset's
+own videos used as drafts (their hashtags removed, each video left out of every statistic
+it would otherwise leak into), so an English YouTube export and a Chinese Kuaishou export
+each get the weighting that suits them. Without enough tagged videos to fit, fixed weights
+chosen on the benchmark's validation splits are used instead.
+
+numpy only: fitting is a few Newton steps on a dozen features, no sklearn import (850 ms).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kptui.engine import text as tx
+from kptui.engine.tagparse import clean_tag, hashtags, normalize_tag, strip_hashtags
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from kptui.engine.tagindex import TagIndex
+
+DRAFT_CAP = 5000  # characters of a draft that are read; a 100 KB paste stays fast
+NEIGHBOURS = 30
+SEEDS = 5  # strongest candidates whose co-occurring tags are proposed
+POPULAR_TOP = 30  # most used tags the prior proposes
+MAX_DRAFT_PHRASES = 80  # draft phrases kept as candidates (by extraction rate)
+SHRINK = 2.0  # pseudo-count pulling a phrase's own rate towards the novel-phrase rate
+
+FEATURES = (
+    "bias",
+    "in_draft",
+    "draft_logit",  # logit of the corpus's rate of turning this phrase into a tag
+    "in_title",
+    "two_words",
+    "three_words",
+    "draft_tf",
+    "phrase_common",  # log share of corpus videos whose text has the phrase
+    "similar",  # similarity-weighted vote of the nearest videos
+    "similar_sqrt",
+    "similar_x_top",  # vote times the best similarity: a vote from far neighbours is weak
+    "cooccur",
+    "known",  # the corpus uses this tag
+    "popular_log",
+    "cjk",
+)
+SOURCE_OF = {
+    "in_draft": "draft",
+    "draft_logit": "draft",
+    "in_title": "draft",
+    "two_words": "draft",
+    "three_words": "draft",
+    "draft_tf": "draft",
+    "phrase_common": "draft",
+    "similar": "similar",
+    "similar_sqrt": "similar",
+    "similar_x_top": "similar",
+    "cooccur": "cooccur",
+    "known": "popular",
+    "popular_log": "popular",
+}
+SOURCES = ("hashtag", "draft", "similar", "cooccur", "popular")
+# Used when a dataset has too few tagged videos to fit its own (validation-tuned, see bench).
+DEFAULT_COEF = (
+    -4.0, 0.5, 1.0, 0.5, 0.2, 0.0, 0.3, 0.0, 4.0, 2.0, 2.0, 3.0, 0.5, 0.5, 0.0,
+)  # fmt: skip
+HASHTAG_PRIOR = 0.9  # the draft's own #tags: the creator already chose them
+
+
+@dataclass
+class Exclude:
+    """A corpus video used as a training draft, to be left out of every statistic."""
+
+    video: int
+    tags: set[int]
+    phrases: set[str]
+
+
+@dataclass
+class Candidates:
+    keys: list[str] = field(default_factory=list)
+    display: list[str] = field(default_factory=list)
+    hashtag: list[bool] = field(default_factory=list)
+    rows: list[list[float]] = field(default_factory=list)
+
+
+def draft_candidates(
+    index: TagIndex, title: str, description: str, exclude: Exclude | None = None
+) -> Candidates:
+    """Every candidate tag for a draft with its feature row."""
+    import numpy as np
+
+    title = (title or "")[:DRAFT_CAP]
+    description = (description or "")[: max(DRAFT_CAP - len(title), 0)]
+    feats: dict[str, dict[str, float]] = {}
+    display: dict[str, str] = {}
+    tagged: set[str] = set()
+
+    def row(key: str) -> dict[str, float]:
+        r = feats.get(key)
+        if r is None:
+            r = feats[key] = {}
+        return r
+
+    for tag in hashtags(title) + hashtags(description):
+        key = normalize_tag(tag)
+        if key:
+            tagged.add(key)
+            row(key)
+            display.setdefault(key, clean_tag(tag))
+
+    # Draft words and phrases; the similarity query is built from the same tokens.
+    seg = index.segmenter
+    assert seg is not None
+    n_corpus = max(index.n_videos - (1 if exclude else 0), 1)
+    query: dict[str, float] = {}
+    phrase_rows: dict[str, dict[str, float]] = {}
+    from kptui.engine.tagindex import MAX_PHRASE, TITLE_WEIGHT, draft_terms
+
+    for where, chunk, weight in (("title", title, TITLE_WEIGHT), ("desc", description, 1.0)):
+        if not chunk:
+            continue
+        for tag in hashtags(chunk):
+            for key in draft_terms(seg, tag):
+                query[key] = query.get(key, 0.0) + weight
+        chunk = strip_hashtags(chunk)
+        cleaned = tx.clean(chunk)
+        shown = _display_source(chunk, cleaned)
+        toks = seg.tokens_of_clean(cleaned)
+        for key, i, size in tx.phrases(cleaned, toks, MAX_PHRASE):
+            if size <= 2:
+                query[key] = query.get(key, 0.0) + weight
+            tkey = normalize_tag(key)
+            if not tkey:
+                continue
+            r = phrase_rows.get(tkey)
+            if r is not None:
+                r["draft_tf"] += 1.0
+                continue
+            prior = index.novel_rate.get(f"{where}:{min(size, 3)}", 0.01)
+            cnt, hit = index.phrase_df.get(key, (0, 0))
+            if exclude is not None and key in exclude.phrases and cnt > 0:
+                cnt -= 1
+                tid = index.tag_id.get(tkey)
+                hit = max(hit - int(tid is not None and tid in exclude.tags), 0)
+            rate = (hit + SHRINK * prior) / (cnt + SHRINK)
+            phrase_rows[tkey] = {
+                "in_draft": 1.0,
+                "draft_logit": _logit(rate),
+                "in_title": float(where == "title"),
+                "two_words": float(size == 2),
+                "three_words": float(size >= 3),
+                "draft_tf": 1.0,
+                "phrase_common": math.log((cnt + 1) / (n_corpus + 1)),
+                "_rate": rate,
+            }
+            if shown is not None:
+                display.setdefault(
+                    tkey, " ".join(shown[toks[i].start : toks[i + size - 1].end].split())
+                )
+    if len(phrase_rows) > MAX_DRAFT_PHRASES:
+        keep = sorted(phrase_rows, key=lambda k: -phrase_rows[k]["_rate"])[:MAX_DRAFT_PHRASES]
+        phrase_rows = {k: phrase_rows[k] for k in keep}
+    for key, r in phrase_rows.items():
+        r["draft_tf"] = math.log(r["draft_tf"]) + 1.0
+        row(key).update(r)
+
+    # Tags of similar videos.
+    if query and index.has_tags:
+        sims = _similarities(index, query)
+        if sims is not None:
+            if exclude is not None:
+                sims[exclude.video] = 0.0
+            nz = np.flatnonzero(sims)
+            if nz.size:
+                k = min(NEIGHBOURS, nz.size)
+                best = nz[np.argpartition(-sims[nz], k - 1)[:k]]
+                top = float(sims[best].max())
+                sw = sims[best] * index.quality[best]
+                total = float(sw.sum())
+                votes: dict[int, float] = {}
+                for v, s in zip(best.tolist(), (sw / total).tolist(), strict=True):
+                    for t in index.y_indices[index.y_indptr[v] : index.y_indptr[v + 1]].tolist():
+                        votes[t] = votes.get(t, 0.0) + s
+                for t, s in votes.items():
+                    r = row(index.tag_keys[t])
+                    r["similar"] = s
+                    r["similar_sqrt"] = math.sqrt(s)
+                    r["similar_x_top"] = s * top
+
+    # Co-occurring tags of the strongest corpus-known candidates so far.
+    if index.has_tags:
+        seeds = []
+        for key, r in feats.items():
+            t = index.tag_id.get(key)
+            if t is None:
+                continue
+            strength = 1.0 if key in tagged else max(r.get("_rate", 0.0), r.get("similar", 0.0))
+            seeds.append((strength, t))
+        seeds.sort(reverse=True)
+        co: dict[int, float] = {}
+        for strength, t in seeds[:SEEDS]:
+            df_t = int(index.tag_df[t]) - int(exclude is not None and t in exclude.tags)
+            if df_t <= 0 or strength <= 0:
+                continue
+            lo, hi = index.co_indptr[t], index.co_indptr[t + 1]
+            for j, c in zip(
+                index.co_indices[lo:hi].tolist(), index.co_data[lo:hi].tolist(), strict=True
+            ):
+                if exclude is not None and t in exclude.tags and j in exclude.tags:
+                    c -= 1.0
+                p = strength * c / df_t
+                if p > co.get(j, 0.0):
+                    co[j] = p
+        for j, p in co.items():
+            if p > 0:
+                row(index.tag_keys[j])["cooccur"] = p
+
+    # Popularity prior, and what every known tag carries.
+    if index.has_tags:
+        for t in index.popular[:POPULAR_TOP].tolist():
+            row(index.tag_keys[t])
+    n_tagged = max(index.n_tagged - (1 if exclude else 0), 1)
+    out = Candidates()
+    for key, r in feats.items():
+        t = index.tag_id.get(key)
+        df_t = 0 if t is None else int(index.tag_df[t])
+        if exclude is not None and t is not None and t in exclude.tags:
+            df_t -= 1
+        if df_t > 0:
+            r["known"] = 1.0
+            r["popular_log"] = math.log(df_t / n_tagged)
+        else:
+            r["popular_log"] = math.log(0.5 / n_tagged)
+        r["cjk"] = float(tx.is_cjk(key))
+        out.keys.append(key)
+        out.display.append(index.tag_display[t] if t is not None else display.get(key, key))
+        out.hashtag.append(key in tagged)
+        out.rows.append([1.0] + [r.get(f, 0.0) for f in FEATURES[1:]])
+    return out
+
+
+def score(coef: np.ndarray, cands: Candidates) -> tuple[np.ndarray, np.ndarray]:
+    """Probability per candidate and the feature matrix it came from."""
+    import numpy as np
+
+    x = np.asarray(cands.rows, dtype=np.float64).reshape(-1, len(FEATURES))
+    p = 1.0 / (1.0 + np.exp(-(x @ coef)))
+    hashtag = np.asarray(cands.hashtag, dtype=bool)
+    # the draft's own hashtags: noisy-or with a strong prior, so they come first
+    p = np.where(hashtag, 1.0 - (1.0 - p) * (1.0 - HASHTAG_PRIOR), p)
+    return p, x
+
+
+def sources_of(coef: np.ndarray, x_row: np.ndarray, is_hashtag: bool) -> list[str]:
+    """Sources that raised this candidate's score, strongest first."""
+    contrib: dict[str, float] = {}
+    for f, name in enumerate(FEATURES):
+        src = SOURCE_OF.get(name)
+        if src is None or x_row[f] == 0:
+            continue
+        contrib[src] = contrib.get(src, 0.0) + float(coef[f] * x_row[f])
+    # a source counts when the candidate has its evidence, even if its pull is small
+    present = {
+        "draft": x_row[FEATURES.index("in_draft")] > 0,
+        "similar": x_row[FEATURES.index("similar")] > 0,
+        "cooccur": x_row[FEATURES.index("cooccur")] > 0,
+        "popular": x_row[FEATURES.index("known")] > 0,
+    }
+    names = [s for s in ("draft", "similar", "cooccur") if present[s]]
+    names.sort(key=lambda s: -contrib.get(s, 0.0))
+    if is_hashtag:
+        names.insert(0, "hashtag")
+    if present["popular"] and (not names or contrib.get("popular", 0.0) > 0):
+        names.append("popular")
+    if not names:
+        names = ["popular"] if present["popular"] else ["draft"]
+    return names
+
+
+def fit(index: TagIndex, drafts: list[tuple[str, str, Exclude]], l2: float = 1.0) -> np.ndarray:
+    """Logistic regression (Newton steps, L2) on the corpus's own videos used as drafts."""
+    import numpy as np
+
+    xs, ys = [], []
+    for title, desc, ex in drafts:
+        cands = draft_candidates(index, strip_hashtags(title), strip_hashtags(desc), ex)
+        if not cands.keys:
+            continue
+        truth = {index.tag_keys[t] for t in ex.tags}
+        xs.append(np.asarray(cands.rows, dtype=np.float64))
+        ys.append(np.asarray([k in truth for k in cands.keys], dtype=np.float64))
+    if not xs:
+        return np.asarray(DEFAULT_COEF, dtype=np.float64)
+    x = np.vstack(xs)
+    y = np.concatenate(ys)
+    if y.sum() < 5 or y.sum() > len(y) - 5:
+        return np.asarray(DEFAULT_COEF, dtype=np.float64)
+    d = x.shape[1]
+    coef = np.zeros(d)
+    reg = np.full(d, l2)
+    reg[0] = 0.0
+    for _ in range(25):
+        z = np.clip(x @ coef, -30, 30)
+        p = 1.0 / (1.0 + np.exp(-z))
+        g = x.T @ (p - y) + reg * coef
+        h = (x * (p * (1 - p))[:, None]).T @ x + np.diag(reg + 1e-6)
+        step = np.linalg.solve(h, g)
+        coef -= step
+        if float(np.abs(step).max()) < 1e-6:
+            break
+    return coef
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def _similarities(index: TagIndex, query: dict[str, float]):
+    """Cosine similarity of the query to every video, from the term postings; None if no overlap."""
+    import numpy as np
+
+    cols, vals = [], []
+    for term, tf in query.items():
+        col = index.terms.get(term)
+        if col is not None:
+            cols.append(col)
+            vals.append((1.0 + math.log(tf)) * float(index.idf[col]))
+    if not cols:
+        return None
+    q = np.asarray(vals, dtype=np.float64)
+    q /= float(np.sqrt((q * q).sum())) or 1.0
+    ptr = index.xt_indptr
+    parts_i = [index.xt_indices[ptr[c] : ptr[c + 1]] for c in cols]
+    parts_d = [index.xt_data[ptr[c] : ptr[c + 1]] * qv for c, qv in zip(cols, q, strict=True)]
+    return np.bincount(
+        np.concatenate(parts_i), weights=np.concatenate(parts_d), minlength=index.n_videos
+    )
+
+
+def _display_source(original: str, cleaned: str) -> str | None:
+    """The draft as written (NFKC, case kept) when its offsets line up with the cleaned text."""
+    shown = unicodedata.normalize("NFKC", original)
+    return shown if len(shown) == len(cleaned) else None

@@ -1,0 +1,90 @@
+"""Tag suggestion for a draft: a hybrid of five sources, weighed per dataset.
+
+- draft: the draft's own words and phrases (English phrases, Chinese words from rjieba taught
+  the corpus's tags), each rated by how often the corpus turns that phrase into a tag when
+  its text holds it;
+- hashtag: `#tags` the draft already carries;
+- similar: tags of the most similar videos (TF-IDF cosine), weighted by similarity and by how
+  well each video did (views percentile, when the export has metrics);
+- cooccur: tags that often come with the strongest candidates above;
+- popular: how much the corpus uses a tag, a prior.
+
+The evidence is turned into a probability by a small logistic model fitted on the dataset's
+own videos when the index is built (see `tagmodel`), so a score is in [0, 1]. Candidates
+merge by `tagparse.normalize_tag` (`#Python`, `python`, `Python `), and a tag the corpus
+knows is shown as the corpus writes it most often.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kptui.engine.tagindex import TagIndex
+    from kptui.engine.types import Dataset
+
+Progress = Callable[[str, float | None], None]
+
+
+@dataclass(frozen=True)
+class TagSuggestion:
+    tag: str  # as the corpus writes it (or the draft, for a tag the corpus never used)
+    score: float  # 0..1, the estimated chance that the tag fits
+    source: str  # the source that contributed most: hashtag|draft|similar|cooccur|popular
+    sources: list[str] = field(default_factory=list)  # every source that proposed it
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tag": self.tag,
+            "score": self.score,
+            "source": self.source,
+            "sources": self.sources,
+        }
+
+
+def tag_index(dataset: Dataset, progress: Progress | None = None, cache: bool = True) -> TagIndex:
+    """The dataset's index: from the cache when the fingerprint matches, else built and saved."""
+    from kptui.engine.tagindex import TagIndex, cache_folder
+
+    folder = cache_folder(dataset.fingerprint) if cache and dataset.fingerprint else None
+    if folder is not None:
+        cached = TagIndex.load(folder)
+        if cached is not None:
+            return cached
+    index = TagIndex.build(dataset.videos, dataset.fingerprint, progress=progress)
+    if folder is not None:
+        with contextlib.suppress(OSError):  # a read-only cache only costs a rebuild next time
+            index.save(folder)
+    return index
+
+
+def suggest(
+    index: TagIndex, title: str, description: str = "", top: int = 10
+) -> list[TagSuggestion]:
+    """Top `top` tags for a draft, best first; [] for a draft with no words and no index tags."""
+    import numpy as np
+
+    from kptui.engine.tagmodel import draft_candidates, score, sources_of
+
+    if top <= 0:
+        return []
+    cands = draft_candidates(index, title or "", description or "")
+    if not cands.keys:
+        return []
+    p, x = score(index.coef, cands)
+    order = np.lexsort((np.asarray(cands.display, dtype=object), -p))[:top]
+    out = []
+    for i in order.tolist():
+        names = sources_of(index.coef, x[i], cands.hashtag[i])
+        out.append(TagSuggestion(cands.display[i], round(float(p[i]), 4), names[0], names))
+    return out
+
+
+def suggest_many(
+    index: TagIndex, drafts: Iterable[tuple[str, str]], top: int = 10
+) -> list[list[TagSuggestion]]:
+    """One index, many drafts (the `--input FILE` batch)."""
+    return [suggest(index, t, d, top) for t, d in drafts]
