@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
         title: Annotated[str, typer.Option("--title", "-t", help="Working title.")],
         description: Annotated[str, typer.Option("--description", help="Description.")] = "",
         tags: Annotated[
-            str | None, typer.Option("--tags", help="Chosen tags: a,b or '#a #b'.")
+            str | None, typer.Option("--tags", help="Chosen tags: 'a, b' or '#a #b'.")
         ] = None,
         persona: PersonaOption = None,
         publish_at: Annotated[
@@ -114,8 +114,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Save a new draft.
 
-        With --persona and no --publish-at, the publish hour is suggested from those personas'
-        active hours (when your data has timed interactions); otherwise it stays unset.
+        With --persona and no --publish-at, the publish hour is suggested from
+        those personas' active hours (when your data has timed interactions).
         """
         from kptui.store import parse_personas, parse_publish_at
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from kptui.errors import UsageError
 
 _TAG_SEPARATORS = re.compile(r"[,，、|;；\n]+")
+_BEFORE_HASH = re.compile(r"\s+(?=[#＃])")  # '#a #b': spaces separate hashtags only
 _HOUR = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
 
 # A short video gets most of its first-day views in the first hours after it goes out, so
@@ -23,18 +24,25 @@ _WINDOW_WEIGHTS: tuple[float, ...] = (1.0, 0.8, 0.6)
 
 
 def parse_tags(raw: str | Iterable[str] | None) -> list[str]:
-    """`"a, #b，c|a"` or `["a", "b"]` -> `["a", "b", "c"]`: trimmed, no '#', no repeats.
+    """`"a, #b，c|a"`, `"#a #b #c"` or `["a", "b", "c"]` -> `["a", "b", "c"]`: trimmed, no '#',
+    no repeats. Spaces inside a tag stay (`machine learning`) unless they precede a '#'.
 
     Repeats are found case- and width-insensitively (`Python` = `python` = `Ｐｙｔｈｏｎ`);
     the first spelling wins.
     """
     if raw is None:
         return []
-    parts = _TAG_SEPARATORS.split(raw) if isinstance(raw, str) else list(raw)
+    if isinstance(raw, str):
+        parts = [p for chunk in _TAG_SEPARATORS.split(raw) for p in _BEFORE_HASH.split(chunk)]
+    else:
+        parts = list(raw)
     seen: set[str] = set()
     out: list[str] = []
     for part in parts:
-        tag = " ".join(str(part).split()).lstrip("#＃").strip()
+        tag = " ".join(str(part).split())
+        if tag[:1] in "#＃" and tag[-1:] in "#＃" and len(tag) > 2:
+            tag = tag[1:-1]  # Weibo/Douyin '#话题#'; a plain 'C#' keeps its '#'
+        tag = tag.lstrip("#＃").strip()
         key = unicodedata.normalize("NFKC", tag).casefold()
         if tag and key not in seen:
             seen.add(key)

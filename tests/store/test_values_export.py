@@ -62,7 +62,9 @@ def test_merge_weights_by_size() -> None:
 
 
 def test_parse_tags() -> None:
-    assert parse_tags("#Python #编程") == ["Python #编程"]  # spaces are not separators
+    assert parse_tags("#Python #编程 ＃AI") == ["Python", "编程", "AI"]
+    assert parse_tags("#话题# #另一个#, C#") == ["话题", "另一个", "C#"]
+    assert parse_tags("machine learning, deep  learning") == ["machine learning", "deep learning"]
     assert parse_tags("Python，编程、AI;ai|  machine   learning ") == [
         "Python",
         "编程",
