@@ -72,7 +72,13 @@ class KptuiApp(App[None]):
         *_pane_bindings(),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys and how-to"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit kptui"),
-        Binding("escape", "leave_field", "Leave field", show=False, id="app.leave_field"),
+        Binding(
+            "escape",
+            "leave_field",
+            "Leave field",
+            id="app.leave_field",
+            tooltip="Stop typing here, so 1-6 switch panes again",
+        ),
         Binding("tab", "app.focus_next", "Next", show=False, id="app.focus_next"),
     ]
 
@@ -162,6 +168,11 @@ class KptuiApp(App[None]):
         self.action_show_pane(pane_id)
         pane = self.query_one(f"#{pane_id}", Pane)
         self.call_after_refresh(pane.run_action, action)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":  # only offered (and shown) while typing in a field
+            return isinstance(self.focused, Input)
+        return True
 
     def action_leave_field(self) -> None:
         if isinstance(self.focused, Input) and not self.current_pane.focus_non_input():

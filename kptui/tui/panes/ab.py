@@ -57,38 +57,42 @@ class ABComputed(Message):
 
 
 class ArmRow(Horizontal):
-    """One arm: name, visitors, conversions, and its rate."""
+    """One arm: name, visitors, conversions, and its rate.
+
+    The fields are created with the row, so reading them never depends on whether the row
+    has been mounted yet (a row added by ctrl+n is read in the same refresh).
+    """
 
     def __init__(self, name: str, visitors: str = "", conversions: str = "", control: bool = False):
         super().__init__(classes="arm-row" + (" -control" if control else ""))
-        self._init = (name, visitors, conversions)
-
-    def compose(self) -> ComposeResult:
-        name, visitors, conversions = self._init
-        yield Input(name, placeholder="name", classes="arm-name", compact=True)
-        yield Input(
+        self.name_field = Input(name, placeholder="name", classes="arm-name", compact=True)
+        self.visitors_field = Input(
             visitors, placeholder="visitors", type="integer", classes="arm-visitors", compact=True
         )
-        yield Input(
+        self.conversions_field = Input(
             conversions,
             placeholder="conversions",
             type="integer",
             classes="arm-conversions",
             compact=True,
         )
-        yield Label("", classes="arm-rate", markup=False)
+        self.rate_label = Label("", classes="arm-rate", markup=False)
+
+    def compose(self) -> ComposeResult:
+        yield self.name_field
+        yield self.visitors_field
+        yield self.conversions_field
+        yield self.rate_label
 
     def value(self) -> ArmInput:
         return ArmInput(
-            self.query_one(".arm-name", Input).value,
-            self.query_one(".arm-visitors", Input).value,
-            self.query_one(".arm-conversions", Input).value,
+            self.name_field.value, self.visitors_field.value, self.conversions_field.value
         )
 
     def set_value(self, name: str, visitors: int | str, conversions: int | str) -> None:
-        self.query_one(".arm-name", Input).value = name
-        self.query_one(".arm-visitors", Input).value = str(visitors)
-        self.query_one(".arm-conversions", Input).value = str(conversions)
+        self.name_field.value = name
+        self.visitors_field.value = str(visitors)
+        self.conversions_field.value = str(conversions)
 
 
 def _float(text: str, what: str, *, percent: bool = False) -> float:
@@ -266,7 +270,7 @@ class ABPane(Pane):
         rows = self.arm_rows()
         box = self.query_one("#ab-arms")
         for row in rows[len(arms) :]:
-            row.remove()
+            row.remove()  # gone before the recompute scheduled below runs
         for i, (arm_name, visitors, conversions) in enumerate(arms):
             if i < len(rows):
                 rows[i].set_value(arm_name, visitors, conversions)
@@ -337,7 +341,7 @@ class ABPane(Pane):
     def _show_rates(self) -> None:
         for row in self.arm_rows():
             value = row.value()
-            label = row.query_one(".arm-rate", Label)
+            label = row.rate_label
             try:
                 v, c = int(value.visitors), int(value.conversions)
                 label.update(pct(c / v, 2) if v > 0 and 0 <= c <= v else "—")
@@ -376,15 +380,15 @@ class ABPane(Pane):
         name = next((n for n in ARM_NAMES if n not in used), f"arm {len(rows) + 1}")
         row = ArmRow(name)
         self.query_one("#ab-arms").mount(row)
-        self.call_after_refresh(lambda: row.query_one(".arm-visitors", Input).focus())
+        self.call_after_refresh(row.visitors_field.focus)
         self._schedule(0)
 
-    def action_remove_arm(self) -> None:
+    async def action_remove_arm(self) -> None:
         rows = self.arm_rows()
         if len(rows) <= 2:
             self.notify("An experiment needs a control and at least one variant.")
             return
-        rows[-1].remove()
+        await rows[-1].remove()
         self._schedule(0)
 
     def action_save_experiment(self) -> None:

@@ -115,11 +115,12 @@ class PersonasPane(Pane):
         self.model = None
         self.selected = None
         self._started_for = None
+        self.refresh_bindings()
         self.query_one("#personas-body").display = False
         if dataset is None:
             return
         if not dataset.has_interactions:
-            self._status(NO_INTERACTIONS)
+            self._status(NO_INTERACTIONS, notice=True)
             return
         self._status("Personas are fitted when you open this pane (or Recommend).")
 
@@ -186,6 +187,7 @@ class PersonasPane(Pane):
         if cards:
             options.highlighted = 0
             self.select(0)
+        self.refresh_bindings()
         self.kapp.personas_ready(event.model)
 
     # details ----------------------------------------------------------------------------
@@ -247,9 +249,15 @@ class PersonasPane(Pane):
             self.notify, f"Wrote {len(model.members(pid)):,} members to {path}", markup=False
         )
 
-    def _status(self, text: str, *, error: bool = False) -> None:
+    def _status(self, text: str, *, error: bool = False, notice: bool = False) -> None:
         label = self.query_one("#personas-status", Label)
         label.update(Text(text, style="bold red" if error else ""))
+        label.set_class(notice, "-notice")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export":
+            return self.model is not None
+        return True
 
 
 def export_members(model: Any, pid: int, stats: dict[str, tuple[int, int]], folder: Path) -> Path:

@@ -1,0 +1,133 @@
+"""Data pane: load in a worker, the validation report, the overview, completion, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+from tui_helpers import cells, screen_text, settle
+
+from kptui.tui.app import KptuiApp
+from kptui.tui.panes.data import DataPane
+from kptui.tui.widgets import BarChart, FrameTable, HourChart
+from kptui.tui.widgets.path_input import suggest_path
+
+BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
+
+
+async def test_overview_of_the_sample(sample: str) -> None:
+    app = KptuiApp(sample)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        funnel = app.query_one("#funnel", BarChart).rows
+        assert [step for step, _, _ in funnel] == ["view", "like", "comment/share", "purchase"]
+        values = [v for _, v, _ in funnel]
+        assert values == sorted(values, reverse=True) and values[0] == 2000
+        hours = app.query_one("#hours", HourChart).values
+        assert (
+            len(hours) == 24 and sum(hours) == 50_000 - app.dataset.interactions["ts"].null_count()
+        )
+        table = app.query_one("#top-videos", FrameTable)
+        assert table.total == 300 and table.row_count == 200  # capped page
+        rows = cells(table)
+        views = [int(r[1].replace(",", "")) for r in rows]
+        assert views == sorted(views, reverse=True)
+        assert not app.query_one("#problems").display
+        assert "no problems found" in screen_text(app)
+
+
+async def test_sort_and_page_top_videos(sample: str) -> None:
+    app = KptuiApp(sample)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#top-videos", FrameTable)
+        table.focus()
+        await pilot.press("s")  # first column: titles A-Z
+        titles = [r[0] for r in cells(table)]
+        assert table.sorted_by == ("title", False)
+        assert titles == sorted(titles, key=str.casefold)
+        await pilot.press("s")  # next column: views, high first
+        assert table.sorted_by == ("views", True)
+        await pilot.press("S")
+        assert table.sorted_by == ("views", False)
+        views = [int(r[1].replace(",", "")) for r in cells(table)]
+        assert views == sorted(views)
+        await pilot.press("]")
+        assert table.page == 1 and table.row_count == 100
+        await pilot.press("[")
+        assert table.page == 0
+
+
+async def test_problems_are_listed(tmp_path: Path) -> None:
+    app = KptuiApp(str(BAD / "unknown_video"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        problems = app.query_one("#problems", FrameTable)
+        assert problems.display
+        rows = cells(problems)
+        assert rows and rows[0][0] == "interactions.csv"
+        assert "video" in rows[0][-1]
+        assert "problem(s) found" in screen_text(app)
+
+
+async def test_load_typed_path_and_bad_path(sample: str, shop: str, tmp_path: Path) -> None:
+    app = KptuiApp(sample)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(app, pilot)
+        field = app.query_one("#data-path", Input)
+        field.focus()
+        field.value = shop
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.dataset is not None and app.dataset.videos.height == 40
+        assert app.dataset_path == shop
+        # a folder with no data: a readable message, the previous data kept
+        empty = tmp_path / "nothing here"
+        empty.mkdir()
+        field.value = str(empty)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.dataset.videos.height == 40
+        status = str(app.query_one("#data-status").render())
+        assert "Could not load" in status and "previous data" in status
+        assert any("Data failed" in n.title for n in app._notifications)
+
+
+async def test_remembers_last_dataset(shop: str) -> None:
+    from kptui.store import Workspace
+
+    app = KptuiApp(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+    with Workspace.open() as ws:
+        assert ws.last_dataset() == str(Path(shop).resolve())
+    app = KptuiApp(None)  # reopens it
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.dataset.videos.height == 40
+        assert "last used" in screen_text(app)
+
+
+def test_path_completion(tmp_path: Path) -> None:
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "videos.csv").write_text("video_id,title\n1,a\n")
+    (tmp_path / "exports" / "notes.docx").write_text("x")
+    (tmp_path / "export.parquet").write_text("x")
+    base = str(tmp_path) + "/"
+    assert suggest_path(base + "ex") == base + "exports/"  # folders first
+    assert suggest_path(base + "export.") == base + "export.parquet"
+    assert suggest_path(base + "exports/") == base + "exports/videos.csv"  # only data files
+    assert suggest_path(base + "exports/n") is None
+    assert suggest_path(base + "zzz") is None
+
+
+async def test_completion_in_the_field(tmp_path: Path) -> None:
+    (tmp_path / "my_export").mkdir()
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(DataPane)
+        pane.action_focus_path()
+        await pilot.press(*(str(tmp_path) + "/my"))
+        await pilot.pause(0.2)
+        await pilot.press("right")  # accept the suggestion
+        assert app.query_one("#data-path", Input).value == str(tmp_path) + "/my_export/"

@@ -1,0 +1,93 @@
+"""Plan pane: what the workspace holds, opening a draft, status changes, a broken file."""
+
+from __future__ import annotations
+
+import os
+
+from textual.widgets import Input
+from tui_helpers import cells, screen_text, settle
+
+from kptui.store import Arm, Workspace
+from kptui.tui.app import KptuiApp
+from kptui.tui.panes.ab import ABPane
+from kptui.tui.panes.tags import TagsPane
+from kptui.tui.widgets import FrameTable
+
+
+def fill_workspace() -> None:
+    with Workspace.open() as ws:
+        ws.add_draft("Python in 60 seconds", description="decorators", tags=["python", "编程"])
+        ws.add_draft("存钱的三个习惯", tags=["理财"], status="ready")
+        ws.add_experiment("Title A/B", arms=[Arm("control", 1000, 50), Arm("B", 1000, 90)])
+
+
+async def test_lists_drafts_and_experiments() -> None:
+    fill_workspace()
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6")
+        await settle(app, pilot)
+        drafts = cells(app.query_one("#plan-drafts", FrameTable))
+        assert [r[2] for r in drafts] == ["Python in 60 seconds", "存钱的三个习惯"]
+        assert drafts[0][3] == "#python #编程"
+        assert [r[1] for r in drafts] == ["idea", "ready"]
+        exps = cells(app.query_one("#plan-experiments", FrameTable))
+        assert exps[0][2] == "Title A/B"
+        assert "control 50/1,000" in exps[0][3]
+        assert "B wins" in exps[0][4]
+        assert "2 draft(s), 1 experiment(s)" in screen_text(app)
+
+
+async def test_open_draft_in_tags_and_experiment_in_ab() -> None:
+    fill_workspace()
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("6")
+        await settle(app, pilot)
+        app.query_one("#plan-drafts", FrameTable).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        tags = app.query_one(TagsPane)
+        assert app.current_pane is tags
+        assert app.query_one("#tags-title", Input).value == "Python in 60 seconds"
+        assert tags.chosen == ["python", "编程"] and tags.draft_id == 1
+        await pilot.press("escape", "6")
+        app.query_one("#plan-experiments", FrameTable).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        ab = app.query_one(ABPane)
+        assert app.current_pane is ab and ab.experiment_id == 1
+        assert [(a.name, a.visitors, a.conversions) for a in ab.arm_inputs()] == [
+            ("control", "1000", "50"),
+            ("B", "1000", "90"),
+        ]
+        assert "B beats control" in str(app.query_one("#ab-verdict").render())
+
+
+async def test_status_moves_along() -> None:
+    fill_workspace()
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6")
+        await settle(app, pilot)
+        app.query_one("#plan-drafts", FrameTable).focus()
+        await pilot.press("x")
+        await settle(app, pilot)
+        with Workspace.open() as ws:
+            assert ws.get_draft(1).status == "ready"
+        assert cells(app.query_one("#plan-drafts", FrameTable))[0][1] == "ready"
+
+
+async def test_broken_workspace_is_reported_not_touched(tmp_path) -> None:
+    bad = tmp_path / "plan.sqlite3"
+    bad.write_bytes(b"this is not a database, it is my shopping list\n" * 20)
+    before = bad.read_bytes()
+    app = KptuiApp(None, workspace=str(bad), load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6")
+        await settle(app, pilot)
+        status = str(app.query_one("#plan-status").render())
+        assert status.startswith("Workspace problem:")
+        assert app.query_one("#plan-drafts", FrameTable).total == 0
+    assert bad.read_bytes() == before
+    assert os.path.getsize(bad) == len(before)

@@ -1,0 +1,141 @@
+"""The app shell: panes by key, help, palette, quit, remappable keys, colours."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from textual.command import CommandPalette
+from textual.widgets import ContentSwitcher, Input
+from tui_helpers import screen_text, settle
+
+from kptui.tui.app import PANES, KptuiApp
+from kptui.tui.screens import HelpScreen
+
+
+def current(app: KptuiApp) -> str:
+    return app.query_one("#panes", ContentSwitcher).current
+
+
+async def test_first_screen_then_sample_loads(sample: str) -> None:
+    app = KptuiApp(None)  # no PATH and an empty workspace: the bundled sample
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert current(app) == "data"
+        await settle(app, pilot)
+        assert app.dataset is not None
+        assert app.dataset.videos.height == 300
+        text = screen_text(app)
+        assert "bundled sample" in text
+        assert "2,000 viewers" in text
+        for pane in PANES:  # every pane is named in the tab bar
+            assert f"{pane.PANE_KEY} {pane.PANE_TITLE}" in text
+
+
+async def test_every_pane_one_key_away(sample: str) -> None:
+    app = KptuiApp(sample, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for pane in reversed(PANES):
+            await pilot.press(pane.PANE_KEY)
+            assert current(app) == pane.PANE_ID
+            await pilot.press("escape")  # some panes start in a field
+        # while typing in a field a digit is text, alt+digit still switches
+        await pilot.press("2")
+        assert isinstance(app.focused, Input)
+        await pilot.press("5")
+        assert current(app) == "tags"
+        assert app.focused.value == "5"
+        await pilot.press("alt+6")
+        assert current(app) == "plan"
+        await pilot.press("2", "escape")
+        assert not isinstance(app.focused, Input)
+        await pilot.press("3")
+        assert current(app) == "personas"
+
+
+async def test_help_screen_opens_and_closes() -> None:
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert "1" in screen_text(app) and "Esc to close" in screen_text(app)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_switches_pane() -> None:
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"plan pane")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert current(app) == "plan"
+
+
+async def test_q_quits() -> None:
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+def test_every_binding_has_an_id() -> None:
+    from kptui.tui.screens import HelpScreen
+    from kptui.tui.widgets import FrameTable
+
+    classes = [KptuiApp, HelpScreen, FrameTable, *PANES]
+    ids = []
+    for cls in classes:
+        for binding in cls.BINDINGS:
+            assert binding.id, f"{cls.__name__}: {binding.key} has no id"
+            ids.append(binding.id)
+    assert len(ids) == len(set(ids))
+
+
+async def test_keymap_remaps_by_id() -> None:
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.set_keymap({"pane.plan": "p"})
+        await pilot.press("p")
+        assert current(app) == "plan"
+
+
+async def test_keymap_file(_isolated_dirs) -> None:
+    from kptui.paths import data_dir
+
+    data_dir().mkdir(parents=True, exist_ok=True)
+    (data_dir() / "keymap.json").write_text(json.dumps({"pane.tags": "t"}), encoding="utf-8")
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        assert current(app) == "tags"
+
+
+async def test_no_color_is_monochrome(monkeypatch, sample: str) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = KptuiApp(sample)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        svg = app.export_screenshot()
+    # Rich's SVG frame: window buttons and the default foreground; not the app's colours
+    frame = {"ff5f57", "febc2e", "28c840", "c5c8c6"}
+    colours = set(re.findall(r"#([0-9a-f]{6})", svg)) - frame
+    assert len(colours) > 2
+    grey = {c for c in colours if c[0:2] == c[2:4] == c[4:6]}
+    assert grey == colours, f"not grey: {sorted(colours - grey)[:5]}"
+
+
+async def test_ansi_theme_follows_terminal(monkeypatch) -> None:
+    monkeypatch.setenv("KPTUI_THEME", "ansi-dark")
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)):
+        assert app.current_theme.name == "ansi-dark"
+        assert app.current_theme.ansi
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.run_command("", "use_terminal_colours")
+        await pilot.pause()
+        assert app.current_theme.ansi
