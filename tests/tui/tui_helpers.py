@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 
@@ -43,10 +44,8 @@ async def settle(app, pilot, delay: float = 0.2) -> None:
 
     await pilot.pause(delay)
     for _ in range(50):
-        try:
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
             await app.workers.wait_for_complete()
-        except (WorkerCancelled, WorkerFailed):
-            pass
         await pilot.pause()
         busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
         if not busy:
