@@ -273,9 +273,7 @@ def test_cmd(
     from kptui.engine import abtest
 
     alpha = abtest.check_alpha(alpha)
-    arm_c = abtest.parse_arm(control, "A", "--control")
-    names = iter("BCDEFGHIJKLMNOPQRSTUVWXYZ")
-    arms_v = [abtest.parse_arm(spec, next(names, f"V{i + 1}")) for i, spec in enumerate(variant)]
+    arm_c, arms_v = abtest.parse_arms(control, variant)
     shares = abtest.parse_split(split, 1 + len(arms_v)) if split is not None else None
     res = abtest.analyze(arm_c, arms_v, alpha=alpha, split=shares)
     if as_json:

@@ -96,6 +96,18 @@ def parse_arm(spec: str, default_name: str, option: str = "--variant") -> Arm:
     return make_arm(name, visitors, conversions, where)
 
 
+def parse_arms(control: str, variants: Sequence[str]) -> tuple[Arm, list[Arm]]:
+    """The CLI's --control and --variant strings -> arms; unnamed arms get A (control), then
+    the first of B, C, D... not taken by a named arm."""
+    if not variants:
+        raise UsageError("give at least one --variant")
+    explicit = {s.rpartition("=")[0].strip() for s in (control, *variants) if "=" in s}
+    spare = (n for n in [*"BCDEFGHIJKLMNOPQRSTUVWXYZ", *(f"V{i}" for i in range(1, 1000))])
+    spare = (n for n in spare if n not in explicit)
+    arm_c = parse_arm(control, "A", "--control")
+    return arm_c, [parse_arm(spec, "" if "=" in spec else next(spare)) for spec in variants]
+
+
 def check_alpha(alpha: float, option: str = "--alpha") -> float:
     if not (isinstance(alpha, (int, float)) and math.isfinite(alpha) and 0 < alpha < 1):
         raise UsageError(f"{option} must be between 0 and 1 (exclusive), got {alpha}")
@@ -407,27 +419,34 @@ def _gauss_legendre(n: int) -> tuple[list[float], list[float]]:
     return [nodes[i] for i in order], [weights[i] for i in order]
 
 
-def _cumulative_matrix(nodes: list[float], weights: list[float]) -> list[list[float]]:
-    """W[k][m] = integral from -1 to nodes[k] of the m-th Lagrange basis polynomial."""
-    n = len(nodes)
+def _cumulative_matrix(nodes: list[float]) -> list[list[float]]:
+    """W[k][m] = integral from -1 to nodes[k] of the m-th Lagrange basis polynomial.
 
-    def basis(m: int, y: float) -> float:
-        v = 1.0
+    Each basis polynomial is expanded into coefficients once and integrated on paper, so
+    building the matrix is O(n^3) (well under a millisecond) rather than O(n^4).
+    """
+    n = len(nodes)
+    out = [[0.0] * n for _ in range(n)]
+    for m in range(n):
+        coef = [1.0]  # prod_{j != m} (y - x_j) / (x_m - x_j), lowest degree first
         for j in range(n):
             if j != m:
-                v *= (y - nodes[j]) / (nodes[m] - nodes[j])
-        return v
+                scale = 1 / (nodes[m] - nodes[j])
+                shifted = [0.0, *coef]
+                coef = [
+                    (s - nodes[j] * c) * scale for s, c in zip(shifted, [*coef, 0.0], strict=True)
+                ]
+        anti = [0.0] + [c / (i + 1) for i, c in enumerate(coef)]
 
-    out = []
-    for xk in nodes:
-        half = (xk + 1) / 2
-        ys = [-1 + half * (xq + 1) for xq in nodes]
-        out.append(
-            [
-                half * sum(w * basis(m, y) for w, y in zip(weights, ys, strict=True))
-                for m in range(n)
-            ]
-        )
+        def value(y: float, anti: list[float] = anti) -> float:
+            v = 0.0
+            for c in reversed(anti):
+                v = v * y + c
+            return v
+
+        at_minus_one = value(-1.0)
+        for k, xk in enumerate(nodes):
+            out[k][m] = value(xk) - at_minus_one
     return out
 
 
@@ -438,7 +457,7 @@ def _rule() -> tuple[list[float], list[float], list[list[float]]]:
     global _RULE
     if _RULE is None:
         nodes, weights = _gauss_legendre(_GL_ORDER)
-        _RULE = nodes, weights, _cumulative_matrix(nodes, weights)
+        _RULE = nodes, weights, _cumulative_matrix(nodes)
     return _RULE
 
 
@@ -478,7 +497,12 @@ class _Posteriors:
             ]
             mass = self.integral(dens)  # ~1; dividing removes truncation and rounding drift
             self.pdf.append([d / mass for d in dens])
-        self.cdf = [[min(1.0, c) for c in self.cumulative(d)] for d in self.pdf]
+        self._cdf: dict[int, list[float]] = {}
+
+    def cdf(self, arm: int) -> list[float]:
+        if arm not in self._cdf:
+            self._cdf[arm] = [min(1.0, c) for c in self.cumulative(self.pdf[arm])]
+        return self._cdf[arm]
 
     def integral(self, values: Sequence[float]) -> float:
         return math.fsum(w * v for w, v in zip(self.w, values, strict=True))
@@ -513,9 +537,9 @@ def prob_best(arms: Sequence[Arm]) -> list[float]:
     out = []
     for j in range(len(arms)):
         values = list(grid.pdf[j])
-        for i, cdf in enumerate(grid.cdf):
+        for i in range(len(arms)):
             if i != j:
-                values = [v * c for v, c in zip(values, cdf, strict=True)]
+                values = [v * c for v, c in zip(values, grid.cdf(i), strict=True)]
         out.append(max(0.0, grid.integral(values)))
     total = sum(out)
     return [p / total for p in out]
@@ -533,12 +557,12 @@ def expected_loss(control: Arm, variant: Arm) -> tuple[float, float]:
     mean_c = _beta_moments(*control.posterior)[0]
     mean_v = _beta_moments(*variant.posterior)[0]
     if mean_v >= mean_c:  # choosing the variant is the smaller loss
-        g = grid.cumulative(grid.cdf[1])
+        g = grid.cumulative(grid.cdf(1))
         choose_variant = max(
             0.0, grid.integral([f * v for f, v in zip(grid.pdf[0], g, strict=True)])
         )
         return choose_variant, choose_variant + (mean_v - mean_c)
-    g = grid.cumulative(grid.cdf[0])
+    g = grid.cumulative(grid.cdf(0))
     choose_control = max(0.0, grid.integral([f * v for f, v in zip(grid.pdf[1], g, strict=True)]))
     return choose_control + (mean_c - mean_v), choose_control
 
@@ -746,12 +770,12 @@ def sample_size(
     total = per_arm * arms
     return {
         "baseline": baseline,
-        "target": target,
+        "target": round(target, 12),  # 0.1 + 0.02 is 0.12000000000000001 in binary
         "per_arm": per_arm,
         "total": total,
         "days": _days(total, daily),
-        "mde_abs": target - baseline,
-        "mde_rel": target / baseline - 1 if baseline > 0 else None,
+        "mde_abs": round(target - baseline, 12),
+        "mde_rel": round(target / baseline - 1, 12) if baseline > 0 else None,
         "alpha": alpha,
         "alpha_per_comparison": a,
         "power": power,
