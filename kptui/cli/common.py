@@ -45,7 +45,7 @@ def _last_dataset() -> str | None:
     except ImportError:
         return None
     try:
-        with Workspace.open(STATE.workspace) as ws:
+        with Workspace.open(STATE.workspace, timeout=2) as ws:
             return ws.last_dataset()
     except Exception:  # an unusable workspace must not stop a read-only command
         return None
@@ -57,7 +57,7 @@ def remember_dataset(path: str | Path) -> None:
         from kptui.cli.state import STATE
         from kptui.store import Workspace
 
-        with Workspace.open(STATE.workspace) as ws:
+        with Workspace.open(STATE.workspace, timeout=2) as ws:
             ws.add_recent_dataset(str(Path(path).resolve()))
     except Exception:
         pass
