@@ -388,12 +388,13 @@ def prob_beat(control: Arm, variant: Arm) -> float:
 # [0, 1]); the union of all arms' breakpoints splits [0, 1] into pieces that are narrow
 # wherever any density changes, and each piece gets a Gauss-Legendre rule. CDFs come from a
 # spectral integration matrix on the same nodes, so no incomplete-beta function is needed.
-# Accuracy is about 1e-10 against scipy's quad; a few thousand nodes, a few milliseconds.
+# Against scipy's quad: ~1e-10 for P(best), ~1e-9 relative for the loss (the floor set by the
+# log-gamma terms at 10^8 visitors); about 1 ms for two arms, 4 ms for four.
 
-_GL_ORDER = 10
-_BREAK_T = sorted(
-    {t / 2 for t in range(-24, 25)} | {float(t) for t in range(-40, 41, 2)}
-)  # sd units
+_GL_ORDER = 8
+_BREAK_T = sorted(  # in posterior sds: every sd out to 8, then every 4 out to 40
+    {float(t) for t in range(-8, 9)} | {float(t) for t in range(-40, 41, 4) if abs(t) > 8}
+)
 
 
 def _gauss_legendre(n: int) -> tuple[list[float], list[float]]:

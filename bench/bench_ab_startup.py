@@ -1,0 +1,93 @@
+"""Cold start of `kptui ab test`: whole processes, median of N runs, next to bare typer.
+
+    python bench/bench_ab_startup.py [--runs 21]
+
+Prints the median wall time (ms) of
+  - `python -c "import typer"` (the floor the issue compares against),
+  - a one-command typer app that parses one string option (typer 0.29 validates every
+    parameter with pydantic, so this is the real floor of any typer command),
+  - `kptui ab test --control 1000:80 --variant 1000:100` (human output, the target <= 150 ms),
+  - the same with --json, and `kptui ab size ...`,
+and the ratio of each to `import typer`. Runs are interleaved so background load hits every
+command alike. Bytecode caching is switched on for the children (PYTHONDONTWRITEBYTECODE
+unset) and one warm-up run per command writes the .pyc files, as an installed package has.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+TARGET_MS = 150.0
+
+TYPER_APP = """
+import typer
+app = typer.Typer(add_completion=False)
+@app.command()
+def main(x: str = typer.Option("a", "--x")) -> None:
+    print(x)
+app()
+"""
+
+
+def commands() -> dict[str, list[str]]:
+    py = sys.executable
+    ab = [py, "-m", "kptui", "ab"]
+    return {
+        "python -c 'import typer'": [py, "-c", "import typer"],
+        "typer app, one option": [py, "-c", TYPER_APP, "--x", "b"],
+        "kptui ab test (human)": [*ab, "test", "--control", "1000:80", "--variant", "1000:100"],
+        "kptui ab test --json": [
+            *ab,
+            "test",
+            "--control",
+            "1000:80",
+            "--variant",
+            "1000:100",
+            "--json",
+        ],
+        "kptui ab size": [*ab, "size", "--baseline", "0.1", "--mde", "0.02", "--daily", "500"],
+    }
+
+
+def time_once(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{cmd} failed: {proc.stderr.decode()}")
+    return elapsed * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="runs per command (>= 15)")
+    runs = max(15, parser.parse_args().runs)
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["COLUMNS"] = "80"
+    cmds = commands()
+    for cmd in cmds.values():  # warm-up: page cache and .pyc files
+        time_once(cmd, env)
+    samples: dict[str, list[float]] = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            samples[name].append(time_once(cmd, env))
+
+    base = statistics.median(samples["python -c 'import typer'"])
+    print(f"{runs} runs each, interleaved; python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(f"{'command':<28} {'median ms':>10} {'min ms':>8} {'x import typer':>15}")
+    for name, xs in samples.items():
+        med = statistics.median(xs)
+        print(f"{name:<28} {med:>10.1f} {min(xs):>8.1f} {med / base:>15.2f}")
+    human = statistics.median(samples["kptui ab test (human)"])
+    verdict = "meets" if human <= TARGET_MS else "misses"
+    print(f"kptui ab test (human) median {human:.1f} ms {verdict} the {TARGET_MS:.0f} ms target")
+
+
+if __name__ == "__main__":
+    main()
