@@ -59,3 +59,20 @@ class Models:
             return {u: (int(n), int(b)) for u, n, b in stats.iter_rows()}
 
         return self._get("member_stats", build)
+
+    def recommender(self, progress=None) -> Any:
+        """The hybrid recommender (its personas are the ones the Personas pane shows)."""
+        from kptui.engine.recommend import load_or_fit_recommender
+
+        return self._get(
+            "recommend", lambda: load_or_fit_recommender(self.dataset, progress=progress)
+        )
+
+    def viewer_ids(self) -> list[str]:
+        """Every viewer id, sorted: completion for the Recommend pane's viewer field."""
+
+        def build() -> list[str]:
+            inter = self.dataset.interactions
+            return [] if inter is None else sorted(inter["user_id"].unique().to_list())
+
+        return self._get("viewer_ids", build)

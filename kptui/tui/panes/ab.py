@@ -23,6 +23,7 @@ from kptui.tui.messages import WorkspaceChanged
 from kptui.tui.panes.base import Pane
 from kptui.tui.text import pct, plain
 from kptui.tui.widgets import Col, FrameTable, IntervalChart
+from kptui.tui.widgets.tickbox import TickBox
 
 if TYPE_CHECKING:
     from kptui.engine.abtest import ABTestResult
@@ -241,7 +242,7 @@ class ABPane(Pane):
                         yield Input("", id="size-baseline", compact=True, placeholder="control")
                         yield Label("MDE %", classes="size-label")
                         yield Input("10", id="size-mde", compact=True)
-                        yield Checkbox("relative", True, id="size-relative", compact=True)
+                        yield TickBox("relative", True, id="size-relative", compact=True)
                     with Horizontal(classes="size-row"):
                         yield Label("power", classes="size-label")
                         yield Input("0.8", id="size-power", compact=True)

@@ -1,0 +1,112 @@
+"""Tags pane: suggestions follow typing (debounced worker), pick tags, copy, save the draft."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+from tui_helpers import cells, screen_text, settle
+
+from kptui.engine.tags import suggest, tag_index
+from kptui.store import Workspace
+from kptui.tui.app import KptuiApp
+from kptui.tui.panes.tags import TagsPane, hashtag
+from kptui.tui.widgets import FrameTable
+
+
+async def test_type_a_draft_and_see_tags(sample: str) -> None:
+    app = KptuiApp(sample)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        pane = app.query_one(TagsPane)
+        assert isinstance(app.focused, Input) and app.focused.id == "tags-title"
+        await pilot.press(*"python decorators for beginners")
+        await settle(app, pilot)
+        want = suggest(tag_index(app.dataset), "python decorators for beginners", "", top=15)
+        rows = cells(app.query_one("#tags-table", FrameTable))
+        assert [r[1] for r in rows] == [s.tag for s in want]
+        assert rows[0][2].endswith(f"{want[0].score:.2f}") and "█" in rows[0][2]
+        assert rows[0][3] == want[0].source
+        assert pane.last_elapsed is not None
+        # the description changes the answer too
+        app.query_one("#tags-desc", Input).value = "理财 存钱 基金"
+        await settle(app, pilot)
+        want2 = suggest(
+            tag_index(app.dataset), "python decorators for beginners", "理财 存钱 基金", top=15
+        )
+        assert [r[1] for r in cells(app.query_one("#tags-table", FrameTable))] == [
+            s.tag for s in want2
+        ]
+
+
+async def test_stale_results_are_dropped(sample: str) -> None:
+    app = KptuiApp(sample)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        pane = app.query_one(TagsPane)
+        title = app.query_one("#tags-title", Input)
+        # type fast: every keystroke restarts the debounce; only the final text is answered
+        for text in ("理", "理财", "理财入门", "Core strength workout"):
+            title.value = text
+            await pilot.pause(0.01)
+        await settle(app, pilot)
+        want = suggest(tag_index(app.dataset), "Core strength workout", "", top=15)
+        assert [s.tag for s in pane.suggestions] == [s.tag for s in want]
+
+
+async def test_choose_copy_and_save(sample: str) -> None:
+    app = KptuiApp(sample)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        pane = app.query_one(TagsPane)
+        await pilot.press(*"个人理财入门 存钱计划")
+        await settle(app, pilot)
+        table = app.query_one("#tags-table", FrameTable)
+        first, second = pane.suggestions[0].tag, pane.suggestions[1].tag
+        table.focus()
+        await pilot.press("space")  # add the first
+        await pilot.press("down", "enter")  # and the second
+        assert pane.chosen == [first, second]
+        rows = cells(table)
+        assert rows[0][0] == "✓" and rows[1][0] == "✓" and rows[2][0] == ""
+        assert pane.chosen_text() == f"{hashtag(first)} {hashtag(second)}"
+        assert pane.chosen_text() in screen_text(app)
+        await pilot.press("space")  # the cursor is on the second: remove it
+        assert pane.chosen == [first]
+        await pilot.press("ctrl+y")
+        assert app.clipboard == hashtag(first)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        with Workspace.open() as ws:
+            (draft,) = ws.list_drafts()
+        assert draft.title == "个人理财入门 存钱计划" and draft.tags == [first]
+        assert pane.draft_id == draft.id
+        # saving again updates the same draft
+        await pilot.press("space")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        with Workspace.open() as ws:
+            (draft,) = ws.list_drafts()
+        assert draft.tags == [first, pane.chosen[1]]
+        await pilot.press("ctrl+n")
+        assert pane.chosen == [] and pane.draft_id is None
+        assert app.query_one("#tags-title", Input).value == ""
+
+
+async def test_save_needs_a_title(sample: str) -> None:
+    app = KptuiApp(sample, load_on_start=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("2", "ctrl+s")
+        await settle(app, pilot)
+        assert any("title" in n.message for n in app._notifications)
+        with Workspace.open() as ws:
+            assert ws.list_drafts() == []
+
+
+def test_hashtag_form() -> None:
+    assert hashtag("personal finance") == "#personalfinance"
+    assert hashtag("#编程") == "#编程"
