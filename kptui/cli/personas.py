@@ -1,9 +1,114 @@
-"""`kptui personas`: not built yet (see the open issues)."""
+"""`kptui personas`: persona cards from who watched and did what (engine: kptui.engine.personas)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from kptui.cli.common import DataOption, MapOption
+
+KOption = Annotated[
+    str,
+    typer.Option("--k", help="Number of personas, or 'auto' (3..12 chosen by silhouette)."),
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same personas).")]
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command("personas")
+    def personas(
+        data: DataOption = None,
+        map_: MapOption = None,
+        k: KOption = "auto",
+        seed: SeedOption = 0,
+        assignments: Annotated[
+            Path | None,
+            typer.Option(
+                "--assignments",
+                help="Also write user_id,persona_id to this CSV file (a custom audience).",
+            ),
+        ] = None,
+        json_: Annotated[bool, typer.Option("--json", help="Print JSON (SPEC shape).")] = False,
+    ) -> None:
+        """Group viewers into personas and describe each one as a card."""
+        from kptui.cli import output
+        from kptui.cli.common import resolve_dataset
+        from kptui.engine.personas import load_or_fit_personas, parse_k
+
+        parse_k(k)  # a bad --k is a usage error before any loading
+        dataset = resolve_dataset(data, map_)
+        with output.progress("Building personas") as report:
+            model = load_or_fit_personas(dataset, k=k, seed=seed, progress=report)
+        if assignments is not None:
+            write_assignments(model.assignments, assignments)
+        if json_:
+            output.print_json(model.to_json())
+        else:
+            print_cards(model.cards, model.k)
+            if assignments is not None:
+                output.warn(f"wrote {len(model.user_ids):,} assignments to {assignments}")
+
+
+def write_assignments(frame: Any, path: Path) -> None:
+    """CSV `user_id,persona_id`, written atomically (temp file + rename)."""
+    from kptui.errors import UsageError
+
+    if path.exists() and path.is_dir():
+        raise UsageError("is a folder; --assignments needs a file name", file=str(path))
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        frame.write_csv(tmp)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write assignments: {exc.strerror}", file=str(path)) from exc
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.1%}"
+
+
+def print_cards(cards: list[dict[str, Any]], k: int) -> None:
+    """Compact cards that fit 80 columns; every data string goes through `clean_line`."""
+    from rich.text import Text
+
+    from kptui.cli.output import clean_line, console
+
+    con = console()
+    con.print(Text(f"{k} personas", style="bold"))
+    for card in cards:
+        con.print()
+        con.print(
+            Text.assemble(
+                (f"#{card['id']} ", "bold"),
+                (clean_line(card["label"]), "bold"),
+                f"  {card['size']:,} viewers ({card['share']:.1%})",
+            )
+        )
+        lo, hi = card.get("conversion_ci") or [None, None]
+        ci = f" ({_pct(lo)}-{_pct(hi)})" if lo is not None else ""
+        line = (
+            f"  engagement {_pct(card['engagement_rate'])}  "
+            f"conversion {_pct(card['conversion_rate'])}{ci}"
+        )
+        if card.get("revenue") is not None:
+            line += f"  revenue {card['revenue']:,.2f}"
+        con.print(Text(line))
+        if card.get("best_hours"):
+            hours = ", ".join(f"{h:02d}:00" for h in card["best_hours"])
+            con.print(Text(f"  best hours {hours}"))
+        if card["top_tags"]:
+            con.print(Text("  tags: " + clean_line(", ".join(card["top_tags"][:6]))))
+        if card["top_terms"]:
+            con.print(Text("  terms: " + clean_line(", ".join(card["top_terms"][:6]))))
+        for video in card.get("top_videos", [])[:3]:
+            con.print(
+                Text(
+                    f"  {clean_line(video['video_id'])}  {video['reach']:.0%}  "
+                    + clean_line(video["title"]),
+                    overflow="ellipsis",
+                    no_wrap=True,
+                )
+            )

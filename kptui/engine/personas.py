@@ -42,13 +42,14 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str | None, float | None], None]
 
-MODEL_VERSION = "2"
+MODEL_VERSION = "4"
 K_MIN, K_MAX = 3, 12
 MIN_SHARE = 0.03
 MIN_VIEWERS_AUTO = 6
 SAMPLE_FIT = 8000
 SAMPLE_SILHOUETTE = 3000
 TOP_N = 8
+GRAM_WEIGHT = 0.1  # character grams are many and correlated: a tenth of a word's say
 Z95 = 1.959963984540054
 
 
@@ -65,9 +66,16 @@ class PersonaModel:
     item_weights: np.ndarray  # k x videos: members' summed row-normalised engagement
     video_ids: list[str]
     item_reach: np.ndarray  # k x videos: share of members who have each video
+    fit_terms: list[str]  # words and `#tags` a draft is read in
+    fit_loglift: np.ndarray  # k x fit_terms: how much more a persona engages with each term
+    fit_grams: list[str]  # character 2-4-grams: a weaker signal for words never seen whole
+    fit_gram_loglift: np.ndarray  # k x fit_grams
     fingerprint: str = ""
     from_cache: bool = False
     silhouette: dict[int, float] = field(default_factory=dict)  # k -> score (auto only)
+    _seg: Any = field(default=None, repr=False)
+    _term_index: dict[str, int] | None = field(default=None, repr=False)
+    _grams: Any = field(default=None, repr=False)
 
     @property
     def assignments(self) -> pl.DataFrame:
@@ -93,6 +101,52 @@ class PersonaModel:
         if i < len(self.user_ids) and self.user_ids[i] == user_id:
             return int(self.labels[i])
         return None
+
+    def draft_fit(self, title: str, description: str = "") -> list[dict[str, Any]]:
+        """Personas ranked by how well a draft fits them, best first.
+
+        Naive-Bayes style: the draft's words and tags (hashtags and known tags it mentions)
+        each add log P(term | persona) / P(term), and its character 2-4-grams add the same
+        at weight `GRAM_WEIGHT` (so `push-ups` still says fitness when only `push` was seen);
+        `fit` is the resulting posterior over personas with equal priors (it sums to 1; a
+        draft with nothing known gets about 1/k each), and `matches` names the words that
+        speak most for that persona.
+        """
+        import numpy as np
+
+        text = f"{title or ''} {description or ''}".strip()
+        if not text:
+            raise UsageError("a draft needs a title (or a description) to compare")
+        if self._term_index is None:
+            self._term_index = {t: j for j, t in enumerate(self.fit_terms)}
+            keys = [t[1:] for t in self.fit_terms if t.startswith("#")]
+            self._seg = (_segmenter(keys), keys)
+        seg, keys = self._seg
+        cols = sorted(
+            {self._term_index[w] for w in _draft_terms(seg, text, keys) if w in self._term_index}
+        )
+        score = self.fit_loglift[:, cols].sum(axis=1) if cols else np.zeros(self.k)
+        if self.fit_grams:
+            if self._grams is None:
+                self._grams = _gram_vectorizer(self.fit_grams)
+            x = self._grams.transform([text])
+            score = score + GRAM_WEIGHT * np.asarray(x @ self.fit_gram_loglift.T).ravel()
+        post = np.exp(score - score.max())
+        post /= post.sum()
+        order = np.argsort(-post, kind="stable")
+        out = []
+        for p in order:
+            contrib = self.fit_loglift[p, cols] if cols else np.zeros(0)
+            best = [cols[j] for j in np.argsort(-contrib, kind="stable")[:3] if contrib[j] > 0]
+            out.append(
+                {
+                    "persona_id": int(p),
+                    "label": self.cards[p]["label"],
+                    "fit": round(float(post[p]), 4),
+                    "matches": [self.fit_terms[j] for j in best],
+                }
+            )
+        return out
 
     def members(self, pid: int) -> list[str]:
         import numpy as np
@@ -149,7 +203,7 @@ def fit_personas(
     report("clustering", 0.4)
     raw_labels, sil = _cluster(z, k_fixed, seed, report)
     report("describing personas", 0.8)
-    cards, labels, weights, reach = _describe(dataset, eng, cont, raw_labels)
+    cards, labels, weights, reach, fit = _describe(dataset, eng, cont, raw_labels)
     report("done", 1.0)
     return PersonaModel(
         k=len(cards),
@@ -161,6 +215,10 @@ def fit_personas(
         item_weights=weights,
         video_ids=eng.video_ids,
         item_reach=reach,
+        fit_terms=fit[0],
+        fit_loglift=fit[1],
+        fit_grams=fit[2],
+        fit_gram_loglift=fit[3],
         fingerprint=dataset.fingerprint,
         silhouette=sil,
     )
@@ -279,7 +337,11 @@ def _describe(dataset: Dataset, eng: Engagement, cont: Content, raw_labels):
     tag_names, tag_matrix = cont.tag_names, cont.tag_matrix
     term_names, term_matrix = _term_matrix(dataset.videos)
     tag_top = _distinctive(weights, tag_matrix, tag_names)
-    term_top = _distinctive(weights, term_matrix, term_names)
+    word_cols = [j for j, name in enumerate(term_names) if not name.startswith("#")]
+    term_top = _distinctive(weights, term_matrix[:, word_cols], [term_names[j] for j in word_cols])
+    loglift = _loglift(weights, term_matrix)
+    gram_names, gram_matrix = _gram_matrix(dataset.videos)
+    gram_loglift = _loglift(weights, gram_matrix)
 
     # Per-viewer facts from the raw interactions.
     ucode = eng.user_code
@@ -362,7 +424,8 @@ def _describe(dataset: Dataset, eng: Engagement, cont: Content, raw_labels):
     for i, card in enumerate(cards):
         card["id"] = i
     share = (reach / np.maximum(sizes[:, None], 1)).astype(np.float32)
-    return cards, new_id[labels], weights[order], share[order]
+    fit = (term_names, loglift[order], gram_names, gram_loglift[order])
+    return cards, new_id[labels], weights[order], share[order], fit
 
 
 def _round(x: float | None, digits: int = 4) -> float | None:
@@ -386,19 +449,20 @@ def _label(cards: list[dict[str, Any]]) -> None:
 
 
 def _term_matrix(videos: pl.DataFrame):
-    """Binary video x word matrix (titles and descriptions; Chinese via rjieba)."""
+    """Binary video x term matrix: words of titles and descriptions (Chinese via rjieba)
+    and `#tag` tokens for each video's tags (normalised), the vocabulary drafts are read in."""
     import numpy as np
     from sklearn.feature_extraction.text import CountVectorizer
 
     from kptui.engine.profiles import video_text
-    from kptui.engine.tagparse import strip_hashtags
-    from kptui.engine.text import Segmenter
+    from kptui.engine.tagparse import normalize_tag
 
-    tags = {t for lst in videos["tags"].to_list() for t in (lst or [])}
-    seg = Segmenter(tags)
+    tag_lists = videos["tags"].to_list()
+    seg = _segmenter({normalize_tag(t) for lst in tag_lists for t in (lst or [])})
     docs = []
-    for text in video_text(videos):
-        words = seg.words(strip_hashtags(text))
+    for text, tags in zip(video_text(videos), tag_lists, strict=True):
+        words = _draft_terms(seg, text, ())
+        words += [f"#{normalize_tag(t)}" for t in tags or []]
         docs.append(list(dict.fromkeys(words)))
     vec = CountVectorizer(analyzer=_identity, binary=True, min_df=2 if len(docs) >= 50 else 1)
     try:
@@ -411,8 +475,69 @@ def _term_matrix(videos: pl.DataFrame):
     return names, m.astype(np.float32).tocsc()
 
 
+def _gram_vectorizer(vocabulary: list[str] | None = None):
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(
+        analyzer="char_wb",
+        ngram_range=(2, 4),
+        binary=True,
+        vocabulary=vocabulary,
+        min_df=1,
+        dtype=np.float32,
+    )
+
+
+def _gram_matrix(videos: pl.DataFrame):
+    """Binary video x character-gram matrix of titles and descriptions."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from kptui.engine.profiles import video_text
+
+    texts = video_text(videos)
+    vec = _gram_vectorizer()
+    if len(texts) >= 50:
+        vec.set_params(min_df=2)
+    try:
+        m = vec.fit_transform(texts)
+    except ValueError:
+        return [], sp.csc_matrix((len(texts), 0), dtype=np.float32)
+    return vec.get_feature_names_out().tolist(), m.tocsc()
+
+
+def _segmenter(tag_keys):
+    from kptui.engine.text import Segmenter
+
+    return Segmenter(tag_keys)
+
+
+def _draft_terms(seg, text: str, tag_keys) -> list[str]:
+    """Words of a text (hashtags removed) plus `#tag` for its hashtags and for every known
+    tag it mentions (`tag_keys`: normalised tags of the corpus)."""
+    from kptui.engine.tagparse import hashtags, normalize_tag, strip_hashtags
+
+    words = seg.words(strip_hashtags(text))
+    words += [f"#{normalize_tag(h)}" for h in hashtags(text)]
+    if tag_keys:
+        folded = normalize_tag(text)
+        words += [f"#{key}" for key in tag_keys if len(key) >= 2 and key in folded]
+    return words
+
+
 def _identity(x: list[str]) -> list[str]:
     return x
+
+
+def _loglift(weights, matrix, alpha: float = 0.5):
+    """k x terms: log P(term | persona) - log P(term), additively smoothed (float32)."""
+    import numpy as np
+
+    mass = np.asarray(weights @ matrix, dtype=np.float64) + alpha
+    p_term = mass.sum(axis=0) / mass.sum()
+    p_given = mass / mass.sum(axis=1, keepdims=True)
+    return np.log(p_given / p_term[None, :]).astype(np.float32)
 
 
 def _distinctive(weights, matrix, names: list[str]) -> list[list[str]]:
@@ -469,13 +594,21 @@ def save_model(model: PersonaModel, cache_key_: str) -> Path | None:
             "fingerprint": model.fingerprint,
             "cards": model.cards,
             "silhouette": {str(a): b for a, b in model.silhouette.items()},
+            "fit_terms": model.fit_terms,
+            "fit_grams": model.fit_grams,
         }
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         pl.DataFrame({"user_id": model.user_ids, "persona_id": model.labels}).write_parquet(
             tmp / "assignments.parquet"
         )
         pl.DataFrame({"video_id": model.video_ids}).write_parquet(tmp / "videos.parquet")
-        np.savez(tmp / "arrays.npz", item_weights=model.item_weights, item_reach=model.item_reach)
+        np.savez(
+            tmp / "arrays.npz",
+            item_weights=model.item_weights,
+            item_reach=model.item_reach,
+            fit_loglift=model.fit_loglift,
+            fit_gram_loglift=model.fit_gram_loglift,
+        )
 
     return write_atomic("personas", cache_key_, write)
 
@@ -496,6 +629,8 @@ def load_model(cache_key_: str) -> PersonaModel | None:
         with np.load(folder / "arrays.npz", allow_pickle=False) as arrays:
             weights = arrays["item_weights"]
             reach = arrays["item_reach"]
+            loglift = arrays["fit_loglift"]
+            gram_loglift = arrays["fit_gram_loglift"]
     except Exception:  # missing or corrupt (json, parquet, npz): refit rather than fail
         return None
     return PersonaModel(
@@ -508,6 +643,10 @@ def load_model(cache_key_: str) -> PersonaModel | None:
         item_weights=weights,
         video_ids=videos,
         item_reach=reach,
+        fit_terms=list(meta["fit_terms"]),
+        fit_loglift=loglift,
+        fit_grams=list(meta["fit_grams"]),
+        fit_gram_loglift=gram_loglift,
         fingerprint=meta.get("fingerprint", ""),
         from_cache=True,
         silhouette={int(a): b for a, b in meta.get("silhouette", {}).items()},

@@ -12,8 +12,8 @@ anything the viewer already has is never returned; `paid_only` keeps `price > 0`
 
 Per persona: the members' mean binary row times `B` (what the persona as a whole takes up
 next), damped by how many members already have each item, plus the same content and
-popularity terms. A draft fits a persona by the cosine between the draft's TF-IDF (text +
-hashtags + known tags it mentions) and the persona's engagement-weighted TF-IDF centroid.
+popularity terms. A draft fits a persona by how much more that persona engages with the
+draft's words and tags than viewers overall (`PersonaModel.draft_fit`).
 
 API (CLI and TUI):
 - `load_or_fit_recommender(dataset, k="auto", seed=0, progress=None) -> Recommender`
@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kptui.errors import UsageError
+from kptui.errors import DataError, KptuiError, UsageError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -51,6 +51,7 @@ MAX_CF_ITEMS = 4000
 LAMBDA = 300.0
 CONTENT_WEIGHT = 0.1
 POP_WEIGHT = 0.02
+REACH_DAMPING = 0.5  # persona lists lean to what members do not have yet (1.0 halves HR@10)
 BATCH = 4096
 
 
@@ -59,7 +60,7 @@ class Recommender:
     """A fitted hybrid recommender over one dataset (see the module docstring)."""
 
     dataset: Dataset
-    personas: PersonaModel
+    persona_model: PersonaModel | None  # None when personas cannot be built (see error)
     video_ids: list[str]
     titles: list[str]
     paid: np.ndarray  # bool per video
@@ -68,11 +69,19 @@ class Recommender:
     embedding: np.ndarray  # videos x d, float32
     popularity: np.ndarray  # per video, in [0, 1]
     from_cache: bool = False
+    seed: int = 0
+    persona_error: KptuiError | None = None
     _eng: Engagement | None = field(default=None, repr=False)
     _cont: Content | None = field(default=None, repr=False)
-    _persona_text: Any = field(default=None, repr=False)
     _users: dict[str, int] | None = field(default=None, repr=False)
     _order: Any = field(default=None, repr=False)
+
+    @property
+    def personas(self) -> PersonaModel:
+        """The persona model; raises the reason when this data cannot have personas."""
+        if self.persona_model is None:
+            raise self.persona_error or DataError("personas are not available for this data")
+        return self.persona_model
 
     # ---- viewers -----------------------------------------------------------------------
 
@@ -276,7 +285,7 @@ class Recommender:
         scores += CONTENT_WEIGHT * (prof @ self.embedding.T)
         scores += POP_WEIGHT * self.popularity[None, :]
         # Members who already have it cannot take it up again.
-        scores *= 1.0 - 0.5 * reach
+        scores *= 1.0 - REACH_DAMPING * reach
         if paid_only:
             scores[:, ~self.paid] = -np.inf
         return scores
@@ -335,41 +344,9 @@ class Recommender:
 
     # ---- drafts ------------------------------------------------------------------------
 
-    def _content(self) -> Content:
-        if self._cont is None:
-            from kptui.engine.profiles import content
-
-            self._cont = content(self.dataset.videos, seed=self.personas.seed)
-        return self._cont
-
     def draft_fit(self, title: str, description: str = "") -> list[dict]:
-        """Personas ranked by how well a draft's content matches what they engage with."""
-        import numpy as np
-        from sklearn.preprocessing import normalize
-
-        from kptui.engine.tagparse import hashtags, normalize_tag
-
-        text = f"{title or ''} {description or ''}".strip()
-        if not text:
-            raise UsageError("a draft needs a title (or a description) to compare")
-        cont = self._content()
-        if self._persona_text is None:
-            self._persona_text = normalize(
-                np.asarray(self.personas.item_weights @ cont.features, dtype=np.float64)
-            )
-        folded = normalize_tag(text)
-        known = [name for key, name in cont.tag_display.items() if len(key) >= 2 and key in folded]
-        draft = cont.transform(text, hashtags(text) + known)
-        fit = np.asarray(draft @ self._persona_text.T).ravel()
-        order = np.argsort(-fit, kind="stable")
-        return [
-            {
-                "persona_id": int(p),
-                "label": self.personas.cards[p]["label"],
-                "fit": round(max(float(fit[p]), 0.0), 4),
-            }
-            for p in order
-        ]
+        """Personas ranked by fit for a draft (see `PersonaModel.draft_fit`)."""
+        return self.personas.draft_fit(title, description)
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -397,9 +374,11 @@ def ease(binary, lam: float = LAMBDA):
 
 def fit_recommender(
     dataset: Dataset,
-    personas: PersonaModel,
+    personas: PersonaModel | None,
     progress: Progress | None = None,
     *,
+    seed: int = 0,
+    persona_error: KptuiError | None = None,
     eng: Engagement | None = None,
     cont: Content | None = None,
 ) -> Recommender:
@@ -412,7 +391,7 @@ def fit_recommender(
     eng = eng or profiles.engagement(dataset, progress=report)
     if cont is None:
         report("video content", None)
-        cont = profiles.content(dataset.videos, seed=personas.seed)
+        cont = profiles.content(dataset.videos, seed=seed)
     binary = eng.matrix.copy()
     binary.data[:] = 1.0
     counts = np.asarray(binary.sum(axis=0)).ravel()
@@ -425,7 +404,7 @@ def fit_recommender(
     videos = dataset.videos
     return Recommender(
         dataset=dataset,
-        personas=personas,
+        persona_model=personas,
         video_ids=eng.video_ids,
         titles=videos["title"].to_list(),
         paid=(videos["price"].fill_null(0.0).to_numpy() > 0),
@@ -433,6 +412,8 @@ def fit_recommender(
         B=b.astype(np.float32),
         embedding=cont.embedding,
         popularity=pop.astype(np.float32),
+        seed=seed,
+        persona_error=persona_error,
         _eng=eng,
         _cont=cont,
     )
@@ -457,7 +438,9 @@ def _save(rec: Recommender, cache_key: str) -> None:
     write_atomic("recommend", cache_key, write)
 
 
-def _load(dataset: Dataset, personas: PersonaModel, cache_key: str) -> Recommender | None:
+def _load(
+    dataset: Dataset, personas: PersonaModel, cache_key: str, seed: int
+) -> Recommender | None:
     import numpy as np
 
     from kptui.engine.modelcache import folder
@@ -474,7 +457,8 @@ def _load(dataset: Dataset, personas: PersonaModel, cache_key: str) -> Recommend
     videos = dataset.videos
     return Recommender(
         dataset=dataset,
-        personas=personas,
+        persona_model=personas,
+        seed=seed,
         video_ids=videos["video_id"].to_list(),
         titles=videos["title"].to_list(),
         paid=(videos["price"].fill_null(0.0).to_numpy() > 0),
@@ -505,18 +489,24 @@ def load_or_fit_recommender(
     if use_cache and dataset.fingerprint:
         personas = load_model(cache_key(dataset.fingerprint, k, seed))
     if personas is not None and key:
-        cached = _load(dataset, personas, key)
+        cached = _load(dataset, personas, key, seed)
         if cached is not None:
             return cached
     # Something must be fitted: build the shared pieces once for both models.
     eng = profiles.engagement(dataset, progress=report)
     report("video content", 0.1)
     cont = profiles.content(dataset.videos, seed=seed, progress=report)
+    error: KptuiError | None = None
     if personas is None:
-        personas = load_or_fit_personas(
-            dataset, k=k, seed=seed, progress=report, use_cache=use_cache, eng=eng, cont=cont
-        )
-    rec = fit_recommender(dataset, personas, progress=report, eng=eng, cont=cont)
+        try:
+            personas = load_or_fit_personas(
+                dataset, k=k, seed=seed, progress=report, use_cache=use_cache, eng=eng, cont=cont
+            )
+        except KptuiError as exc:  # viewers' lists and popularity still work without personas
+            error = exc
+    rec = fit_recommender(
+        dataset, personas, progress=report, seed=seed, persona_error=error, eng=eng, cont=cont
+    )
     if key:
         _save(rec, key)
     return rec
