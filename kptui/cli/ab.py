@@ -159,13 +159,13 @@ def _render_test(res) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from kptui.cli.output import console, safe
+    from kptui.cli.output import clean_line, console, safe
 
     out = console()
     c = res.control.name
-    short = c if len(c) <= 4 else None
+    short = clean_line(c) if len(c) <= 4 else None  # headers are Text below: never markup
     out.print(safe(_verdict(res)))
-    conf = f"{1 - res.alpha:.0%}".replace("%", "")
+    conf = f"{(1 - res.alpha) * 100:.4g}"
     multi = len(res.variants) > 1
     headers = [
         "arm",
@@ -213,10 +213,11 @@ def _render_test(res) -> None:
         show_edge=False,
     )  # fmt: skip
     spare = out.width - gaps - sum(firm[1:])
-    table.add_column(headers[0], overflow="fold", max_width=max(6, min(12, spare)))
+    table.add_column(Text(headers[0]), overflow="fold", max_width=max(6, min(12, spare)))
     for i, h in enumerate(headers[1:], start=1):
         # folded rather than cut to an ellipsis: digits are never lost
-        table.add_column(h, justify="right", overflow="fold", min_width=firm[i] if keep else None)
+        min_width = firm[i] if keep else None
+        table.add_column(Text(h), justify="right", overflow="fold", min_width=min_width)
     for row in rows:
         table.add_row(*(safe(row[0]) if i == 0 else Text(cell) for i, cell in enumerate(row)))
     out.print(table)
@@ -237,7 +238,23 @@ def _render_test(res) -> None:
 # commands
 
 
-@ab_app.command("test")
+_SIZE_HELP = (
+    "Visitors needed per arm to detect a change in conversion rate, and how many days.\n\n"
+    "Uses the standard two-sided formula with the pooled rate under the null hypothesis, "
+    "rounded up: the numbers R's power.prop.test gives. Evan Miller's online calculator uses "
+    "a slightly different variance and shows somewhat smaller numbers.\n\n"
+    "With --arms above 2 each variant is tested against the control at alpha / (arms - 1). "
+    "Give --visitors instead of --mde for the reverse: the smallest change that many visitors "
+    "per arm can detect."
+)
+_TEST_HELP = (
+    "Verdict for an experiment: rates, lifts with intervals, z-test (Holm across variants), "
+    "chance to beat the control and to be best, expected loss, sample-ratio check.\n\n"
+    "Bayesian figures use Beta(1, 1) priors and are exact (Evan Miller's closed form)."
+)
+
+
+@ab_app.command("test", help=_TEST_HELP)
 def test_cmd(
     control: Annotated[
         str,
@@ -266,10 +283,7 @@ def test_cmd(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (SPEC section 3).")] = False,
 ) -> None:
-    """Verdict for an experiment: rates, lifts with intervals, z-test (Holm across variants),
-    chance to beat the control, chance to be best, expected loss and a sample-ratio check.
-
-    Bayesian figures use Beta(1, 1) priors and are exact (Evan Miller's closed form)."""
+    """Human output: verdict sentence, table, expected loss, warnings; --json: SPEC 3."""
     from kptui.engine import abtest
 
     alpha = abtest.check_alpha(alpha)
@@ -282,15 +296,6 @@ def test_cmd(
         print_json(res.as_dict())
         return
     _render_test(res)
-
-
-_SIZE_HELP = """Visitors needed per arm to detect a change in conversion rate, and how many days.
-
-Uses the standard two-sided formula with the pooled rate under the null hypothesis, rounded up:
-the numbers R's power.prop.test gives. Evan Miller's online calculator uses a slightly
-different variance and shows somewhat smaller numbers. With --arms above 2 each variant is
-tested against the control at alpha / (arms - 1). Give --visitors instead of --mde for the
-reverse: the smallest change that many visitors per arm can detect."""
 
 
 @ab_app.command("size", help=_SIZE_HELP)

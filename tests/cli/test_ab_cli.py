@@ -204,6 +204,18 @@ def test_ab_test_human_output_escapes_names(capsys) -> None:
     assert code == 0
     assert "[bold]x[/bold]" in out
     assert "\x1b" not in out
+    # a short control name also goes into the column headers: still literal there
+    code, out, _ = run(["ab", "test", "--control", "[i]=1000:80", "--variant", "1000:90"], capsys)
+    assert code == 0
+    assert "P(>[i])" in out and "lift vs [i]" in out
+
+
+def test_ab_test_human_zero_control_shows_points(capsys) -> None:
+    code, out, _ = run(["ab", "test", "--control", "10:0", "--variant", "10:3"], capsys)
+    flat = " ".join(out.split())
+    assert code == 0
+    assert "+30.00 pp (relative lift not computable on a 0% control)" in flat
+    assert "+1.60 to +58.40 pp" in flat  # the Wald interval of the difference instead
 
 
 @pytest.mark.parametrize(
