@@ -1,0 +1,203 @@
+"""The recommender: never what a viewer has, better than popularity, cold items by content."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from kptui.engine import profiles
+from kptui.engine.io import from_frames
+from kptui.engine.personas import fit_personas
+from kptui.engine.recommend import ease, fit_recommender, load_or_fit_recommender
+from kptui.engine.sample import generate
+from kptui.engine.types import Dataset
+from kptui.errors import DataError, UsageError
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return generate(users=500, videos=100, events=12000, seed=6)
+
+
+@pytest.fixture(scope="module")
+def dataset(sample):
+    return sample.dataset()
+
+
+@pytest.fixture(scope="module")
+def rec(dataset):
+    return load_or_fit_recommender(dataset, use_cache=False)
+
+
+def _seen(dataset: Dataset, user: str) -> set[str]:
+    it = dataset.interactions
+    return set(it.filter(pl.col("user_id") == user)["video_id"].to_list())
+
+
+def test_never_recommends_what_the_viewer_has(dataset, rec):
+    lists = rec.for_users(None, top=10)
+    assert len(lists) == dataset.interactions["user_id"].n_unique()
+    have = dataset.interactions.group_by("user_id").agg(pl.col("video_id").unique())
+    for user, items in zip(have["user_id"], have["video_id"], strict=True):
+        got = lists[user]
+        assert len(got) == 10 and len(set(got)) == 10
+        assert not set(got) & set(items)
+
+
+def test_single_viewer_list_agrees_with_batch(dataset, rec):
+    user = rec.personas.user_ids[7]
+    one = rec.for_user(user, top=10)
+    assert [i["video_id"] for i in one] == rec.for_users([user], top=10)[user]
+    assert not {i["video_id"] for i in one} & _seen(dataset, user)
+    scores = [i["score"] for i in one]
+    assert scores == sorted(scores, reverse=True)
+    assert all(i["reason"] and i["title"] for i in one)
+
+
+def test_paid_only(dataset, rec):
+    paid = set(dataset.videos.filter(pl.col("price") > 0)["video_id"].to_list())
+    lists = rec.for_users(None, top=3, paid_only=True)
+    for user, items in list(lists.items())[:100]:
+        assert set(items) <= paid
+        assert not set(items) & _seen(dataset, user)
+    for block in rec.for_personas(top=5, paid_only=True):
+        assert {i["video_id"] for i in block["items"]} <= paid
+
+
+def test_beats_popularity_leave_last_out(dataset):
+    # Each viewer's latest video is held out; the hybrid must find it more often than
+    # ranking by popularity does (the benchmark measures by how much).
+    it = dataset.interactions.with_row_index("_r")
+    last = it.sort(["ts", "_r"]).group_by("user_id").last().select("user_id", "video_id")
+    train_it = it.join(last, on=["user_id", "video_id"], how="anti").drop("_r")
+    train = Dataset(videos=dataset.videos, interactions=train_it, files=[])
+    eng = profiles.engagement(train)
+    cont = profiles.content(train.videos)
+    model = fit_recommender(train, fit_personas(train, eng=eng, cont=cont), eng=eng, cont=cont)
+    lists = model.for_users(None, top=10)
+    binary = eng.matrix.copy()
+    binary.data[:] = 1
+    pop = np.asarray(binary.sum(axis=0)).ravel()
+    order = [eng.video_ids[i] for i in np.argsort(-pop, kind="stable")]
+    hits = pop_hits = 0
+    for user, test in zip(last["user_id"], last["video_id"], strict=True):
+        if user not in lists:
+            continue
+        hits += test in lists[user]
+        seen = _seen(train, user)
+        pop_hits += test in [v for v in order if v not in seen][:10]
+    assert hits > 1.5 * pop_hits
+
+
+def test_persona_lists_shape_and_reasons(rec):
+    blocks = rec.for_personas(top=4)
+    assert [b["persona_id"] for b in blocks] == list(range(rec.personas.k))
+    for block in blocks:
+        assert block["label"] == rec.personas.card(block["persona_id"])["label"]
+        assert len(block["items"]) == 4
+        for item in block["items"]:
+            assert set(item) >= {"video_id", "title", "score", "reason"}
+            assert "have it" in item["reason"]
+
+
+def test_persona_lists_follow_the_persona(sample, rec):
+    # The tech group's persona gets mostly programming / ML videos.
+    joined = rec.personas.assignments.join(sample.truth, on="user_id")
+    tech = joined.filter(pl.col("group") == "tech")["persona_id"].mode()[0]
+    items = [i["video_id"] for i in rec.for_persona(int(tech), top=10)]
+    tags = sample.videos.filter(pl.col("video_id").is_in(items))["tags"].to_list()
+    techy = {"python", "coding", "programming", "编程", "程序员", "machinelearning", "ai"}
+    techy |= {"datascience", "机器学习", "人工智能", "数据分析"}
+    on_topic = sum(bool({t.lower() for t in tag_list} & techy) for tag_list in tags)
+    assert on_topic >= 6
+
+
+def test_cold_items_are_ranked_by_content(dataset):
+    extra = pl.DataFrame(
+        {
+            "video_id": ["cold_py", "cold_fit"],
+            "title": ["Python decorators and type hints #Python #coding", "Squats #fitness"],
+            "tags": ["Python|coding|programming", "fitness|workout"],
+        }
+    )
+    videos = pl.concat(
+        [
+            dataset.videos.select("video_id", "title", pl.col("tags").list.join("|").alias("tags")),
+            extra,
+        ]
+    )
+    inter = dataset.interactions.select("user_id", "video_id", "event", "ts")
+    data = from_frames(videos, inter.with_columns(pl.col("ts").cast(pl.String)))
+    model = load_or_fit_recommender(data, use_cache=False)
+    tech_users = [
+        card for card in model.personas.cards if {"Python", "coding"} & set(card["top_tags"])
+    ]
+    assert tech_users
+    members = model.personas.members(tech_users[0]["id"])[:50]
+    eng = model._engagement()
+    index = eng.user_index()
+    scores = model.score_matrix(eng.matrix[[index[u] for u in members]])
+    py, fit = model.video_ids.index("cold_py"), model.video_ids.index("cold_fit")
+    assert np.isfinite(scores[:, py]).all()
+    assert (scores[:, py] > scores[:, fit]).mean() > 0.9
+
+
+def test_unknown_viewer_and_persona(rec):
+    with pytest.raises(UsageError, match="unknown viewer"):
+        rec.for_user("nobody")
+    with pytest.raises(UsageError, match="unknown viewer"):
+        rec.for_users(["nobody"])
+    with pytest.raises(UsageError, match="unknown persona"):
+        rec.for_persona(99)
+
+
+def test_cached_model_answers_the_same(dataset):
+    first = load_or_fit_recommender(dataset)
+    second = load_or_fit_recommender(dataset)
+    assert not first.from_cache and second.from_cache
+    user = first.personas.user_ids[3]
+    assert first.for_user(user) == second.for_user(user)
+    assert first.for_personas(top=5) == second.for_personas(top=5)
+    assert first.draft_fit("Python 装饰器") == second.draft_fit("Python 装饰器")
+
+
+def test_draft_fit_shape(rec):
+    fit = rec.draft_fit("Index funds for beginners #investing", "ETF and stocks")
+    assert [set(f) >= {"persona_id", "label", "fit"} for f in fit] == [True] * rec.personas.k
+    top = rec.personas.card(fit[0]["persona_id"])
+    assert {"investing", "stocks", "ETF", "投资", "基金", "股票", "saving"} & set(top["top_tags"])
+
+
+def test_ease_closed_form():
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(0)
+    x = sp.csr_matrix((rng.random((40, 8)) < 0.3).astype(np.float32))
+    b = ease(x, lam=5.0)
+    g = (x.T @ x).toarray().astype(np.float64) + 5.0 * np.eye(8)
+    p = np.linalg.inv(g)
+    ref = -p / np.diag(p)
+    np.fill_diagonal(ref, 0.0)
+    assert np.allclose(b, ref, atol=1e-4)
+    assert np.allclose(np.diag(b), 0.0)
+
+
+def test_one_viewer_still_gets_a_list_but_no_personas():
+    videos = pl.DataFrame(
+        {"video_id": ["a", "b", "c", "d"], "title": ["Python", "Python tips", "Yoga", "Run"]}
+    )
+    inter = pl.DataFrame({"user_id": ["u1", "u1"], "video_id": ["a", "c"], "event": "view"})
+    model = load_or_fit_recommender(from_frames(videos, inter), use_cache=False)
+    items = [i["video_id"] for i in model.for_user("u1", top=5)]
+    assert sorted(items) == ["b", "d"]
+    with pytest.raises(DataError, match="at least 6 viewers"):
+        model.for_persona(0)
+    with pytest.raises(DataError, match="at least 6 viewers"):
+        model.draft_fit("Python")
+
+
+def test_videos_only_dataset():
+    videos = pl.DataFrame({"video_id": ["a"], "title": ["x"]})
+    with pytest.raises(DataError, match="need interactions"):
+        load_or_fit_recommender(from_frames(videos, None))
