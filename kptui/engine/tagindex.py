@@ -155,6 +155,10 @@ class TagIndex:
                 for tag in hashtags(chunk):  # hashtag words still make videos similar
                     for key in draft_terms(seg, tag):
                         terms[key] = terms.get(key, 0.0) + w
+                for name in tx.mentions(chunk):  # `@快手母婴` says a lot about a Kuaishou video
+                    key = "@" + normalize_tag(name)
+                    terms[key] = terms.get(key, 0.0) + w
+                    seen.setdefault(key, "mention")
                 cleaned = tx.clean(strip_hashtags(chunk))
                 toks = seg.tokens_of_clean(cleaned)
                 for key, _, size in tx.phrases(cleaned, toks, MAX_PHRASE):
@@ -164,12 +168,13 @@ class TagIndex:
                         seen[key] = f"{where}:{min(size, 3)}"
             # phrase statistics: does a video whose (hashtag-free) text has it carry it as a tag?
             for key, where in seen.items():
+                is_tag = (key[1:] if where == "mention" else key) in tagset
                 entry = phrase_counts.get(key)
                 if entry is None:
-                    phrase_counts[key] = [1, int(key in tagset), where]
+                    phrase_counts[key] = [1, int(is_tag), where]
                 else:
                     entry[0] += 1
-                    entry[1] += int(key in tagset)
+                    entry[1] += int(is_tag)
             if i in fit_ids:
                 fit_phrases[i] = set(seen)
             doc_terms.append(terms)

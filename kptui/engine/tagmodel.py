@@ -31,12 +31,17 @@ NEIGHBOURS = 30
 SEEDS = 5  # strongest candidates whose co-occurring tags are proposed
 POPULAR_TOP = 30  # most used tags the prior proposes
 MAX_DRAFT_PHRASES = 80  # draft phrases kept as candidates (by extraction rate)
+BLEND = 5.0  # similarity mass the corpus rate counts for in the neighbours' vote
 SHRINK = 2.0  # pseudo-count pulling a phrase's own rate towards the novel-phrase rate
 
 FEATURES = (
     "bias",
     "in_draft",
     "draft_logit",  # logit of the corpus's rate of turning this phrase into a tag
+    "draft_seen_logit",  # the same, only for phrases the corpus text did hold
+    "draft_known",  # a draft phrase that is also a tag the corpus uses
+    "mention",  # an account the draft mentions (`@快手母婴`)
+    "mention_logit",  # how often the corpus tags a video with the account it mentions
     "in_title",
     "two_words",
     "three_words",
@@ -45,14 +50,21 @@ FEATURES = (
     "similar",  # similarity-weighted vote of the nearest videos
     "similar_sqrt",
     "similar_x_top",  # vote times the best similarity: a vote from far neighbours is weak
+    "similar_log",  # with popular_log: how much more the neighbours use it than everyone
+    "blend_logit",  # neighbours' vote shrunk towards the corpus rate (Bayesian average)
     "cooccur",
     "known",  # the corpus uses this tag
     "popular_log",
     "cjk",
+    "popular_x_short",  # the prior matters more when the draft says little
 )
 SOURCE_OF = {
     "in_draft": "draft",
     "draft_logit": "draft",
+    "draft_seen_logit": "draft",
+    "draft_known": "draft",
+    "mention": "draft",
+    "mention_logit": "draft",
     "in_title": "draft",
     "two_words": "draft",
     "three_words": "draft",
@@ -61,14 +73,18 @@ SOURCE_OF = {
     "similar": "similar",
     "similar_sqrt": "similar",
     "similar_x_top": "similar",
+    "similar_log": "similar",
+    "blend_logit": "similar",
     "cooccur": "cooccur",
     "known": "popular",
     "popular_log": "popular",
+    "popular_x_short": "popular",
 }
 SOURCES = ("hashtag", "draft", "similar", "cooccur", "popular")
 # Used when a dataset has too few tagged videos to fit its own (validation-tuned, see bench).
 DEFAULT_COEF = (
-    -4.0, 0.5, 1.0, 0.5, 0.2, 0.0, 0.3, 0.0, 4.0, 2.0, 2.0, 3.0, 0.5, 0.5, 0.0,
+    -4.0, 0.5, 1.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.2, 0.0, 0.3, 0.0, 4.0, 2.0, 2.0, 0.0, 0.0, 3.0,
+    0.5, 0.5, 0.0, 0.0,
 )  # fmt: skip
 HASHTAG_PRIOR = 0.9  # the draft's own #tags: the creator already chose them
 
@@ -153,6 +169,7 @@ def draft_candidates(
             phrase_rows[tkey] = {
                 "in_draft": 1.0,
                 "draft_logit": _logit(rate),
+                "draft_seen_logit": _logit(rate) if cnt > 0 else 0.0,
                 "in_title": float(where == "title"),
                 "two_words": float(size == 2),
                 "three_words": float(size >= 3),
@@ -164,6 +181,20 @@ def draft_candidates(
                 display.setdefault(
                     tkey, " ".join(shown[toks[i].start : toks[i + size - 1].end].split())
                 )
+        for name in tx.mentions(chunk):
+            nkey = normalize_tag(name)
+            mkey = "@" + nkey
+            query[mkey] = query.get(mkey, 0.0) + weight
+            cnt, hit = index.phrase_df.get(mkey, (0, 0))
+            if exclude is not None and mkey in exclude.phrases and cnt > 0:
+                cnt -= 1
+                tid = index.tag_id.get(nkey)
+                hit = max(hit - int(tid is not None and tid in exclude.tags), 0)
+            prior = index.novel_rate.get("mention", 0.01)
+            r = row(nkey)
+            r["mention"] = 1.0
+            r["mention_logit"] = _logit((hit + SHRINK * prior) / (cnt + SHRINK))
+            display.setdefault(nkey, name)
     if len(phrase_rows) > MAX_DRAFT_PHRASES:
         keep = sorted(phrase_rows, key=lambda k: -phrase_rows[k]["_rate"])[:MAX_DRAFT_PHRASES]
         phrase_rows = {k: phrase_rows[k] for k in keep}
@@ -172,6 +203,7 @@ def draft_candidates(
         row(key).update(r)
 
     # Tags of similar videos.
+    knn_total = 0.0
     if query and index.has_tags:
         sims = _similarities(index, query)
         if sims is not None:
@@ -183,7 +215,7 @@ def draft_candidates(
                 best = nz[np.argpartition(-sims[nz], k - 1)[:k]]
                 top = float(sims[best].max())
                 sw = sims[best] * index.quality[best]
-                total = float(sw.sum())
+                total = knn_total = float(sw.sum())
                 votes: dict[int, float] = {}
                 for v, s in zip(best.tolist(), (sw / total).tolist(), strict=True):
                     for t in index.y_indices[index.y_indptr[v] : index.y_indptr[v + 1]].tolist():
@@ -193,6 +225,7 @@ def draft_candidates(
                     r["similar"] = s
                     r["similar_sqrt"] = math.sqrt(s)
                     r["similar_x_top"] = s * top
+                    r["similar_log"] = math.log(s + 0.01) - math.log(0.01)
 
     # Co-occurring tags of the strongest corpus-known candidates so far.
     if index.has_tags:
@@ -227,18 +260,22 @@ def draft_candidates(
         for t in index.popular[:POPULAR_TOP].tolist():
             row(index.tag_keys[t])
     n_tagged = max(index.n_tagged - (1 if exclude else 0), 1)
+    short = float(len(query) < 4)
     out = Candidates()
     for key, r in feats.items():
         t = index.tag_id.get(key)
         df_t = 0 if t is None else int(index.tag_df[t])
         if exclude is not None and t is not None and t in exclude.tags:
             df_t -= 1
+        prior = (df_t if df_t > 0 else 0.5) / n_tagged
         if df_t > 0:
             r["known"] = 1.0
-            r["popular_log"] = math.log(df_t / n_tagged)
-        else:
-            r["popular_log"] = math.log(0.5 / n_tagged)
+            r["draft_known"] = r.get("in_draft", 0.0)
+        r["popular_log"] = math.log(prior)
+        vote = r.get("similar", 0.0) * knn_total
+        r["blend_logit"] = _logit((vote + BLEND * prior) / (knn_total + BLEND))
         r["cjk"] = float(tx.is_cjk(key))
+        r["popular_x_short"] = r["popular_log"] * short
         out.keys.append(key)
         out.display.append(index.tag_display[t] if t is not None else display.get(key, key))
         out.hashtag.append(key in tagged)

@@ -12,9 +12,12 @@ import re
 import unicodedata
 
 # A hashtag: `#` then word characters (any script), allowing inner dots/dashes/plus like
-# `#C++` or `#node.js`; Weibo/Douyin style `#话题#` closes with a second `#`.
+# `#C++` or `#node.js`; Weibo/Douyin style `#话题#` closes with a second `#`. A `#` right after
+# a Latin letter or digit is not one (`C#`, `page#anchor`, `&#39;`), but Chinese captions glue
+# hashtags to the sentence (`好可爱#萌宠`), so after a CJK character it is.
 _HASHTAG = re.compile(
-    r"(?<![\w&])[#＃]([^\s#＃,，、;；.。!！?？:：()（）\[\]【】\"'“”]+)(?:[#＃])?"
+    r"(?<![^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])(?<!&)"
+    r"[#＃]([^\s#＃,，、;；.。!！?？:：()（）\[\]【】\"'“”]+)(?:[#＃])?"
 )
 _NONE_MARKERS = {"", "[none]", "none", "[]", "nan", "null", "-", "unknown", "[unknown]"}
 _SPACES = re.compile(r"\s+")

@@ -70,6 +70,23 @@ STOP_ZH: frozenset[str] = _wordlist(
 STOP_WORDS: frozenset[str] = STOP_EN | STOP_ZH
 
 
+# `@name` as Kuaishou/Douyin write it (`@快手母婴(O40300157)`) or Twitter-style `@bob`; the
+# lookbehind keeps e-mail addresses out.
+_MENTION_RE = re.compile(r"(?<![A-Za-z0-9_.])@([^\s@#＃(（)）,，:：;；!！?？。、\[\]【】]+)")
+
+
+def mentions(text: str | None) -> list[str]:
+    """Accounts a text mentions, as written (without `@` or a trailing account id)."""
+    if not text or "@" not in text:
+        return []
+    out: list[str] = []
+    for m in _MENTION_RE.finditer(text):
+        name = m.group(1).strip(".-_~")
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
 def is_cjk(text: str) -> bool:
     """True when the text holds at least one Chinese/Japanese character."""
     return _CJK_RE.search(text) is not None
