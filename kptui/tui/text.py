@@ -12,6 +12,8 @@ from typing import Any
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
+# for Input(restrict=...): typing or pasting a control byte (ESC...) into a field is refused
+NO_CONTROL = r"[^\x00-\x08\x0b-\x1f\x7f-\x9f]*"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 

@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from kptui.tui.messages import Draft, DraftChanged, WorkspaceChanged
 from kptui.tui.panes.base import Pane
-from kptui.tui.text import lit, plain
+from kptui.tui.text import NO_CONTROL, lit, plain
 from kptui.tui.widgets import Col, FrameTable
 
 if TYPE_CHECKING:
@@ -86,10 +86,17 @@ class TagsPane(Pane):
         with Vertical(id="tags-draft"):
             with Horizontal(classes="field-row"):
                 yield Label("Title", classes="field-label")
-                yield Input(id="tags-title", compact=True, placeholder="your next video's title")
+                yield Input(
+                    id="tags-title",
+                    compact=True,
+                    placeholder="your next video's title",
+                    restrict=NO_CONTROL,
+                )
             with Horizontal(classes="field-row"):
                 yield Label("Description", classes="field-label")
-                yield Input(id="tags-desc", compact=True, placeholder="optional")
+                yield Input(
+                    id="tags-desc", compact=True, placeholder="optional", restrict=NO_CONTROL
+                )
         yield Label("", id="tags-status", markup=False)
         yield FrameTable(id="tags-table", title="Suggested tags", page_size=100)
         with Vertical(id="tags-chosen-box", classes="box"):

@@ -7,6 +7,8 @@ import os
 from textual.suggester import Suggester
 from textual.widgets import Input
 
+from kptui.tui.text import NO_CONTROL
+
 # the loader's formats (kept here so the field does not import the engine on start-up)
 DATA_EXTS = (".csv", ".tsv", ".tab", ".txt", ".parquet", ".pq", ".jsonl", ".ndjson", ".json")
 DATA_EXTS += (".xlsx", ".xlsm")
@@ -58,4 +60,5 @@ class PathInput(Input):
 
     def __init__(self, value: str = "", **kwargs) -> None:
         kwargs.setdefault("placeholder", "folder or file (→ completes, Enter loads)")
+        kwargs.setdefault("restrict", NO_CONTROL)
         super().__init__(value, suggester=PathSuggester(), **kwargs)
