@@ -6,12 +6,15 @@ path), no clock on screen, and the cursor does not blink: the SVGs are determini
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from conftest import TUI_DATA
 from tui_helpers import settle
 
 from kptui.tui.app import KptuiApp
 from kptui.tui.panes.ab import ABPane
+
+TUI_DATA = Path(__file__).resolve().parents[1] / "data" / "tui"
 
 
 @pytest.fixture
