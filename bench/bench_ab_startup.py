@@ -8,6 +8,7 @@ Prints the median wall time (ms) of
     parameter with pydantic, so this is the real floor of any typer command),
   - `kptui ab test --control 1000:80 --variant 1000:100` (human output, the target <= 150 ms),
   - the same with --json, and `kptui ab size ...`,
+  - `ab test` in an app holding only the ab group (the gain lazy group registration would give),
 and the ratio of each to `import typer`. Runs are interleaved so background load hits every
 command alike. Bytecode caching is switched on for the children (PYTHONDONTWRITEBYTECODE
 unset) and one warm-up run per command writes the .pyc files, as an installed package has.
@@ -23,6 +24,16 @@ import sys
 import time
 
 TARGET_MS = 150.0
+
+# `kptui ab test` with only the ab group registered: what registering command groups lazily
+# in kptui/cli/app.py would give (typer builds every command of every group on each run).
+AB_ONLY = """
+import sys, typer
+from kptui.cli import ab
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+ab.register(app)
+app(args=sys.argv[1:], prog_name="kptui", standalone_mode=False)
+"""
 
 TYPER_APP = """
 import typer
@@ -51,6 +62,17 @@ def commands() -> dict[str, list[str]]:
             "--json",
         ],
         "kptui ab size": [*ab, "size", "--baseline", "0.1", "--mde", "0.02", "--daily", "500"],
+        "ab test, ab group only": [
+            py,
+            "-c",
+            AB_ONLY,
+            "ab",
+            "test",
+            "--control",
+            "1000:80",
+            "--variant",
+            "1000:100",
+        ],
     }
 
 

@@ -316,8 +316,9 @@ def _miller_sum(a1: int, b1: int, a2: int, b2: int, budget: int) -> float | None
         return lbeta(a1 + i, b1 + b2) - math.log(b2 + i) - lbeta(1 + i, b2) - lbeta(a1, b1)
 
     if last <= turn + 1:
-        # terms shrink from `last` down to 0; the ratio of successive terms falls as we go,
-        # so t * ratio / (1 - ratio) bounds what is left
+        # terms shrink from `last` down to 0; stop once a geometric estimate of what is left,
+        # t * ratio / (1 - ratio), is below 1e-17 of the sum (ratios change slowly, by ~1/i
+        # a step, so even a poor estimate leaves an error far below the digits we print)
         total, t, i = 1.0, 1.0, last
         while i > 0:
             ratio = (s + i - 1) * i / ((a1 + i - 1) * (b2 + i - 1))
