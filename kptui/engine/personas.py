@@ -128,9 +128,10 @@ class PersonaModel:
         score = self.fit_loglift[:, cols].sum(axis=1) if cols else np.zeros(self.k)
         if self.fit_grams:
             if self._grams is None:
-                self._grams = _gram_vectorizer(self.fit_grams)
-            x = self._grams.transform([text])
-            score = score + GRAM_WEIGHT * np.asarray(x @ self.fit_gram_loglift.T).ravel()
+                self._grams = {g: j for j, g in enumerate(self.fit_grams)}
+            grams = sorted({self._grams[g] for g in char_wb_grams(text) if g in self._grams})
+            if grams:
+                score = score + GRAM_WEIGHT * self.fit_gram_loglift[:, grams].sum(axis=1)
         post = np.exp(score - score.max())
         post /= post.sum()
         order = np.argsort(-post, kind="stable")
@@ -473,6 +474,21 @@ def _term_matrix(videos: pl.DataFrame):
         return [], sp.csc_matrix((len(docs), 0), dtype=np.float32)
     names = vec.get_feature_names_out().tolist()
     return names, m.astype(np.float32).tocsc()
+
+
+def char_wb_grams(text: str, lo: int = 2, hi: int = 4) -> set[str]:
+    """The character n-grams sklearn's `analyzer="char_wb"` takes from `text` (lower-cased,
+    each word padded with spaces), without importing sklearn: a draft is scored in ms."""
+    import re
+
+    out: set[str] = set()
+    for word in re.sub(r"\s\s+", " ", text.lower()).split():
+        padded = f" {word} "
+        for n in range(lo, hi + 1):
+            if len(padded) < n:
+                continue
+            out.update(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return out
 
 
 def _gram_vectorizer(vocabulary: list[str] | None = None):

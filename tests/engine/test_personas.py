@@ -231,3 +231,13 @@ def test_small_but_valid_dataset(tiny_videos):
     assert model.cards[0]["revenue"] is None  # no amounts either
     truth = [int(u[1:]) % 3 for u in model.user_ids]
     assert adjusted_rand_score(truth, model.labels) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "text", ["Hello  World", "零基础学Python #编程 a", "I", "x\ty   z", "[Course] The #Figma 课"]
+)
+def test_char_grams_match_sklearn(text):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    ref = CountVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit([text])
+    assert P.char_wb_grams(text) == set(ref.get_feature_names_out())
