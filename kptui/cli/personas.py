@@ -104,11 +104,14 @@ def print_cards(cards: list[dict[str, Any]], k: int) -> None:
         if card["top_terms"]:
             con.print(Text("  terms: " + clean_line(", ".join(card["top_terms"][:6]))))
         for video in card.get("top_videos", [])[:3]:
-            con.print(
-                Text(
-                    f"  {clean_line(video['video_id'])}  {video['reach']:.0%}  "
-                    + clean_line(video["title"]),
-                    overflow="ellipsis",
-                    no_wrap=True,
-                )
-            )
+            line = f"  {clean_line(video['video_id'])}  {video['reach']:.0%}  "
+            print_cut(con, line + clean_line(video["title"]))
+
+
+def print_cut(con: Any, text: str) -> None:
+    """One line cut to the terminal width with an ellipsis (titles can be long)."""
+    from rich.text import Text
+
+    line = Text(text)
+    line.truncate(con.width, overflow="ellipsis")
+    con.print(line)

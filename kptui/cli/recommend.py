@@ -126,19 +126,13 @@ def _emit_user(user: str, items: list[dict], json_: bool) -> None:
 
 
 def _item_line(con: Any, item: dict) -> None:
-    from rich.text import Text
-
     from kptui.cli.output import clean_line
+    from kptui.cli.personas import print_cut
 
-    con.print(
-        Text(
-            f"  {clean_line(item['video_id'])}  {item['score']:.3f}  {clean_line(item['title'])}",
-            overflow="ellipsis",
-            no_wrap=True,
-        )
-    )
+    title = clean_line(item["title"])
+    print_cut(con, f"  {clean_line(item['video_id'])}  {item['score']:.3f}  {title}")
     if item.get("reason"):
-        con.print(Text(f"      {clean_line(item['reason'])}", overflow="ellipsis", no_wrap=True))
+        print_cut(con, f"      {clean_line(item['reason'])}")
 
 
 def _print_users(result: dict[str, list[str]]) -> None:
