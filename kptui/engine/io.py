@@ -81,9 +81,12 @@ def from_frames(
 
     def raw(frame: pl.DataFrame, label: str) -> RawTable:
         text = frame.with_columns(
-            pl.col(c).cast(pl.Utf8)
+            # a list of tags becomes the `a|b` text an export would hold
+            pl.col(c).list.eval(pl.element().cast(pl.Utf8)).list.join("|")
+            if isinstance(t, pl.List)
+            else pl.col(c).cast(pl.Utf8)
             for c, t in frame.schema.items()
-            if not (t == pl.Datetime or isinstance(t, (pl.Datetime, pl.List)))
+            if not (t == pl.Datetime or isinstance(t, pl.Datetime))
         )
         text = text.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
         return RawTable(text, label, b"", [], 1)

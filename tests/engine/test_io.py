@@ -213,3 +213,11 @@ def test_summary_shape(tmp_path: Path):
     assert summary["date_range"] == ["2024-03-01T10:00:00", "2024-03-02T00:00:00"]
     assert summary["tagged_share"] == 1.0
     json.dumps(summary, allow_nan=False)
+
+
+def test_from_frames_accepts_tag_lists():
+    videos = pl.DataFrame(
+        {"video_id": ["a", "b"], "title": ["One", "Two"], "tags": [["x", "机器学习"], []]}
+    )
+    ds = from_frames(videos)
+    assert ds.videos["tags"].to_list() == [["x", "机器学习"], []]
