@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -98,6 +99,7 @@ class KptuiApp(App[None]):
         self.dataset_path: str | None = None
         self.overview: dict[str, Any] = {}
         self.draft = Draft()
+        self.switch_painted_at: float | None = None
         theme = os.environ.get("KPTUI_THEME")
         if theme:
             self.theme = theme
@@ -159,6 +161,10 @@ class KptuiApp(App[None]):
         pane = self.current_pane
         pane.focus_default()
         pane.pane_shown()
+        self.call_after_refresh(self._switch_painted)
+
+    def _switch_painted(self) -> None:
+        self.switch_painted_at = time.perf_counter()  # read by bench/bench_tui.py
 
     def run_command(self, pane_id: str, action: str) -> None:
         """Run a palette command: on the app, or on a pane after switching to it."""

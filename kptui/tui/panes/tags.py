@@ -81,6 +81,7 @@ class TagsPane(Pane):
         self.draft_id: int | None = None
         self.suggestions: list[Any] = []
         self.last_elapsed: float | None = None
+        self.shown_at: float | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tags-draft"):
@@ -177,6 +178,7 @@ class TagsPane(Pane):
         self.suggestions = list(event.suggestions)
         self.last_elapsed = event.elapsed
         self._render_table()
+        self.shown_at = time.perf_counter()  # for bench/bench_tui.py
         title = self.query_one("#tags-title", Input).value
         if not (title or self.query_one("#tags-desc", Input).value):
             self._set_status("Type a title to see tags.")
