@@ -45,6 +45,7 @@ class Draft:
     description: str = ""
     chosen: list[str] | None = None
     draft_id: int | None = None  # set once saved in the workspace
+    personas: list[int] | None = None  # target personas, picked in the Recommend pane
 
     @property
     def tags(self) -> list[str]:

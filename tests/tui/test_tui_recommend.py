@@ -6,9 +6,11 @@ from textual.widgets import Input, Select
 from tui_helpers import cells, screen_text, settle
 
 from kptui.engine.recommend import load_or_fit_recommender
+from kptui.store import Workspace, suggest_publish_hour
 from kptui.tui.app import KptuiApp
 from kptui.tui.panes.recommend import RecommendPane
-from kptui.tui.widgets import BarChart, FrameTable
+from kptui.tui.panes.tags import TagsPane
+from kptui.tui.widgets import FrameTable
 
 
 async def test_persona_and_viewer_lists(shop: str) -> None:
@@ -64,23 +66,45 @@ async def test_unknown_viewer_is_a_message(shop: str) -> None:
         assert app.query_one("#rec-list", FrameTable).total == 0
 
 
-async def test_draft_fits_personas(shop: str) -> None:
+async def test_draft_fits_personas_and_targets_them(shop: str) -> None:
     app = KptuiApp(shop)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("4")
         await settle(app, pilot)
-        assert "Type a title in Tags" in screen_text(app)
+        assert "type a title in Tags" in screen_text(app)
         await pilot.press("2")
         await pilot.press(*"Python decorators for beginners")
         await pilot.press("escape", "4")
         await settle(app, pilot)
         rec = load_or_fit_recommender(app.dataset)
         want = rec.draft_fit("Python decorators for beginners")
-        rows = app.query_one("#rec-fit", BarChart).rows
-        assert [label for label, _, _ in rows] == [f"#{w['persona_id']} {w['label']}" for w in want]
-        assert [v for _, v, _ in rows] == [w["fit"] for w in want]
+        table = app.query_one("#rec-fit", FrameTable)
+        rows = cells(table)
+        assert [int(r[1]) for r in rows] == [w["persona_id"] for w in want]
+        assert [r[3].split()[-1] for r in rows] == [f"{w['fit']:.2f}" for w in want]
         assert "Python decorators for beginners" in screen_text(app)
+        # target the best-fitting persona, then save the draft: personas and a posting hour
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        best = want[0]["persona_id"]
+        assert cells(table)[0][0] == "✓"
+        tags = app.query_one(TagsPane)
+        assert tags.personas == [best]
+        card = rec.personas.card(best)
+        want_hour = suggest_publish_hour(card["active_hours"])
+        await pilot.press("2", "ctrl+s")
+        await settle(app, pilot)
+        with Workspace.open() as ws:
+            (draft,) = ws.list_drafts()
+        assert draft.personas == [best]
+        assert draft.publish_hour == want_hour and draft.publish_hour_source == "persona"
+        # untarget
+        await pilot.press("escape", "4")
+        app.query_one("#rec-fit", FrameTable).focus()
+        await pilot.press("space")
+        assert tags.personas == []
 
 
 async def test_videos_only_says_why(videos_only: str) -> None:

@@ -22,6 +22,8 @@ class Pane(Container):
     PANE_TITLE: ClassVar[str] = ""
     PANE_KEY: ClassVar[str] = ""
     DEFAULT_FOCUS: ClassVar[str | None] = None  # a selector inside the pane
+    # worker groups whose failure the pane shows itself (no notice unless it is on screen)
+    QUIET_GROUPS: ClassVar[frozenset[str]] = frozenset()
 
     @property
     def kapp(self) -> KptuiApp:
@@ -43,6 +45,14 @@ class Pane(Container):
         if target is not None:
             target.focus()
 
+    def _focus_if_shown(self, widget: Widget) -> None:
+        """Focus `widget` when results arrive, unless the user is already busy in this pane."""
+        if self.kapp.current_pane is not self:
+            return
+        focused = self.app.focused
+        if focused is None or not focused.display or self not in focused.ancestors:
+            widget.focus()
+
     def focus_non_input(self) -> bool:
         """Move focus out of a text field to the pane's first other focusable widget."""
         for widget in self.query("*"):
@@ -54,4 +64,6 @@ class Pane(Container):
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
+            if event.worker.group in self.QUIET_GROUPS and self.kapp.current_pane is not self:
+                return
             self.kapp.report_error(event.worker.error, where=self.PANE_TITLE)

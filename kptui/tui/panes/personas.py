@@ -187,6 +187,7 @@ class PersonasPane(Pane):
         if cards:
             options.highlighted = 0
             self.select(0)
+        self._focus_if_shown(options)
         self.refresh_bindings()
         self.kapp.personas_ready(event.model)
 

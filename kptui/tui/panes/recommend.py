@@ -24,13 +24,19 @@ from kptui.tui.messages import Draft
 from kptui.tui.panes.base import Pane
 from kptui.tui.panes.personas import NO_INTERACTIONS
 from kptui.tui.text import lit, plain
-from kptui.tui.widgets import BarChart, Col, FrameTable
+from kptui.tui.widgets import Col, FrameTable
 from kptui.tui.widgets.tickbox import TickBox
 
 if TYPE_CHECKING:
     from kptui.engine.types import Dataset
 
 TOP = 20
+FIT_COLS = (
+    Col("target", "✓", width=1),
+    Col("id", "#", "int"),
+    Col("persona", "Persona", width=34, wide=50),
+    Col("fit", "Fit", "bar", width=12, digits=2),
+)
 LIST_COLS = (
     Col("rank", "#", "int"),
     Col("title", "Title", width=26, wide=56),
@@ -38,6 +44,9 @@ LIST_COLS = (
     Col("score", "Score", "float", digits=3),
     Col("video_id", "ID", width=12),
 )
+
+
+NO_DRAFT = "type a title in Tags (2) to see which personas it fits"
 
 
 class RecommenderReady(Message):
@@ -74,6 +83,7 @@ class RecommendPane(Pane):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "focus_viewer", "Viewer id", id="recommend.viewer"),
         Binding("p", "focus_persona", "Persona", id="recommend.persona"),
+        Binding("space", "toggle_target", "Target", id="recommend.target", show=False),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -85,6 +95,7 @@ class RecommendPane(Pane):
         self._fit_seq = 0
         self._started_for: Any = None
         self._draft = Draft()
+        self._fitted_text: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Load data to get recommendations.", id="rec-status", markup=False)
@@ -96,13 +107,12 @@ class RecommendPane(Pane):
                 yield Input(id="rec-viewer", compact=True, placeholder="viewer id, Enter")
                 yield TickBox("paid only", False, id="rec-paid", compact=True)
             yield FrameTable(id="rec-list", title="Recommended", page_size=100)
-            with Vertical(id="rec-fit-box", classes="box"):
-                yield BarChart(id="rec-fit", label_width=30, empty="")
+            yield FrameTable(id="rec-fit", title="Your draft fits", page_size=50, sortable=False)
 
     def on_mount(self) -> None:
         self.query_one("#rec-progress").display = False
         self.query_one("#rec-body").display = False
-        self.query_one("#rec-fit-box").border_title = "Your draft fits"
+        self.query_one("#rec-fit", FrameTable).set_data(FIT_COLS, [], empty=NO_DRAFT)
 
     # model ------------------------------------------------------------------------------
     def dataset_changed(self, dataset: Dataset | None) -> None:
@@ -174,6 +184,7 @@ class RecommendPane(Pane):
         self._status(status)
         if cards:
             select.value = 0  # posts Select.Changed -> the list for persona 0
+        self._focus_if_shown(select if cards else self.query_one("#rec-viewer", Input))
         self._request_fit()
 
     def personas_ready(self, model: Any) -> None:
@@ -256,14 +267,18 @@ class RecommendPane(Pane):
 
     def _request_fit(self) -> None:
         self._fit_seq += 1
-        chart = self.query_one("#rec-fit", BarChart)
-        box = self.query_one("#rec-fit-box")
+        table = self.query_one("#rec-fit", FrameTable)
         if self._draft.empty:
-            chart.set_rows([], empty="Type a title in Tags (2) to see which personas it fits.")
-            box.border_title = "Your draft fits"
+            self.fits = []
+            table.set_data(FIT_COLS, [], empty=NO_DRAFT)
+            table.border_title = "Your draft fits"
             return
-        box.border_title = lit(f"Your draft fits: {self._draft.title}", limit=60)
+        title = f"Your draft fits: {self._draft.title}"
         if self.rec is None:
+            table.border_title = lit(title, limit=70)
+            return
+        if self.fits and self._fitted_text == (self._draft.title, self._draft.description):
+            self._render_fits()  # only the targets changed
             return
         self._fit_draft(self._fit_seq, self._draft)
 
@@ -282,10 +297,43 @@ class RecommendPane(Pane):
         if event.seq != self._fit_seq:
             return
         self.fits = event.fits
-        self.query_one("#rec-fit", BarChart).set_rows(
-            [(f"#{f['persona_id']} {f['label']}", f["fit"], f"{f['fit']:.2f}") for f in event.fits],
-            empty="no persona matches these words",
-        )
+        self._fitted_text = (event.draft.title, event.draft.description)
+        self._render_fits()
+
+    def _render_fits(self) -> None:
+        table = self.query_one("#rec-fit", FrameTable)
+        row = table.cursor_row
+        targets = set(self._draft.personas or [])
+        rows = [
+            (
+                "✓" if f["persona_id"] in targets else "",
+                f["persona_id"],
+                f["label"],
+                f["fit"],
+            )
+            for f in self.fits
+        ]
+        table.set_data(FIT_COLS, rows, empty="no persona matches these words")
+        table.border_title = lit(f"Your draft fits: {self._draft.title}", limit=70)
+        table.border_subtitle = "Space/Enter: target this persona"
+        if 0 <= row < table.row_count:
+            table.move_cursor(row=row)
+
+    def _toggle_target(self, values: tuple[Any, ...] | None) -> None:
+        if values is None:
+            return
+        from kptui.tui.panes.tags import TagsPane
+
+        self.kapp.pane(TagsPane).toggle_persona(int(values[1]))
+
+    @on(FrameTable.RowChosen, "#rec-fit")
+    def _fit_chosen(self, event: FrameTable.RowChosen) -> None:
+        self._toggle_target(event.values)
+
+    def action_toggle_target(self) -> None:
+        table = self.query_one("#rec-fit", FrameTable)
+        if table.has_focus:
+            self._toggle_target(table.cursor_values())
 
     # actions ----------------------------------------------------------------------------
     def action_focus_viewer(self) -> None:

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from kptui.tui.messages import Draft, DraftChanged, WorkspaceChanged
 from kptui.tui.panes.base import Pane
@@ -65,6 +65,7 @@ class TagsPane(Pane):
     PANE_TITLE = "Tags"
     PANE_KEY = "2"
     DEFAULT_FOCUS = "#tags-title"
+    QUIET_GROUPS = frozenset({"tag-index"})  # built ahead of time; its failure shows here
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_tag", "Add/remove", id="tags.toggle"),
         Binding("ctrl+y", "copy_tags", "Copy tags", id="tags.copy", tooltip="Copy (OSC 52)"),
@@ -78,6 +79,8 @@ class TagsPane(Pane):
         self._timer = None
         self._index_ok = False
         self.chosen: list[str] = []
+        self.personas: list[int] = []  # target personas (toggled in the Recommend pane)
+        self.keep_hour = False  # the saved draft's publish hour was typed by the user
         self.draft_id: int | None = None
         self.suggestions: list[Any] = []
         self.last_elapsed: float | None = None
@@ -99,7 +102,7 @@ class TagsPane(Pane):
                     id="tags-desc", compact=True, placeholder="optional", restrict=NO_CONTROL
                 )
         yield Label("", id="tags-status", markup=False)
-        yield FrameTable(id="tags-table", title="Suggested tags", page_size=100)
+        yield FrameTable(id="tags-table", title="Suggested tags", page_size=100, sortable=False)
         with Vertical(id="tags-chosen-box", classes="box"):
             yield Static("", id="tags-chosen")
 
@@ -124,6 +127,11 @@ class TagsPane(Pane):
         index = models.tag_index()
         n = len(getattr(index, "tags", []) or [])
         self.post_message(IndexReady(models, n, time.perf_counter() - start))
+
+    @on(Worker.StateChanged)
+    def _index_state(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "tag-index" and event.state == WorkerState.ERROR:
+            self._set_status(f"Tag suggestions are not available: {plain(event.worker.error)}")
 
     @on(IndexReady)
     def _index_ready(self, event: IndexReady) -> None:
@@ -208,13 +216,55 @@ class TagsPane(Pane):
     def _render_chosen(self) -> None:
         box = self.query_one("#tags-chosen", Static)
         if not self.chosen:
-            box.update(Text("none yet: Space or Enter on a suggestion adds it", style="dim"))
+            text = Text("none yet: Space or Enter on a suggestion adds it", style="dim")
         else:
-            box.update(lit(self.chosen_text()))
+            text = lit(self.chosen_text())
+        if self.personas:
+            text.append("\nfor ", style="dim")
+            text.append(plain(", ".join(self._persona_names()), limit=200))
+        box.update(text)
         label = f"Chosen ({len(self.chosen)})"
         if self.draft_id is not None:
             label += f" · draft #{self.draft_id}"
         self.query_one("#tags-chosen-box").border_title = label
+
+    def _persona_names(self) -> list[str]:
+        cards = self._cards()
+        return [
+            f"#{p} {cards[p]['label']}" if p < len(cards) else f"persona #{p}"
+            for p in self.personas
+        ]
+
+    def _cards(self) -> list[dict]:
+        models = self.kapp.models
+        if models is None:
+            return []
+        if models.ready("personas"):
+            return list(models.personas().cards)
+        if models.ready("recommend") and models.recommender().persona_model is not None:
+            return list(models.recommender().persona_model.cards)
+        return []
+
+    def toggle_persona(self, pid: int) -> None:
+        """Target (or stop targeting) a persona with this draft; saved with it."""
+        if pid in self.personas:
+            self.personas = [p for p in self.personas if p != pid]
+        else:
+            self.personas = [*self.personas, pid]
+        self._render_chosen()
+        self._post_draft()
+
+    def suggested_hour(self) -> int | None:
+        """Best hour to post for the target personas' combined activity (None: no signal)."""
+        from kptui.store import merge_hour_profiles, suggest_publish_hour
+
+        cards = self._cards()
+        picked = [cards[p] for p in self.personas if p < len(cards)]
+        profiles = [c["active_hours"] for c in picked if c.get("active_hours")]
+        if not profiles:
+            return None
+        sizes = [float(c["size"]) for c in picked if c.get("active_hours")]
+        return suggest_publish_hour(merge_hour_profiles(profiles, sizes))
 
     def chosen_text(self) -> str:
         return " ".join(hashtag(t) for t in self.chosen)
@@ -254,6 +304,7 @@ class TagsPane(Pane):
             description=self.query_one("#tags-desc", Input).value,
             chosen=list(self.chosen),
             draft_id=self.draft_id,
+            personas=list(self.personas),
         )
 
     def _post_draft(self) -> None:
@@ -263,6 +314,8 @@ class TagsPane(Pane):
         """Open a saved draft (from the Plan pane) for editing."""
         self.draft_id = saved.id
         self.chosen = list(saved.tags)
+        self.personas = list(saved.personas)
+        self.keep_hour = saved.publish_hour_source == "user"
         self.query_one("#tags-title", Input).value = saved.title
         self.query_one("#tags-desc", Input).value = saved.description
         self._render_table()
@@ -272,6 +325,8 @@ class TagsPane(Pane):
     def action_new_draft(self) -> None:
         self.draft_id = None
         self.chosen = []
+        self.personas = []
+        self.keep_hour = False
         self.query_one("#tags-title", Input).value = ""
         self.query_one("#tags-desc", Input).value = ""
         self.query_one("#tags-title", Input).focus()
@@ -292,35 +347,39 @@ class TagsPane(Pane):
             self.notify("Give the draft a title first.", severity="warning")
             self.query_one("#tags-title", Input).focus()
             return
-        self._save(draft)
+        hour = None if self.keep_hour else self.suggested_hour()
+        self._save(draft, hour)
 
     @work(thread=True, exclusive=True, group="tags-save", exit_on_error=False)
-    def _save(self, draft: Draft) -> None:
+    def _save(self, draft: Draft, hour: int | None) -> None:
         from kptui.errors import KptuiError
         from kptui.store import Workspace
 
+        fields: dict[str, Any] = {
+            "description": draft.description,
+            "tags": draft.tags,
+            "personas": draft.personas or [],
+        }
+        if hour is not None:
+            fields.update(publish_hour=hour, publish_hour_source="persona")
         with Workspace.open(self.kapp.workspace) as ws:
             saved = None
             if draft.draft_id is not None:
                 try:
-                    saved = ws.update_draft(
-                        draft.draft_id,
-                        title=draft.title,
-                        description=draft.description,
-                        tags=draft.tags,
-                    )
+                    saved = ws.update_draft(draft.draft_id, title=draft.title, **fields)
                 except KptuiError:
                     saved = None  # deleted meanwhile: save as a new one
             if saved is None:
-                saved = ws.add_draft(draft.title, description=draft.description, tags=draft.tags)
-        self.app.call_from_thread(self._saved, saved.id, saved.title)
+                saved = ws.add_draft(draft.title, **fields)
+        self.app.call_from_thread(self._saved, saved.id, saved.title, saved.publish_hour)
 
-    def _saved(self, draft_id: int, title: str) -> None:
+    def _saved(self, draft_id: int, title: str, hour: int | None) -> None:
         self.draft_id = draft_id
         self._render_chosen()
-        self.notify(f"Saved draft #{draft_id}: {plain(title, limit=80)}", markup=False)
+        when = f" · post at {hour}:00" if hour is not None else ""
+        self.notify(f"Saved draft #{draft_id}: {plain(title, limit=80)}{when}", markup=False)
         self.post_message(WorkspaceChanged())
         self._post_draft()
 
     def _set_status(self, text: str) -> None:
-        self.query_one("#tags-status", Label).update(text)
+        self.query_one("#tags-status", Label).update(plain(text))

@@ -92,6 +92,7 @@ class FrameTable(DataTable):
         *,
         page_size: int = 200,
         title: str = "",
+        sortable: bool = True,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -99,6 +100,7 @@ class FrameTable(DataTable):
             id=id, classes=classes, cursor_type="row", zebra_stripes=True, show_row_labels=False
         )
         self.page_size = page_size
+        self.sortable = sortable
         self._cols: list[Col] = []
         self._rows: list[tuple[Any, ...]] = []
         self._order: list[int] = []
@@ -196,7 +198,7 @@ class FrameTable(DataTable):
             end = min(start + self.page_size, n)
             parts.append(f"{start + 1:,}–{end:,} of {n:,}  [ ] page")
         else:
-            parts.append(f"{n:,} rows")
+            parts.append(f"{n:,} row{'s' if n != 1 else ''}")
         if self._sort is not None:
             col = self._cols[self._sort[0]]
             parts.append(f"by {col.label} {'↓' if self._sort[1] else '↑'}")
@@ -215,6 +217,11 @@ class FrameTable(DataTable):
         self._apply_sort(index, descending)
         self._page = 0
         self._show_page()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("sort", "reverse"):
+            return self.sortable and bool(self._cols)
+        return True
 
     def action_sort(self) -> None:
         """Row cursor: each press sorts by the next column (numbers high first)."""
@@ -242,7 +249,8 @@ class FrameTable(DataTable):
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
-        self.sort_by(str(event.column_key.value))
+        if self.sortable:
+            self.sort_by(str(event.column_key.value))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
