@@ -81,9 +81,14 @@ class TagIndex:
         if self.popular is None:
             self.popular = np.argsort(-self.tag_df, kind="stable")[:100]
         if self.coef is None:
-            from kptui.engine.tagmodel import DEFAULT_COEF
+            from kptui.engine.tagmodel import default_coef
 
-            self.coef = np.asarray(DEFAULT_COEF, dtype=np.float64)
+            self.coef = default_coef()
+
+    @property
+    def tags(self) -> list[str]:
+        """Every tag the corpus uses, as it writes them."""
+        return self.tag_display
 
     @property
     def has_tags(self) -> bool:

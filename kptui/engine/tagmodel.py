@@ -40,6 +40,8 @@ FEATURES = (
     "draft_logit",  # logit of the corpus's rate of turning this phrase into a tag
     "draft_seen_logit",  # the same, only for phrases the corpus text did hold
     "draft_known",  # a draft phrase that is also a tag the corpus uses
+    "head_noun",  # a Chinese phrase ending in a noun (jieba's part of speech): tags are nouns
+    "head_verb",
     "mention",  # an account the draft mentions (`@快手母婴`)
     "mention_logit",  # how often the corpus tags a video with the account it mentions
     "in_title",
@@ -63,6 +65,8 @@ SOURCE_OF = {
     "draft_logit": "draft",
     "draft_seen_logit": "draft",
     "draft_known": "draft",
+    "head_noun": "draft",
+    "head_verb": "draft",
     "mention": "draft",
     "mention_logit": "draft",
     "in_title": "draft",
@@ -82,10 +86,21 @@ SOURCE_OF = {
 }
 SOURCES = ("hashtag", "draft", "similar", "cooccur", "popular")
 # Used when a dataset has too few tagged videos to fit its own (validation-tuned, see bench).
-DEFAULT_COEF = (
-    -4.0, 0.5, 1.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.2, 0.0, 0.3, 0.0, 4.0, 2.0, 2.0, 0.0, 0.0, 3.0,
-    0.5, 0.5, 0.0, 0.0,
-)  # fmt: skip
+DEFAULT_COEF: dict[str, float] = {
+    "bias": -4.0,
+    "in_draft": 0.5,
+    "draft_logit": 1.0,
+    "in_title": 0.5,
+    "two_words": 0.2,
+    "draft_tf": 0.3,
+    "similar": 4.0,
+    "similar_sqrt": 2.0,
+    "similar_x_top": 2.0,
+    "cooccur": 3.0,
+    "known": 0.5,
+    "popular_log": 0.5,
+}
+_IN_DRAFT = FEATURES.index("in_draft")
 HASHTAG_PRIOR = 0.9  # the draft's own #tags: the creator already chose them
 
 
@@ -173,6 +188,8 @@ def draft_candidates(
                 "in_title": float(where == "title"),
                 "two_words": float(size == 2),
                 "three_words": float(size >= 3),
+                "head_noun": float(toks[i + size - 1].pos.startswith("n")),
+                "head_verb": float(toks[i + size - 1].pos.startswith("v")),
                 "draft_tf": 1.0,
                 "phrase_common": math.log((cnt + 1) / (n_corpus + 1)),
                 "_rate": rate,
@@ -288,11 +305,19 @@ def score(coef: np.ndarray, cands: Candidates) -> tuple[np.ndarray, np.ndarray]:
     import numpy as np
 
     x = np.asarray(cands.rows, dtype=np.float64).reshape(-1, len(FEATURES))
-    p = 1.0 / (1.0 + np.exp(-(x @ coef)))
+    p = 1.0 / (1.0 + np.exp(-(expand(x) @ coef)))
     hashtag = np.asarray(cands.hashtag, dtype=bool)
     # the draft's own hashtags: noisy-or with a strong prior, so they come first
     p = np.where(hashtag, 1.0 - (1.0 - p) * (1.0 - HASHTAG_PRIOR), p)
     return p, x
+
+
+def expand(x: np.ndarray) -> np.ndarray:
+    """Features plus the same features for draft phrases only: a phrase of the draft and a
+    tag from elsewhere follow different rules (an interaction a linear model needs spelled out)."""
+    import numpy as np
+
+    return np.hstack([x, x * x[:, _IN_DRAFT : _IN_DRAFT + 1]])
 
 
 def sources_of(coef: np.ndarray, x_row: np.ndarray, is_hashtag: bool) -> list[str]:
@@ -302,7 +327,8 @@ def sources_of(coef: np.ndarray, x_row: np.ndarray, is_hashtag: bool) -> list[st
         src = SOURCE_OF.get(name)
         if src is None or x_row[f] == 0:
             continue
-        contrib[src] = contrib.get(src, 0.0) + float(coef[f] * x_row[f])
+        own = coef[f] + (coef[f + len(FEATURES)] if x_row[_IN_DRAFT] > 0 else 0.0)
+        contrib[src] = contrib.get(src, 0.0) + float(own * x_row[f])
     # a source counts when the candidate has its evidence, even if its pull is small
     present = {
         "draft": x_row[FEATURES.index("in_draft")] > 0,
@@ -325,7 +351,7 @@ def fit(index: TagIndex, drafts: list[tuple[str, str, Exclude]], l2: float = 1.0
     """Logistic regression (Newton steps, L2) on the corpus's own videos used as drafts."""
     import numpy as np
 
-    xs, ys = [], []
+    xs, ys, ws = [], [], []
     for title, desc, ex in drafts:
         cands = draft_candidates(index, strip_hashtags(title), strip_hashtags(desc), ex)
         if not cands.keys:
@@ -333,12 +359,16 @@ def fit(index: TagIndex, drafts: list[tuple[str, str, Exclude]], l2: float = 1.0
         truth = {index.tag_keys[t] for t in ex.tags}
         xs.append(np.asarray(cands.rows, dtype=np.float64))
         ys.append(np.asarray([k in truth for k in cands.keys], dtype=np.float64))
+        # F1@10 of a draft is 2*hits/(10 + |truth|): a hit on a lightly tagged video is worth more
+        ws.append(np.full(len(cands.keys), 1.0 / (10.0 + len(truth))))
     if not xs:
-        return np.asarray(DEFAULT_COEF, dtype=np.float64)
-    x = np.vstack(xs)
+        return default_coef()
+    x = expand(np.vstack(xs))
     y = np.concatenate(ys)
+    sw = np.concatenate(ws)
+    sw *= len(sw) / sw.sum()
     if y.sum() < 5 or y.sum() > len(y) - 5:
-        return np.asarray(DEFAULT_COEF, dtype=np.float64)
+        return default_coef()
     d = x.shape[1]
     coef = np.zeros(d)
     reg = np.full(d, l2)
@@ -346,13 +376,20 @@ def fit(index: TagIndex, drafts: list[tuple[str, str, Exclude]], l2: float = 1.0
     for _ in range(25):
         z = np.clip(x @ coef, -30, 30)
         p = 1.0 / (1.0 + np.exp(-z))
-        g = x.T @ (p - y) + reg * coef
-        h = (x * (p * (1 - p))[:, None]).T @ x + np.diag(reg + 1e-6)
+        g = x.T @ (sw * (p - y)) + reg * coef
+        h = (x * (sw * p * (1 - p))[:, None]).T @ x + np.diag(reg + 1e-6)
         step = np.linalg.solve(h, g)
         coef -= step
         if float(np.abs(step).max()) < 1e-6:
             break
     return coef
+
+
+def default_coef() -> np.ndarray:
+    import numpy as np
+
+    base = [DEFAULT_COEF.get(f, 0.0) for f in FEATURES]
+    return np.concatenate([np.asarray(base, dtype=np.float64), np.zeros(len(FEATURES))])
 
 
 def _logit(p: float) -> float:

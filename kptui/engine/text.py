@@ -114,6 +114,7 @@ class Token:
     text: str  # normalised (NFKC, lower-case)
     start: int  # offsets into the cleaned text
     end: int
+    pos: str = ""  # jieba's part of speech for Chinese words (`n`, `v`, `a`...), "" otherwise
 
 
 class Segmenter:
@@ -157,10 +158,14 @@ class Segmenter:
             if not _CJK_RE.search(run):
                 out.append(Token(run, m.start(), m.end()))
                 continue
-            base = m.start()
-            for word, s, e in self._jieba.tokenize(run):
+            # `tag` segments exactly as `tokenize` does and adds the part of speech; the
+            # words concatenate back to the run, which gives the offsets.
+            pos = m.start()
+            for word, tag in self._jieba.tag(run):
+                end = pos + len(word)
                 if _WORDISH_RE.search(word):
-                    out.append(Token(word, base + s, base + e))
+                    out.append(Token(word, pos, end, tag))
+                pos = end
         return out
 
     def words(self, text: str | None) -> list[str]:
