@@ -138,3 +138,20 @@ async def test_save_experiment_then_see_it_in_plan() -> None:
         assert rows[0][2] == "Thumbnail test"
         assert "B wins" in rows[0][4]
         assert "Thumbnail test" in screen_text(app)
+
+
+async def test_half_typed_arm_waits_for_its_numbers() -> None:
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(ABPane)
+        await pilot.press("5")
+        control, variant = pane.arm_rows()
+        await type_arm(pilot, control, "2000", "100")
+        variant.query_one(".arm-visitors", Input).focus()
+        await pilot.press(*"2000")
+        await settle(app, pilot)
+        assert "B: enter its conversions too." in verdict(app)
+        assert pane.last_result is None  # no verdict from a blank read as zero
+        await pilot.press("tab", *"400")
+        await settle(app, pilot)
+        assert "p < 0.0001" in verdict(app)

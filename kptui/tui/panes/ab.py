@@ -119,13 +119,15 @@ def compute(
     try:
         alpha = abtest.check_alpha(_float(alpha_text or "0.05", "alpha"), "alpha")
         filled = [a for a in arms if a.visitors.strip() or a.conversions.strip()]
+        half = next((a for a in filled if not (a.visitors.strip() and a.conversions.strip())), None)
         if len(filled) < 2 or not arms[0].visitors.strip():
             error = "Enter visitors and conversions for the control and at least one variant."
+        elif half is not None:  # still typing this arm: no verdict on half the numbers
+            missing = "conversions" if half.visitors.strip() else "visitors"
+            error = f"{half.name.strip() or 'an arm'}: enter its {missing} too."
         else:
             parsed = []
-            for i, a in enumerate(arms):
-                if not (a.visitors.strip() or a.conversions.strip()):
-                    continue
+            for i, a in enumerate(filled):
                 where = a.name.strip() or f"arm {i + 1}"
                 visitors = int(_float(a.visitors or "0", f"{where}: visitors"))
                 conversions = int(_float(a.conversions or "0", f"{where}: conversions"))
@@ -160,6 +162,13 @@ def compute(
     return result, error, size
 
 
+def fmt_p(p: float | None) -> str:
+    """`= 0.0186`, or `< 0.0001` rather than a misleading `= 0`."""
+    if p is None:
+        return "not computable"
+    return "< 0.0001" if p < 0.0001 else f"= {p:.3g}"
+
+
 def verdict_text(result: ABTestResult) -> Text:
     """Plain words first: which arm wins (or that nothing does yet), then the numbers."""
     out = Text()
@@ -187,8 +196,8 @@ def verdict_text(result: ABTestResult) -> Text:
         )
         adj = v.p_value_adjusted if v.p_value_adjusted is not None else v.p_value
         out.append(f"\n  {v.lift_abs * 100:+.2f} pts{rel}{ci}")
-        holm = f" (Holm {adj:.3g})" if len(result.variants) > 1 else ""
-        out.append(f"\n  p = {v.p_value:.3g}{holm} · P({name} beats control) ")
+        holm = f" (Holm {fmt_p(adj)})" if len(result.variants) > 1 else ""
+        out.append(f"\n  p {fmt_p(v.p_value)}{holm} · P({name} beats control) ")
         out.append(f"{v.prob_beat_control:.1%}", style="bold")
     for warning in result.warnings:
         out.append("\n⚠ " + plain(warning), style="yellow")
@@ -450,9 +459,9 @@ def _result_rows(r: ABTestResult) -> list[tuple[Any, ...]]:
         lift = f"{v.lift_abs * 100:+.2f} pts" + (
             f" {v.lift_rel:+.0%}" if v.lift_rel is not None else ""
         )
-        p = "not computable" if v.p_value is None else f"{v.p_value:.3g}"
+        p = fmt_p(v.p_value).removeprefix("= ")
         if v.p_value_adjusted is not None and len(r.variants) > 1:
-            p += f" ({v.p_value_adjusted:.3g})"
+            p += f" ({fmt_p(v.p_value_adjusted).removeprefix('= ')})"
         rows.append(
             (
                 v.name,
