@@ -1,9 +1,186 @@
-"""`kptui tags`: not built yet (see the open issues)."""
+"""`kptui tags suggest`: tags for one draft, or for every row of a CSV/JSONL file."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from kptui.cli.common import DataOption, MapOption
+
+if TYPE_CHECKING:
+    from kptui.engine.tagindex import TagIndex
+
+# Column names accepted in an --input file (matched without case or spaces).
+_INPUT_COLUMNS = {
+    "title": ("title", "标题", "视频标题", "caption"),
+    "description": ("description", "desc", "描述", "简介"),
+    "id": ("id", "draft_id", "video_id"),
+}
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    tags_app = typer.Typer(help="Tag suggestions for a draft.", no_args_is_help=True)
+    app.add_typer(tags_app, name="tags")
+
+    @tags_app.command("suggest")
+    def suggest(
+        title: Annotated[str | None, typer.Option("--title", "-t", help="Draft title.")] = None,
+        description: Annotated[
+            str | None, typer.Option("--description", help="Draft description.")
+        ] = None,
+        input_: Annotated[
+            Path | None,
+            typer.Option(
+                "--input",
+                "-i",
+                help="CSV/TSV/JSONL/xlsx with columns title, description, optional id: "
+                "suggest for every row (one index build).",
+            ),
+        ] = None,
+        data: DataOption = None,
+        map_: MapOption = None,
+        top: Annotated[
+            int, typer.Option("--top", "-k", min=1, max=1000, help="Tags per draft.")
+        ] = 10,
+        json_: Annotated[bool, typer.Option("--json", help="Print JSON (SPEC shape).")] = False,
+    ) -> None:
+        """Suggest tags: the draft's own words and phrases, tags of similar videos, tags that
+        come with those, its #hashtags, and what the dataset uses most.
+
+        Each tag has a score in 0..1 and the source that counted most.
+        """
+        from kptui.errors import UsageError
+
+        if input_ is None and title is None and description is None:
+            raise UsageError("give --title (and --description) for one draft, or --input FILE")
+        if input_ is not None and (title is not None or description is not None):
+            raise UsageError("use either --title/--description or --input, not both")
+        drafts = _read_input(input_) if input_ is not None else None
+
+        from kptui.cli import output
+        from kptui.cli.common import resolve_dataset
+        from kptui.engine.tags import tag_index
+
+        dataset = resolve_dataset(data, map_, quiet=json_)
+        with output.progress("Building the tag index") as report:
+            index = tag_index(dataset, progress=report)
+        if drafts is None:
+            _one(index, title or "", description or "", top, json_)
+        else:
+            _many(index, drafts, top, json_)
+
+
+def _one(index: TagIndex, title: str, description: str, top: int, json_: bool) -> None:
+    from kptui.cli import output
+    from kptui.engine.tags import draft_note, index_note, suggest
+
+    result = suggest(index, title, description, top=top)
+    notes = [n for n in (index_note(index), draft_note(index, title, description)) if n]
+    if json_:
+        payload: dict[str, Any] = {"tags": [s.to_json() for s in result]}
+        if notes:
+            payload["note"] = "; ".join(notes)
+        output.print_json(payload)
+        return
+    for note in notes:
+        output.warn(f"note: {note}")
+    _print_table(result)
+
+
+def _many(index: TagIndex, drafts: list[tuple[Any, str, str]], top: int, json_: bool) -> None:
+    from kptui.cli import output
+    from kptui.engine.tags import draft_note, index_note, suggest
+
+    note = index_note(index)
+    if note:
+        output.warn(f"note: {note}")
+    results = []
+    for draft_id, title, description in drafts:
+        item: dict[str, Any] = {
+            "id": draft_id,
+            "tags": [s.to_json() for s in suggest(index, title, description, top=top)],
+        }
+        dn = draft_note(index, title, description)
+        if dn:
+            item["note"] = dn
+        results.append(item)
+    if json_:
+        output.print_json(results)
+        return
+    con = output.console()
+    from rich.text import Text
+
+    for item in results:
+        line = Text(f"{item['id']}: ", style="bold")
+        if not item["tags"]:
+            line.append(item.get("note", "no suggestions"))
+        for i, tag in enumerate(item["tags"]):
+            if i:
+                line.append(", ")
+            line.append_text(output.safe(tag["tag"]))
+            line.append(f" {tag['score']:.2f}", style="dim")
+        con.print(line)
+
+
+def _print_table(result: list[Any]) -> None:
+    from rich.table import Table
+
+    from kptui.cli import output
+
+    con = output.console()
+    if not result:
+        con.print("no suggestions")
+        return
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("tag")
+    table.add_column("score", justify="right")
+    table.add_column("source")
+    for i, s in enumerate(result, 1):
+        table.add_row(
+            str(i), output.safe(s.tag), f"{s.score:.2f}", output.safe(", ".join(s.sources))
+        )
+    con.print(table)
+
+
+def _read_input(path: Path) -> list[tuple[Any, str, str]]:
+    """(id, title, description) per row; `id` is the id column, else the 0-based row index."""
+    from kptui.engine.readers import ROW, read_table
+    from kptui.errors import UsageError
+
+    if not path.exists():
+        raise UsageError("no such file", file=str(path))
+    if path.is_dir():
+        raise UsageError("is a folder, expected a CSV or JSONL file", file=str(path))
+    table = read_table(path)
+    frame = table.frame
+    columns = [c for c in frame.columns if c != ROW]
+    found: dict[str, str] = {}
+    for column in columns:
+        key = "".join(column.split()).casefold().lstrip("\ufeff")
+        for field, names in _INPUT_COLUMNS.items():
+            if key in names and field not in found:
+                found[field] = column
+    if "title" not in found:
+        shown = ", ".join(columns[:8]) or "none"
+        raise UsageError(
+            f"no 'title' column (columns: {shown}); expected title, description, optional id",
+            file=table.label,
+            column="title",
+        )
+
+    def col(field: str) -> list[Any]:
+        name = found.get(field)
+        if name is None:
+            return [None] * frame.height
+        return frame.get_column(name).cast(str, strict=False).to_list()
+
+    ids = col("id") if "id" in found else list(range(frame.height))
+    titles = col("title")
+    descs = col("description")
+    return [
+        (i if i not in (None, "") else n, t or "", d or "")
+        for n, (i, t, d) in enumerate(zip(ids, titles, descs, strict=True))
+    ]

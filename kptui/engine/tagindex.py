@@ -83,7 +83,7 @@ class TagIndex:
         if self.coef is None:
             from kptui.engine.tagmodel import default_coef
 
-            self.coef = default_coef()
+            self.coef = default_coef(bool(self.tag_keys))
 
     @property
     def tags(self) -> list[str]:

@@ -85,7 +85,8 @@ SOURCE_OF = {
     "popular_x_short": "popular",
 }
 SOURCES = ("hashtag", "draft", "similar", "cooccur", "popular")
-# Used when a dataset has too few tagged videos to fit its own (validation-tuned, see bench).
+# Used when a dataset has too few tagged videos (< MIN_FIT_DRAFTS) to fit its own: hand-set,
+# in the range the fitted weights take on the benchmark's validation splits.
 DEFAULT_COEF: dict[str, float] = {
     "bias": -4.0,
     "in_draft": 0.5,
@@ -99,6 +100,19 @@ DEFAULT_COEF: dict[str, float] = {
     "cooccur": 3.0,
     "known": 0.5,
     "popular_log": 0.5,
+}
+# A dataset without any tags: only the draft's own phrases can be offered, ranked like
+# keywords (in the title, repeated, rare in the corpus, a noun, an account it mentions).
+EXTRACTIVE_COEF: dict[str, float] = {
+    "bias": -3.0,
+    "in_title": 1.0,
+    "draft_tf": 0.5,
+    "phrase_common": -0.3,
+    "two_words": 0.3,
+    "three_words": -0.5,
+    "head_noun": 0.5,
+    "head_verb": -0.3,
+    "mention": 0.5,
 }
 _IN_DRAFT = FEATURES.index("in_draft")
 HASHTAG_PRIOR = 0.9  # the draft's own #tags: the creator already chose them
@@ -385,10 +399,12 @@ def fit(index: TagIndex, drafts: list[tuple[str, str, Exclude]], l2: float = 1.0
     return coef
 
 
-def default_coef() -> np.ndarray:
+def default_coef(has_tags: bool = True) -> np.ndarray:
+    """Weights when none can be fitted: hand-set, or keyword-style for an untagged corpus."""
     import numpy as np
 
-    base = [DEFAULT_COEF.get(f, 0.0) for f in FEATURES]
+    table = DEFAULT_COEF if has_tags else EXTRACTIVE_COEF
+    base = [table.get(f, 0.0) for f in FEATURES]
     return np.concatenate([np.asarray(base, dtype=np.float64), np.zeros(len(FEATURES))])
 
 

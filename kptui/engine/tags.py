@@ -88,3 +88,35 @@ def suggest_many(
 ) -> list[list[TagSuggestion]]:
     """One index, many drafts (the `--input FILE` batch)."""
     return [suggest(index, t, d, top) for t, d in drafts]
+
+
+def index_note(index: TagIndex) -> str | None:
+    """What a user should know about the corpus before trusting the suggestions."""
+    if not index.has_tags:
+        return "this dataset has no tags: suggestions are words and phrases from the draft only"
+    return None
+
+
+def draft_note(index: TagIndex, title: str, description: str = "") -> str | None:
+    """What a user should know about this draft's suggestions (empty, word-less, too long)."""
+    from kptui.engine import text as tx
+    from kptui.engine.tagmodel import DRAFT_CAP
+    from kptui.engine.tagparse import hashtags
+
+    title, description = title or "", description or ""
+    seg = index.segmenter
+    assert seg is not None
+    has_words = bool(
+        hashtags(title) or hashtags(description) or tx.mentions(title + " " + description)
+    )
+    if not has_words:
+        head = (title + " " + description)[:DRAFT_CAP]
+        has_words = any(tx.is_content(t.text) for t in seg.tokens(head))
+    if not has_words:
+        what = "is empty" if not (title.strip() or description.strip()) else "has no words"
+        if index.has_tags:
+            return f"the draft {what}: these are the dataset's most used tags"
+        return f"the draft {what} and the dataset has no tags: nothing to suggest"
+    if len(title) + len(description) > DRAFT_CAP:
+        return f"only the first {DRAFT_CAP:,} characters of the draft were read"
+    return None

@@ -1,0 +1,185 @@
+"""Tag suggestion on real slices (YouTube CA, KuaiRec) and on small frames built for one rule."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from kptui.engine.io import from_frames, load_dataset
+from kptui.engine.tagindex import TagIndex, cache_folder
+from kptui.engine.tagmodel import FEATURES, default_coef
+from kptui.engine.tagparse import normalize_tag
+from kptui.engine.tags import TagSuggestion, draft_note, index_note, suggest, tag_index
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "tags"
+
+
+@pytest.fixture(scope="module")
+def youtube():
+    return load_dataset(DATA / "youtube")
+
+
+@pytest.fixture(scope="module")
+def kuairec():
+    return load_dataset(DATA / "kuairec")
+
+
+def held_out(dataset, video_filter):
+    """(index without the video, the video) for one video chosen by `video_filter`."""
+    videos = dataset.videos
+    video = videos.filter(video_filter).row(0, named=True)
+    index = TagIndex.build(videos.filter(pl.col("video_id") != video["video_id"]))
+    return index, video
+
+
+def keys(suggestions: list[TagSuggestion]) -> list[str]:
+    return [normalize_tag(s.tag) for s in suggestions]
+
+
+def test_held_out_video_gets_its_channels_tags(youtube) -> None:
+    index, video = held_out(youtube, pl.col("channel") == "Unbox Therapy")
+    got = suggest(index, video["title"], video["description"], top=10)
+    truth = {normalize_tag(t) for t in video["tags"]}
+    hits = [k for k in keys(got) if k in truth]
+    assert len(hits) >= 5, (video["title"], [s.tag for s in got])
+    assert "iphone x" in hits  # an English phrase, not two words
+
+
+def test_scores_are_probabilities_sorted_and_top_is_respected(youtube) -> None:
+    index = TagIndex.build(youtube.videos)
+    got = suggest(index, "Late night comedy: the week in politics", top=7)
+    assert 1 <= len(got) <= 7
+    scores = [s.score for s in got]
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert scores == sorted(scores, reverse=True)
+    for s in got:
+        assert s.source == s.sources[0]
+        assert set(s.sources) <= {"hashtag", "draft", "similar", "cooccur", "popular"}
+    assert suggest(index, "anything", top=0) == []
+
+
+def test_near_duplicates_merge_and_show_as_the_corpus_writes_them() -> None:
+    videos = pl.DataFrame(
+        {
+            "video_id": [str(i) for i in range(6)],
+            "title": ["Python tips", "More Python", "Python tricks", "Cooking", "Baking", "Pasta"],
+            "tags": ["#Python|coding", "python|coding", "Python |Coding", "food", "food", "food"],
+        }
+    )
+    index = TagIndex.build(from_frames(videos).videos)
+    assert index.tag_keys.count("python") == 1
+    assert index.tag_display[index.tag_id["python"]] == "Python"  # most used spelling
+    got = suggest(index, "python #PYTHON tips", "learn Python ", top=20)
+    k = keys(got)
+    assert len(k) == len(set(k))  # one entry per merge key
+    first = got[0]
+    assert first.tag == "Python" and first.source == "hashtag"
+
+
+def test_draft_hashtags_come_first() -> None:
+    videos = pl.DataFrame(
+        {"video_id": ["1", "2"], "title": ["a talk about cats", "dogs"], "tags": ["cats", "dogs"]}
+    )
+    index = TagIndex.build(from_frames(videos).videos)
+    got = suggest(index, "My new video #Unboxing #旅行vlog")
+    assert [s.tag for s in got[:2]] == ["Unboxing", "旅行vlog"]
+    assert all(s.source == "hashtag" for s in got[:2])
+
+
+def test_chinese_corpus_tags_stay_whole_in_a_draft(kuairec) -> None:
+    index = TagIndex.build(kuairec.videos)
+    assert "老爹鞋" in index.tag_id
+    got = suggest(index, "时尚独特个性的增高老爹鞋！", top=10)
+    k = keys(got)
+    assert "老爹鞋" in k
+    assert "老爹" not in k  # jieba alone would split it
+    shoe = got[k.index("老爹鞋")]
+    assert "draft" in shoe.sources
+
+
+def test_kuairec_fits_its_own_weights(kuairec) -> None:
+    index = TagIndex.build(kuairec.videos)
+    assert index.has_tags and index.n_tagged >= 300
+    assert index.coef.shape == default_coef().shape == (2 * len(FEATURES),)
+    assert not np.allclose(index.coef, default_coef())
+    # the corpus's most used tag beats an unknown word for a draft that says nothing
+    got = suggest(index, "", top=3)
+    assert got and got[0].source == "popular"
+    assert draft_note(index, "", "") == "the draft is empty: these are the dataset's most used tags"
+
+
+def test_dataset_without_tags_gives_extractive_tags_and_says_so() -> None:
+    videos = pl.DataFrame(
+        {
+            "video_id": ["1", "2", "3"],
+            "title": ["Deep learning basics", "Cooking pasta at home", "学习机器学习的方法"],
+            "description": ["", "", ""],
+        }
+    )
+    index = TagIndex.build(from_frames(videos).videos)
+    assert not index.has_tags
+    assert index_note(index) is not None
+    got = suggest(index, "Machine learning for beginners", "A gentle machine learning course")
+    assert got
+    assert all(s.sources == ["draft"] for s in got)
+    assert "machine learning" in keys(got)
+    assert got[0].tag == "Machine learning"  # as the draft writes it
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "note_part"),
+    [
+        ("", "", "is empty"),
+        ("🔥🔥!!!", "😂👍🏻 ...", "has no words"),
+        ("Python " * 20_000, "", "first 5,000 characters"),
+    ],
+)
+def test_bad_drafts_get_a_clear_answer(youtube, title, description, note_part) -> None:
+    index = TagIndex.build(youtube.videos)
+    got = suggest(index, title, description)
+    assert all(0.0 <= s.score <= 1.0 for s in got)
+    note = draft_note(index, title, description)
+    assert note is not None and note_part in note
+
+
+def test_word_less_draft_on_untagged_dataset_suggests_nothing() -> None:
+    videos = pl.DataFrame({"video_id": ["1"], "title": ["hello world"]})
+    index = TagIndex.build(from_frames(videos).videos)
+    assert suggest(index, "!!!") == []
+    assert "nothing to suggest" in draft_note(index, "!!!")
+
+
+def test_index_is_cached_by_fingerprint_in_npz_and_json(youtube) -> None:
+    first = tag_index(youtube)
+    folder = cache_folder(youtube.fingerprint)
+    assert sorted(p.name for p in folder.iterdir()) == ["index.json", "index.npz"]
+    meta = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    assert meta["fingerprint"] == youtube.fingerprint
+    again = tag_index(youtube)  # from the cache
+    draft = ("Switching to the iPhone X", "unboxing and review")
+    assert [s.to_json() for s in suggest(first, *draft)] == [
+        s.to_json() for s in suggest(again, *draft)
+    ]
+    assert np.array_equal(first.coef, again.coef)
+
+
+def test_broken_cache_is_rebuilt_not_fatal(youtube) -> None:
+    tag_index(youtube)
+    folder = cache_folder(youtube.fingerprint)
+    (folder / "index.npz").write_bytes(b"not an npz")
+    assert TagIndex.load(folder) is None
+    rebuilt = tag_index(youtube)
+    assert rebuilt.has_tags
+    assert TagIndex.load(folder) is not None  # saved again
+
+
+def test_progress_callback_reports_stages(youtube) -> None:
+    stages: list[tuple[str, float | None]] = []
+    TagIndex.build(
+        youtube.videos, progress=lambda stage, fraction=None: stages.append((stage, fraction))
+    )
+    assert stages[0][1] == 0.0 and stages[-1] == ("done", 1.0)
