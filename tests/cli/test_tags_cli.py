@@ -1,0 +1,135 @@
+"""`kptui tags suggest` end to end: the real entry point in a subprocess, real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "tags"
+YOUTUBE = DATA / "youtube"
+KUAIREC = DATA / "kuairec"
+
+
+def kptui(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kptui", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def test_one_draft_json_has_the_spec_shape() -> None:
+    r = kptui("tags", "suggest", "--data", str(YOUTUBE), "--title", "Switching to the iPhone X",
+              "--description", "unboxing and first review", "--top", "5", "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert set(out) == {"tags"}
+    assert 1 <= len(out["tags"]) <= 5
+    for tag in out["tags"]:
+        assert {"tag", "score", "source"} <= set(tag)
+        assert 0.0 <= tag["score"] <= 1.0
+    assert "iphone x" in [t["tag"].lower() for t in out["tags"]]
+
+
+def test_human_output_is_a_table_and_data_text_is_not_markup(tmp_path: Path) -> None:
+    (tmp_path / "videos.csv").write_text(
+        "video_id,title,tags\n1,Learn [bold]Python[/bold],[bold]x|python\n2,More Python,python\n",
+        encoding="utf-8",
+    )
+    r = kptui("tags", "suggest", "--data", str(tmp_path), "--title", "Python for [red]you")
+    assert r.returncode == 0, r.stderr
+    assert "tag" in r.stdout and "score" in r.stdout and "source" in r.stdout
+    assert "python" in r.stdout.lower()
+    assert "\x1b[" not in r.stdout
+
+
+def test_input_csv_batch_keeps_order_and_ids(tmp_path: Path) -> None:
+    drafts = tmp_path / "drafts.csv"
+    drafts.write_text(
+        "id,title,description\n"
+        "a1,Switching to the iPhone X,unboxing\n"
+        ",时尚独特个性的增高老爹鞋！,\n"
+        "z9,,\n",
+        encoding="utf-8",
+    )
+    r = kptui("tags", "suggest", "--data", str(YOUTUBE), "--input", str(drafts), "--top", "3",
+              "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert [item["id"] for item in out] == ["a1", 1, "z9"]  # blank id: the row's 0-based index
+    assert all(len(item["tags"]) <= 3 for item in out)
+    assert "iphone x" in [t["tag"].lower() for t in out[0]["tags"]]
+    assert "empty" in out[2]["note"]
+
+
+def test_input_jsonl_without_id_uses_row_index(tmp_path: Path) -> None:
+    drafts = tmp_path / "drafts.jsonl"
+    lines = [{"title": "机器学习入门", "description": "Python"}, {"title": "Late night comedy"}]
+    drafts.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", "utf-8")
+    r = kptui("tags", "suggest", "--data", str(KUAIREC), "--input", str(drafts), "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert [item["id"] for item in out] == [0, 1]
+    assert all(item["tags"] for item in out)
+
+
+def test_input_without_title_column_is_a_usage_error(tmp_path: Path) -> None:
+    drafts = tmp_path / "drafts.csv"
+    drafts.write_text("name,desc\nfoo,bar\n", encoding="utf-8")
+    r = kptui("tags", "suggest", "--data", str(YOUTUBE), "--input", str(drafts))
+    assert r.returncode == 2
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "drafts.csv" in lines[0] and "'title'" in lines[0]
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],  # nothing to suggest for
+        ["--title", "x", "--input", "drafts.csv"],  # both
+        ["--title", "x", "--top", "0"],
+        ["--input", "missing.csv"],
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args: list[str]) -> None:
+    r = kptui("tags", "suggest", "--data", str(YOUTUBE), *args)
+    assert r.returncode == 2, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in r.stderr
+
+
+def test_dataset_without_tags_says_so(tmp_path: Path) -> None:
+    (tmp_path / "videos.csv").write_text(
+        "video_id,title,description\n1,Deep learning basics,\n2,Cooking pasta at home,\n",
+        encoding="utf-8",
+    )
+    r = kptui("tags", "suggest", "--data", str(tmp_path), "--title",
+              "Machine learning for beginners", "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert "no tags" in out["note"]
+    assert all(t["source"] == "draft" for t in out["tags"])
+    human = kptui("tags", "suggest", "--data", str(tmp_path), "--title", "Machine learning")
+    assert "no tags" in human.stderr and "machine learning" in human.stdout.lower()
+
+
+def test_bad_drafts_never_traceback() -> None:
+    for title in ["", "🔥🔥!!!", "Python " * 15_000]:
+        r = kptui("tags", "suggest", "--data", str(YOUTUBE), "--title", title, "--json")
+        assert r.returncode == 0, r.stderr
+        out = json.loads(r.stdout)
+        assert "note" in out and isinstance(out["tags"], list)
+
+
+def test_without_data_uses_the_bundled_sample() -> None:
+    r = kptui("tags", "suggest", "--title", "Learn Python programming", "--json", "--top", "3")
+    assert r.returncode == 0, r.stderr
+    assert len(json.loads(r.stdout)["tags"]) == 3
