@@ -1,12 +1,14 @@
 """`kptui ab test` and `kptui ab size`: a verdict for an experiment, and how long to run one.
 
-Only typer at module level; the maths (kptui.engine.abtest) is standard library only, so this
-command starts in about the time Python and typer take (see bench/bench_ab_startup.py).
+Only typer at module level; the maths (kptui.engine.abtest) and the output (`_Screen`) are
+standard library only, so this command starts in about the time Python and typer take (see
+bench/bench_ab_startup.py).
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from typing import Annotated
 
 import typer
@@ -154,17 +156,117 @@ def _verdict(res) -> str:
     return out
 
 
+class _Screen:
+    """Plain-text output sized to the terminal, with a touch of ANSI style on a terminal.
+
+    Why not rich: importing rich.console costs ~15-20 ms, which alone would push
+    `kptui ab test` past its 150 ms start-up budget (typer itself takes ~110 ms here). The
+    table has no colours anyway, so a small renderer gives the same picture. Untrusted text
+    (arm names) goes through `clean_line`: no control bytes, and nothing is markup here.
+    """
+
+    def __init__(self) -> None:
+        import os
+        import shutil
+
+        self.width = max(30, shutil.get_terminal_size((80, 24)).columns)
+        self.styled = (
+            sys.stdout.isatty()
+            and not os.environ.get("NO_COLOR")
+            and os.environ.get("TERM") != "dumb"
+        )
+        try:
+            "─".encode(sys.stdout.encoding or "ascii")
+            self.rule = "─"
+        except (UnicodeEncodeError, LookupError):
+            self.rule = "-"
+
+    def style(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.styled else text
+
+    def para(self, text: str, indent: str = "", lead: tuple[str, str] | None = None) -> None:
+        """Print wrapped to the terminal; `lead` = (leading word, ANSI code) to style it."""
+        out = "\n".join(_wrap(text, self.width, indent))
+        if lead and out.startswith(lead[0]):
+            out = self.style(lead[0], lead[1]) + out[len(lead[0]) :]
+        print(out)
+
+    def table(self, headers: list[str], rows: list[list[str]]) -> bool:
+        """Columns of (possibly two-line) cells: the first left-aligned and folded when the
+        terminal is narrow, the others right-aligned. False if it cannot fit at all."""
+        cols = len(headers)
+        widths = [
+            max(_cells(line) for cell in [h, *(r[i] for r in rows)] for line in cell.split("\n"))
+            for i, h in enumerate(headers)
+        ]
+        for gap in (2, 1):  # tighter columns before giving up
+            others = sum(widths[1:]) + gap * (cols - 1)
+            if widths[0] + others <= self.width:
+                break
+            if self.width - others >= 6:
+                widths[0] = self.width - others
+                break
+        else:
+            return False
+
+        def emit(cells: list[str], bottom: bool) -> None:
+            parts = [c.split("\n") for c in cells]
+            parts[0] = [piece for line in parts[0] for piece in _wrap(line, widths[0])]
+            height = max(len(p) for p in parts)
+            for k in range(height):
+                out = []
+                for i, p in enumerate(parts):
+                    pad = height - len(p) if bottom else 0
+                    text = p[k - pad] if 0 <= k - pad < len(p) else ""
+                    fill = " " * (widths[i] - _cells(text))
+                    out.append(text + fill if i == 0 else fill + text)
+                print((" " * gap).join(out).rstrip())
+
+        emit(headers, bottom=True)
+        print(self.rule * (sum(widths) + gap * (cols - 1)))
+        for row in rows:
+            emit(row, bottom=False)
+        return True
+
+
+def _cells(text: str) -> int:
+    """Terminal columns of a string: CJK wide characters take two, combining marks none."""
+    import unicodedata
+
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
+
+
+def _wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """Greedy word wrap by terminal cells (CJK counts double); runs without spaces, as
+    Chinese titles are, are folded by character."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if _cells(candidate) <= width or not line.strip():
+            line = candidate
+        else:
+            lines.append(line)
+            line = indent + word
+        while _cells(line) > width:
+            cut = 1
+            while cut < len(line) and _cells(line[: cut + 1]) <= width:
+                cut += 1
+            lines.append(line[:cut])
+            line = indent + line[cut:]
+    return [*lines, line]
+
+
 def _render_test(res) -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+    from kptui.cli.output import clean_line
 
-    from kptui.cli.output import clean_line, console, safe
-
-    out = console()
-    c = res.control.name
-    short = clean_line(c) if len(c) <= 4 else None  # headers are Text below: never markup
-    out.print(safe(_verdict(res)))
+    scr = _Screen()
+    c = clean_line(res.control.name)
+    short = c if _cells(c) <= 4 else None
+    scr.para(clean_line(_verdict(res)))
     conf = f"{(1 - res.alpha) * 100:.4g}"
     multi = len(res.variants) > 1
     headers = [
@@ -182,56 +284,44 @@ def _render_test(res) -> None:
         ci = _interval(arm.rate_ci, lambda x: _pct(x, False, d), "-")
         return f"{_pct(arm.rate, False, d)}\n{ci}"
 
-    ctrl = res.control
-    rows = [[ctrl.name, _count(ctrl.visitors), _count(ctrl.conversions), rate_cell(ctrl)]]
-    rows[0] += ["control", "", ""] + ([_chance(res.prob_best[ctrl.name])] if multi else [])
-    for v in res.variants:
+    def lift_cell(v) -> str:
         if v.lift_rel is not None:
             d = _decimals(v.ci_rel)
-            ci = _interval(v.ci_rel, lambda x, d=d: _pct(x, True, d), " to ")
-            lift = f"{_pct(v.lift_rel, True, d)}\n{ci}"
-        else:
-            ci = _interval(v.ci_abs, lambda x: _points(x, True), " to ")
-            lift = f"{_points(v.lift_abs, True)}\n{ci}"
-        row = [v.name, _count(v.visitors), _count(v.conversions), rate_cell(v), lift]
-        row += [_p_cell(v.p_value_adjusted), _chance(v.prob_beat_control)]
+            ci = _interval(v.ci_rel, lambda x: _pct(x, True, d), " to ")
+            return f"{_pct(v.lift_rel, True, d)}\n{ci}"
+        ci = _interval(v.ci_abs, lambda x: _points(x, True), " to ")
+        return f"{_points(v.lift_abs, True)}\n{ci}"
+
+    ctrl = res.control
+    rows = [[c, _count(ctrl.visitors), _count(ctrl.conversions), rate_cell(ctrl)]]
+    rows[0] += ["control", "", ""] + ([_chance(res.prob_best[ctrl.name])] if multi else [])
+    for v in res.variants:
+        row = [clean_line(v.name), _count(v.visitors), _count(v.conversions), rate_cell(v)]
+        row += [lift_cell(v), _p_cell(v.p_value_adjusted), _chance(v.prob_beat_control)]
         rows.append(row + ([_chance(res.prob_best[v.name])] if multi else []))
 
-    # Rich shrinks every column in proportion when a table is too wide, which breaks short
-    # headers mid-word. Keep number columns at least as wide as their header (and the two
-    # interval columns whole) when that fits, and let the arm name fold instead.
-    def width(text: str) -> int:
-        return max(len(line) for line in text.split("\n"))
-
-    gaps = 2 * (len(headers) - 1)  # box divider + collapsed padding between columns
-    natural = [max(width(h), *(width(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    firm = [width(h) for h in headers]
-    firm[3], firm[4] = natural[3], natural[4]
-    keep = sum(natural) + gaps > out.width and 6 + sum(firm[1:]) + gaps <= out.width
-    table = Table(
-        box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True, pad_edge=False,
-        show_edge=False,
-    )  # fmt: skip
-    spare = out.width - gaps - sum(firm[1:])
-    table.add_column(Text(headers[0]), overflow="fold", max_width=max(6, min(12, spare)))
-    for i, h in enumerate(headers[1:], start=1):
-        # folded rather than cut to an ellipsis: digits are never lost
-        min_width = firm[i] if keep else None
-        table.add_column(Text(h), justify="right", overflow="fold", min_width=min_width)
-    for row in rows:
-        table.add_row(*(safe(row[0]) if i == 0 else Text(cell) for i, cell in enumerate(row)))
-    out.print(table)
+    if not scr.table(headers, rows):
+        # too narrow for columns (a phone over SSH): one wrapped paragraph per arm
+        for row, arm in zip(rows, [ctrl, *res.variants], strict=True):
+            rate, ci = row[3].split("\n")
+            text = f"{row[0]}: {row[1]} visitors, {row[2]} conversions, rate {rate} ({ci})"
+            if arm is not ctrl:
+                lift, lift_ci = row[4].split("\n")
+                text += f"; lift {lift} ({lift_ci}), {headers[5]} {row[5]}, {headers[6]} {row[6]}"
+            if multi:
+                text += f", P(best) {row[-1]}"
+            scr.para(text, indent="  ")
     for v in res.variants:
         loss = v.expected_loss
-        out.print(
-            safe(
+        scr.para(
+            clean_line(
                 f"Expected loss if you ship {v.name}: {_points(loss['choose_variant'])}; "
-                f"if you keep {c}: {_points(loss['choose_control'])}"
+                f"if you keep {res.control.name}: {_points(loss['choose_control'])}"
             )
         )
     for w in res.warnings:
-        out.print(Text("warning: ", style="bold yellow") + safe(w))
-    out.print(Text(_PEEKING.format(alpha=res.alpha), style="dim"))
+        scr.para("warning: " + clean_line(w), lead=("warning:", "1;33"))
+    scr.para(_PEEKING.format(alpha=res.alpha))
 
 
 # ----------------------------------------------------------------------------------------
@@ -352,50 +442,35 @@ def size_cmd(
     _render_size(res, reverse=visitors is not None)
 
 
-class _Lines:
-    """Plain sentences wrapped to the terminal: `ab size` has no table, so it skips rich
-    (about 13 ms of imports) and stays as quick as the JSON path."""
-
-    def __init__(self) -> None:
-        import shutil
-
-        self.width = max(40, shutil.get_terminal_size((80, 24)).columns)
-
-    def print(self, text: str) -> None:
-        import textwrap
-
-        print(textwrap.fill(text, self.width, break_on_hyphens=False))
-
-
 def _render_size(res: dict, reverse: bool) -> None:
-    out = _Lines()
+    scr = _Screen()
     base = res["baseline"]
     how = f"with {res['power']:.0%} power at alpha = {res['alpha']:g} (two-sided)"
     if reverse:
         if res["target"] is None:
-            out.print(
+            scr.para(
                 f"With {res['per_arm']:,} visitors per arm no increase from {_pct(base)} can be "
                 f"detected {how}."
             )
         else:
             rel = "" if res["mde_rel"] is None else f", {_pct(res['mde_rel'], True)} relative"
-            out.print(
+            scr.para(
                 f"With {res['per_arm']:,} visitors per arm you can detect {_pct(base)} -> "
                 f"{_pct(res['target'])} ({_points(res['mde_abs'], True)}{rel}) {how}."
             )
     else:
         rel = "" if res["mde_rel"] is None else f", {_pct(res['mde_rel'], True)} relative"
-        out.print(
+        scr.para(
             f"To detect {_pct(base)} -> {_pct(res['target'])} ({_points(res['mde_abs'], True)}"
             f"{rel}) {how}: {res['per_arm']:,} visitors per arm, {res['total']:,} in total."
         )
     if res["arms"] > 2:
-        out.print(
+        scr.para(
             f"{res['arms'] - 1} variants, each tested against the control at alpha = "
             f"{res['alpha_per_comparison']:.3g}."
         )
     if res["days"] is not None:
-        out.print(
+        scr.para(
             f"At {res['daily']:,} visitors a day split over {res['arms']} arms: "
             f"{res['days']:,} day{'s' if res['days'] != 1 else ''} "
             "(run whole weeks to cover weekday swings)."
