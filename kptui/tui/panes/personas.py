@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from kptui.tui.panes.base import Pane
-from kptui.tui.text import lit, pct, plain
+from kptui.tui.text import pct, plain
 from kptui.tui.widgets import Col, FrameTable
 from kptui.tui.widgets.spark import spark
 
@@ -233,7 +233,7 @@ class PersonasPane(Pane):
         members = [(u, *stats.get(u, (0, 0))) for u in self.model.members(pid)]
         table = self.query_one("#persona-members", FrameTable)
         table.set_data(MEMBER_COLS, members, sort=("n", True))
-        table.border_title = lit(f"Members of #{pid}")
+        table.set_title(f"Members of #{pid}")
 
     # export -----------------------------------------------------------------------------
     def action_export(self) -> None:

@@ -106,8 +106,11 @@ class RecommendPane(Pane):
                 yield Label(" or viewer ", classes="rec-or")
                 yield Input(id="rec-viewer", compact=True, placeholder="viewer id, Enter")
                 yield TickBox("paid only", False, id="rec-paid", compact=True)
-            yield FrameTable(id="rec-list", title="Recommended", page_size=100)
-            yield FrameTable(id="rec-fit", title="Your draft fits", page_size=50, sortable=False)
+            with Vertical(id="rec-tables"):
+                yield FrameTable(id="rec-list", title="Recommended", page_size=100)
+                yield FrameTable(
+                    id="rec-fit", title="Your draft fits", page_size=50, sortable=False
+                )
 
     def on_mount(self) -> None:
         self.query_one("#rec-progress").display = False
@@ -256,7 +259,7 @@ class RecommendPane(Pane):
         ]
         empty = event.error or "nothing left to recommend"
         table.set_data(LIST_COLS, rows, empty=plain(empty))
-        table.border_title = lit(f"For {event.target}", limit=70)
+        table.set_title(f"For {event.target}")
         if event.error:
             self._status(event.error, error=True)
 
@@ -271,11 +274,11 @@ class RecommendPane(Pane):
         if self._draft.empty:
             self.fits = []
             table.set_data(FIT_COLS, [], empty=NO_DRAFT)
-            table.border_title = "Your draft fits"
+            table.set_title("Your draft fits")
             return
         title = f"Your draft fits: {self._draft.title}"
         if self.rec is None:
-            table.border_title = lit(title, limit=70)
+            table.set_title(title)
             return
         if self.fits and self._fitted_text == (self._draft.title, self._draft.description):
             self._render_fits()  # only the targets changed
@@ -314,7 +317,7 @@ class RecommendPane(Pane):
             for f in self.fits
         ]
         table.set_data(FIT_COLS, rows, empty="no persona matches these words")
-        table.border_title = lit(f"Your draft fits: {self._draft.title}", limit=70)
+        table.set_title(f"Your draft fits: {self._draft.title}")
         table.border_subtitle = "Space/Enter: target this persona"
         if 0 <= row < table.row_count:
             table.move_cursor(row=row)

@@ -137,6 +137,11 @@ class FrameTable(DataTable):
                 self._apply_sort(index, sort[1])
         self._show_page()
 
+    def set_title(self, title: str) -> None:
+        """The table's title (shown in its top border, literally; kept across resizes)."""
+        self._title = title
+        self._update_caption()
+
     @property
     def total(self) -> int:
         return len(self._rows)
@@ -203,7 +208,8 @@ class FrameTable(DataTable):
             col = self._cols[self._sort[0]]
             parts.append(f"by {col.label} {'↓' if self._sort[1] else '↑'}")
         self.caption = " · ".join(parts)
-        self.border_title = lit(self._title) if self._title else None
+        # the border crops a long title itself; the limit only bounds absurd data
+        self.border_title = lit(self._title, limit=300) if self._title else None
         self.border_subtitle = lit(" · ".join(parts[1:] if self._title else parts))
 
     # actions ----------------------------------------------------------------------------
