@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 INDEX_VERSION = 3
 # Long descriptions (YouTube's link lists, 100 KB pastes) add time, not signal.
 TITLE_CAP = 500
-DESC_CAP = 1500
+DESC_CAP = 600
 MAX_PHRASE = 3
 TITLE_WEIGHT = 2.0  # title terms count twice in the similarity vectors
 FIT_DRAFTS = 300  # corpus videos used as drafts to fit the evidence weights

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 DRAFT_CAP = 5000  # characters of a draft that are read; a 100 KB paste stays fast
 NEIGHBOURS = 30
+SIMILAR_TOP = 1000  # tags of the neighbours kept as candidates (by vote)
+COOCCUR_TOP = 40  # co-occurring tags kept as candidates
 SEEDS = 5  # strongest candidates whose co-occurring tags are proposed
 POPULAR_TOP = 30  # most used tags the prior proposes
 MAX_DRAFT_PHRASES = 80  # draft phrases kept as candidates (by extraction rate)
@@ -115,6 +117,7 @@ EXTRACTIVE_COEF: dict[str, float] = {
     "mention": 0.5,
 }
 _IN_DRAFT = FEATURES.index("in_draft")
+_FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES) if name != "bias"}
 HASHTAG_PRIOR = 0.9  # the draft's own #tags: the creator already chose them
 
 
@@ -132,7 +135,20 @@ class Candidates:
     keys: list[str] = field(default_factory=list)
     display: list[str] = field(default_factory=list)
     hashtag: list[bool] = field(default_factory=list)
-    rows: list[list[float]] = field(default_factory=list)
+    rows: list[dict[str, float]] = field(default_factory=list)  # feature name -> value
+
+    def matrix(self) -> np.ndarray:
+        """Rows as a dense matrix in FEATURES order (absent features are 0, bias is 1)."""
+        import numpy as np
+
+        x = np.zeros((len(self.rows), len(FEATURES)))
+        x[:, 0] = 1.0
+        for i, r in enumerate(self.rows):
+            for name, value in r.items():
+                j = _FEATURE_INDEX.get(name)
+                if j is not None:
+                    x[i, j] = value
+        return x
 
 
 def draft_candidates(
@@ -251,6 +267,9 @@ def draft_candidates(
                 for v, s in zip(best.tolist(), (sw / total).tolist(), strict=True):
                     for t in index.y_indices[index.y_indptr[v] : index.y_indptr[v + 1]].tolist():
                         votes[t] = votes.get(t, 0.0) + s
+                if len(votes) > SIMILAR_TOP:
+                    kept = sorted(votes, key=votes.__getitem__, reverse=True)[:SIMILAR_TOP]
+                    votes = {t: votes[t] for t in kept}
                 for t, s in votes.items():
                     r = row(index.tag_keys[t])
                     r["similar"] = s
@@ -282,9 +301,9 @@ def draft_candidates(
                 p = strength * c / df_t
                 if p > co.get(j, 0.0):
                     co[j] = p
-        for j, p in co.items():
-            if p > 0:
-                row(index.tag_keys[j])["cooccur"] = p
+        for j in sorted(co, key=co.__getitem__, reverse=True)[:COOCCUR_TOP]:
+            if co[j] > 0:
+                row(index.tag_keys[j])["cooccur"] = co[j]
 
     # Popularity prior, and what every known tag carries.
     if index.has_tags:
@@ -310,7 +329,7 @@ def draft_candidates(
         out.keys.append(key)
         out.display.append(index.tag_display[t] if t is not None else display.get(key, key))
         out.hashtag.append(key in tagged)
-        out.rows.append([1.0] + [r.get(f, 0.0) for f in FEATURES[1:]])
+        out.rows.append(r)
     return out
 
 
@@ -318,7 +337,7 @@ def score(coef: np.ndarray, cands: Candidates) -> tuple[np.ndarray, np.ndarray]:
     """Probability per candidate and the feature matrix it came from."""
     import numpy as np
 
-    x = np.asarray(cands.rows, dtype=np.float64).reshape(-1, len(FEATURES))
+    x = cands.matrix()
     p = 1.0 / (1.0 + np.exp(-(expand(x) @ coef)))
     hashtag = np.asarray(cands.hashtag, dtype=bool)
     # the draft's own hashtags: noisy-or with a strong prior, so they come first
@@ -371,7 +390,7 @@ def fit(index: TagIndex, drafts: list[tuple[str, str, Exclude]], l2: float = 1.0
         if not cands.keys:
             continue
         truth = {index.tag_keys[t] for t in ex.tags}
-        xs.append(np.asarray(cands.rows, dtype=np.float64))
+        xs.append(cands.matrix())
         ys.append(np.asarray([k in truth for k in cands.keys], dtype=np.float64))
         # F1@10 of a draft is 2*hits/(10 + |truth|): a hit on a lightly tagged video is worth more
         ws.append(np.full(len(cands.keys), 1.0 / (10.0 + len(truth))))
