@@ -74,6 +74,7 @@ async def in_app(path: str, rounds: int) -> tuple[list[float], list[float], list
     from tui_helpers import settle
 
     switches: list[float] = []
+    per_pane: dict[str, list[float]] = {}
     refresh: list[float] = []
     compute: list[float] = []
     app = KptuiApp(path)
@@ -92,6 +93,7 @@ async def in_app(path: str, rounds: int) -> tuple[list[float], list[float], list
                 while app.switch_painted_at is None:
                     await asyncio.sleep(0.001)
                 switches.append(app.switch_painted_at - start)
+                per_pane.setdefault(pane.PANE_ID, []).append(switches[-1])
         await pilot.press("escape", "2")
         tags = app.query_one(TagsPane)
         title = app.query_one("#tags-title", Input)
@@ -112,6 +114,8 @@ async def in_app(path: str, rounds: int) -> tuple[list[float], list[float], list
                 refresh.append(tags.shown_at - start)
                 compute.append(tags.last_elapsed or 0.0)
             _ = i
+    for pane_id, values in per_pane.items():
+        print(f"  switch to {pane_id:<10} {ms(values)}")
     return switches, refresh, compute
 
 

@@ -80,7 +80,6 @@ class KptuiApp(App[None]):
             id="app.leave_field",
             tooltip="Stop typing here, so 1-6 switch panes again",
         ),
-        Binding("tab", "app.focus_next", "Next", show=False, id="app.focus_next"),
     ]
 
     def __init__(

@@ -139,3 +139,16 @@ async def test_ansi_theme_follows_terminal(monkeypatch) -> None:
         app.run_command("", "use_terminal_colours")
         await pilot.pause()
         assert app.current_theme.ansi
+
+
+def test_help_lists_every_binding_id() -> None:
+    """Remapping needs the ids: the help screen names each one (alt+N as a family)."""
+    from kptui.tui.screens import HELP, HelpScreen
+    from kptui.tui.widgets import FrameTable
+
+    text = HELP.read_text(encoding="utf-8")
+    for cls in (KptuiApp, HelpScreen, FrameTable, *PANES):
+        for binding in cls.BINDINGS:
+            if binding.id.endswith(".alt") or binding.id in ("help.up", "help.down"):
+                continue
+            assert f"`{binding.id}`" in text or binding.id.startswith("pane."), binding.id
