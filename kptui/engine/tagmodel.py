@@ -87,21 +87,48 @@ SOURCE_OF = {
     "popular_x_short": "popular",
 }
 SOURCES = ("hashtag", "draft", "similar", "cooccur", "popular")
-# Used when a dataset has too few tagged videos (< MIN_FIT_DRAFTS) to fit its own: hand-set,
-# in the range the fitted weights take on the benchmark's validation splits.
+# Used when a dataset has too few tagged videos (< MIN_FIT_DRAFTS) to fit its own: the mean of
+# the weights fitted on the three validation splits of bench/bench_tags_quality.py.
 DEFAULT_COEF: dict[str, float] = {
-    "bias": -4.0,
-    "in_draft": 0.5,
-    "draft_logit": 1.0,
-    "in_title": 0.5,
-    "two_words": 0.2,
+    "bias": -1.64,
+    "in_draft": -0.1,
+    "draft_logit": 0.19,
+    "draft_known": -0.07,
+    "head_noun": -0.11,
+    "head_verb": -0.22,
+    "mention": 0.13,
+    "mention_logit": -0.36,
+    "in_title": 0.41,
+    "three_words": -0.18,
     "draft_tf": 0.3,
-    "similar": 4.0,
-    "similar_sqrt": 2.0,
-    "similar_x_top": 2.0,
-    "cooccur": 3.0,
-    "known": 0.5,
-    "popular_log": 0.5,
+    "phrase_common": -0.25,
+    "similar": 0.45,
+    "similar_sqrt": 0.26,
+    "similar_x_top": 0.4,
+    "similar_log": 0.32,
+    "blend_logit": 1.29,
+    "cooccur": 2.37,
+    "known": -0.18,
+    "popular_log": -0.23,
+    "cjk": -0.19,
+    "popular_x_short": 0.05,
+}
+# ... and the extra weights for draft phrases (see `expand`).
+DEFAULT_DRAFT_COEF: dict[str, float] = {
+    "bias": -0.1,
+    "in_draft": -0.1,
+    "draft_logit": 0.19,
+    "draft_known": -0.07,
+    "head_noun": -0.11,
+    "head_verb": -0.22,
+    "in_title": 0.41,
+    "three_words": -0.18,
+    "draft_tf": 0.3,
+    "phrase_common": -0.25,
+    "similar_log": -0.64,
+    "blend_logit": -0.67,
+    "cooccur": 0.17,
+    "popular_log": 0.17,
 }
 # A dataset without any tags: only the draft's own phrases can be offered, ranked like
 # keywords (in the title, repeated, rare in the corpus, a noun, an account it mentions).
@@ -380,7 +407,7 @@ def sources_of(coef: np.ndarray, x_row: np.ndarray, is_hashtag: bool) -> list[st
     return names
 
 
-def fit(index: TagIndex, drafts: list[tuple[str, str, Exclude]], l2: float = 1.0) -> np.ndarray:
+def fit(index: TagIndex, drafts: list[tuple[str, str, Exclude]], l2: float = 10.0) -> np.ndarray:
     """Logistic regression (Newton steps, L2) on the corpus's own videos used as drafts."""
     import numpy as np
 
@@ -403,13 +430,16 @@ def fit(index: TagIndex, drafts: list[tuple[str, str, Exclude]], l2: float = 1.0
     if y.sum() < 5 or y.sum() > len(y) - 5:
         return default_coef()
     d = x.shape[1]
-    coef = np.zeros(d)
+    # The penalty pulls towards the benchmark-fitted weights, not towards zero: a small
+    # corpus keeps close to what worked elsewhere, a large one moves where its data says.
+    prior = default_coef()
+    coef = prior.copy()
     reg = np.full(d, l2)
     reg[0] = 0.0
     for _ in range(25):
         z = np.clip(x @ coef, -30, 30)
         p = 1.0 / (1.0 + np.exp(-z))
-        g = x.T @ (sw * (p - y)) + reg * coef
+        g = x.T @ (sw * (p - y)) + reg * (coef - prior)
         h = (x * (sw * p * (1 - p))[:, None]).T @ x + np.diag(reg + 1e-6)
         step = np.linalg.solve(h, g)
         coef -= step
@@ -423,8 +453,9 @@ def default_coef(has_tags: bool = True) -> np.ndarray:
     import numpy as np
 
     table = DEFAULT_COEF if has_tags else EXTRACTIVE_COEF
-    base = [table.get(f, 0.0) for f in FEATURES]
-    return np.concatenate([np.asarray(base, dtype=np.float64), np.zeros(len(FEATURES))])
+    extra = DEFAULT_DRAFT_COEF if has_tags else {}
+    base = [table.get(f, 0.0) for f in FEATURES] + [extra.get(f, 0.0) for f in FEATURES]
+    return np.asarray(base, dtype=np.float64)
 
 
 def _logit(p: float) -> float:
