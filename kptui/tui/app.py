@@ -118,6 +118,7 @@ class KptuiApp(App[None]):
 
     def on_mount(self) -> None:
         self._apply_keymap_file()
+        self.set_status()
         self.pane(DataPane).focus_default()
         if self.load_on_start:
             self.call_after_refresh(self.pane(DataPane).load_startup, self.start_path)

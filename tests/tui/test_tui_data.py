@@ -131,3 +131,24 @@ async def test_completion_in_the_field(tmp_path: Path) -> None:
         await pilot.pause(0.2)
         await pilot.press("right")  # accept the suggestion
         assert app.query_one("#data-path", Input).value == str(tmp_path) + "/my_export/"
+
+
+async def test_failed_first_load_keeps_the_path_to_fix(tmp_path: Path, shop: str) -> None:
+    missing = tmp_path / "not yet"
+    app = KptuiApp(str(missing))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.dataset is None
+        assert app.query_one("#data-empty").display
+        assert not app.query_one("#data-body").display
+        assert app.query_one("#data-path", Input).value == str(missing)
+        assert "no such file" in " ".join(screen_text(app).split())
+        # the folder appears; r tries the same path again
+        import shutil
+
+        shutil.copytree(shop, missing)
+        app.query_one("#top-videos").focus()
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.dataset is not None and app.dataset.videos.height == 40
+        assert app.query_one("#data-body").display

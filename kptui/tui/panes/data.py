@@ -80,6 +80,8 @@ def remember(path: str, workspace: str | None) -> str | None:
 
 
 class DataPane(Pane):
+    _attempted: str | None = None
+
     PANE_ID = "data"
     PANE_TITLE = "Data"
     PANE_KEY = "1"
@@ -95,6 +97,13 @@ class DataPane(Pane):
             yield PathInput(id="data-path", compact=True)
             yield ProgressBar(id="data-progress", show_eta=False, show_percentage=False)
         yield Label("Starting…", id="data-status", markup=False)
+        yield Static(
+            "No data loaded. Type a dataset folder or file above and press Enter "
+            "(a folder with videos.* and interactions.*), or open the bundled sample "
+            "from the command palette (ctrl+p, 'sample').",
+            id="data-empty",
+            markup=False,
+        )
         with VerticalScroll(id="data-body"):
             with Vertical(id="data-left"):
                 yield Static("", id="data-summary", markup=False)
@@ -111,6 +120,8 @@ class DataPane(Pane):
         self.query_one("#hours-box").border_title = "Activity by hour"
         self.query_one("#data-progress").display = False
         self.query_one("#problems").display = False
+        self.query_one("#data-body").display = False
+        self.query_one("#data-empty").display = False
 
     # loading ----------------------------------------------------------------------------
     def load_startup(self, path: str | None) -> None:
@@ -120,6 +131,7 @@ class DataPane(Pane):
         self._start_load(path, startup=False)
 
     def _start_load(self, path: str | None, *, startup: bool) -> None:
+        self._attempted = path
         bar = self.query_one("#data-progress", ProgressBar)
         bar.display = True
         bar.update(total=1.0, progress=0.0)
@@ -170,6 +182,10 @@ class DataPane(Pane):
             error = event.worker.error
             if self.kapp.dataset is None:
                 self._status(f"Could not load: {plain(error)}", error=True)
+                field = self.query_one("#data-path", Input)
+                if self._attempted and not field.value:
+                    field.value = plain(self._attempted)  # ready to correct
+                self.query_one("#data-empty").display = True
             else:
                 self._status(
                     f"Could not load: {plain(error)} (still showing the previous data)", error=True
@@ -187,6 +203,8 @@ class DataPane(Pane):
         self.query_one("#data-progress").display = False
         if dataset is None:
             return
+        self.query_one("#data-empty").display = False
+        self.query_one("#data-body").display = True
         ov = self.kapp.overview
         path = self.kapp.dataset_path or dataset.source
         field = self.query_one("#data-path", Input)
@@ -285,7 +303,7 @@ class DataPane(Pane):
         self.query_one("#data-path", Input).focus()
 
     def action_reload(self) -> None:
-        path = self.kapp.dataset_path
+        path = self.kapp.dataset_path or self._attempted
         if path:
             self.load(path)
 
