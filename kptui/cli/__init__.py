@@ -17,10 +17,11 @@ def main(argv: list[str] | None = None) -> None:
     from kptui.cli.app import build_app
     from kptui.errors import KptuiError
 
-    app = build_app()
+    args = list(sys.argv[1:] if argv is None else argv)
+    app = build_app(args)
     debug = bool(os.environ.get("KPTUI_DEBUG"))
     try:
-        rv = app(args=argv, prog_name="kptui", standalone_mode=False)
+        rv = app(args=args, prog_name="kptui", standalone_mode=False)
     except KptuiError as exc:
         if debug:
             raise
