@@ -62,7 +62,9 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
             raise typer.Exit(0)
         state.STATE.workspace = workspace
         if ctx.invoked_subcommand is None:
-            tui.open_app(None)
+            from kptui.cli.tui import open_app
+
+            open_app(None)
 
     import importlib
 
