@@ -30,7 +30,10 @@ if TYPE_CHECKING:
     import numpy as np
     import polars as pl
 
-INDEX_VERSION = 3
+# Bump FORMAT when the meaning of a saved field changes; the schema key below also changes by
+# itself when the feature list, the array set or a model parameter changes, so a cache written
+# by another build of the code is never read as if it were this one's.
+FORMAT = 4
 # Long descriptions (YouTube's link lists, 100 KB pastes) add time, not signal.
 TITLE_CAP = 500
 DESC_CAP = 600
@@ -40,6 +43,46 @@ FIT_DRAFTS = 300  # corpus videos used as drafts to fit the evidence weights
 MIN_FIT_DRAFTS = 30
 
 Progress = Callable[[str, float | None], None]
+
+# What `save` writes to index.npz: name -> number of dimensions.
+ARRAYS: dict[str, int] = {
+    "tag_df": 1,
+    "idf": 1,
+    "xt_indptr": 1,
+    "xt_indices": 1,
+    "xt_data": 1,
+    "y_indptr": 1,
+    "y_indices": 1,
+    "quality": 1,
+    "co_indptr": 1,
+    "co_indices": 1,
+    "co_data": 1,
+    "coef": 1,
+    "phrase_counts": 2,
+}
+META_KEYS = frozenset(
+    {"schema", "fingerprint", "n_videos", "tag_keys", "tag_display", "terms", "phrase_keys",
+     "novel_rate"}
+)  # fmt: skip
+
+
+def schema_key() -> str:
+    """A short hash of everything a cached index must agree with to be read back."""
+    import hashlib
+
+    from kptui.engine import tagmodel
+
+    params = {
+        "format": FORMAT,
+        "features": list(tagmodel.FEATURES),
+        "n_coef": tagmodel.n_coef(),
+        "arrays": ARRAYS,
+        "meta": sorted(META_KEYS),
+        "index": [TITLE_CAP, DESC_CAP, MAX_PHRASE, TITLE_WEIGHT, FIT_DRAFTS, MIN_FIT_DRAFTS],
+        "model": tagmodel.model_params(),
+    }
+    blob = json.dumps(params, sort_keys=True, ensure_ascii=True).encode()
+    return f"{FORMAT}-{hashlib.sha1(blob).hexdigest()[:12]}"
 
 
 @dataclass
@@ -286,7 +329,7 @@ class TagIndex:
         counts = np.asarray([self.phrase_df[k] for k in keys], dtype=np.int32).reshape(-1, 2)
         arrays["phrase_counts"] = counts
         meta: dict[str, Any] = {
-            "version": INDEX_VERSION,
+            "schema": schema_key(),
             "fingerprint": self.fingerprint,
             "n_videos": self.n_videos,
             "tag_keys": self.tag_keys,
@@ -304,33 +347,73 @@ class TagIndex:
 
     @classmethod
     def load(cls, folder: Path) -> TagIndex | None:
-        """The cached index, or None when absent, from another version, or unreadable."""
+        """The cached index, or None when absent, written by another build, or inconsistent.
+
+        Anything unexpected counts as "no cache" (the caller rebuilds and overwrites): a cache
+        is a convenience, and a stale one must never reach `suggest` with arrays of the wrong
+        shape.
+        """
         import numpy as np
 
         try:
             with open(folder / "index.json", encoding="utf-8") as f:
                 meta = json.load(f)
-            if meta.get("version") != INDEX_VERSION:
+            if not isinstance(meta, dict) or set(meta) != META_KEYS:
+                return None
+            if meta["schema"] != schema_key():
                 return None
             with np.load(folder / "index.npz", allow_pickle=False) as z:
+                if set(z.files) != set(ARRAYS):
+                    return None
                 arrays = {k: z[k] for k in z.files}
-        except (OSError, ValueError, KeyError, json.JSONDecodeError):
+            if not _consistent(meta, arrays):
+                return None
+            counts = arrays.pop("phrase_counts")
+            phrase_df = {
+                k: (int(a), int(b))
+                for k, (a, b) in zip(meta["phrase_keys"], counts.tolist(), strict=True)
+            }
+            return cls(
+                fingerprint=str(meta["fingerprint"]),
+                n_videos=int(meta["n_videos"]),
+                tag_keys=list(meta["tag_keys"]),
+                tag_display=list(meta["tag_display"]),
+                terms={t: i for i, t in enumerate(meta["terms"])},
+                phrase_df=phrase_df,
+                novel_rate={k: float(v) for k, v in meta["novel_rate"].items()},
+                **arrays,
+            )
+        except Exception:  # any unreadable cache means "rebuild"
             return None
-        counts = arrays.pop("phrase_counts")
-        phrase_df = {
-            k: (int(a), int(b))
-            for k, (a, b) in zip(meta["phrase_keys"], counts.tolist(), strict=True)
-        }
-        return cls(
-            fingerprint=meta["fingerprint"],
-            n_videos=int(meta["n_videos"]),
-            tag_keys=meta["tag_keys"],
-            tag_display=meta["tag_display"],
-            terms={t: i for i, t in enumerate(meta["terms"])},
-            phrase_df=phrase_df,
-            novel_rate={k: float(v) for k, v in meta["novel_rate"].items()},
-            **arrays,
-        )
+
+
+def _consistent(meta: dict[str, Any], a: dict[str, Any]) -> bool:
+    """Shapes agree with each other and with this code (the checks `suggest` relies on)."""
+    import numpy as np
+
+    from kptui.engine.tagmodel import n_coef
+
+    n, n_tags, n_terms = int(meta["n_videos"]), len(meta["tag_keys"]), len(meta["terms"])
+    if any(a[k].ndim != d for k, d in ARRAYS.items()):
+        return False
+    return (
+        a["coef"].shape == (n_coef(),)
+        and bool(np.isfinite(a["coef"]).all())
+        and len(meta["tag_display"]) == n_tags
+        and a["tag_df"].shape == (n_tags,)
+        and a["idf"].shape == (n_terms,)
+        and a["xt_indptr"].shape == (n_terms + 1,)
+        and a["xt_indices"].shape == a["xt_data"].shape == (int(a["xt_indptr"][-1]),)
+        and (a["xt_indices"].size == 0 or int(a["xt_indices"].max()) < n)
+        and a["y_indptr"].shape == (n + 1,)
+        and a["y_indices"].shape == (int(a["y_indptr"][-1]),)
+        and (a["y_indices"].size == 0 or int(a["y_indices"].max()) < n_tags)
+        and a["quality"].shape == (n,)
+        and a["co_indptr"].shape == (n_tags + 1,)
+        and a["co_indices"].shape == a["co_data"].shape == (int(a["co_indptr"][-1]),)
+        and (a["co_indices"].size == 0 or int(a["co_indices"].max()) < n_tags)
+        and a["phrase_counts"].shape == (len(meta["phrase_keys"]), 2)
+    )
 
 
 def _column(videos: pl.DataFrame, name: str) -> list[str]:
@@ -402,7 +485,7 @@ def _atomic_write(path: Path, write: Callable[[Any], None], *, binary: bool) -> 
 def cache_folder(fingerprint: str) -> Path:
     from kptui.paths import cache_dir
 
-    return cache_dir() / "tags" / f"{fingerprint}-v{INDEX_VERSION}"
+    return cache_dir() / "tags" / f"{fingerprint}-v{schema_key()}"
 
 
 def draft_terms(seg: tx.Segmenter, text: str) -> list[str]:

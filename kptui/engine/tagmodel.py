@@ -448,6 +448,17 @@ def fit(index: TagIndex, drafts: list[tuple[str, str, Exclude]], l2: float = 10.
     return coef
 
 
+def n_coef() -> int:
+    """Length of a weight vector: every feature, plain and for draft phrases (see `expand`)."""
+    return 2 * len(FEATURES)
+
+
+def model_params() -> list[float]:
+    """The constants that shape candidates and features: a cache built with others is stale."""
+    return [DRAFT_CAP, NEIGHBOURS, SIMILAR_TOP, COOCCUR_TOP, SEEDS, POPULAR_TOP,
+            MAX_DRAFT_PHRASES, BLEND, SHRINK, HASHTAG_PRIOR]  # fmt: skip
+
+
 def default_coef(has_tags: bool = True) -> np.ndarray:
     """Weights when none can be fitted: hand-set, or keyword-style for an untagged corpus."""
     import numpy as np

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from kptui.engine.io import from_frames, load_dataset
-from kptui.engine.tagindex import TagIndex, cache_folder
+from kptui.engine.tagindex import TagIndex, cache_folder, schema_key
 from kptui.engine.tagmodel import FEATURES, default_coef
 from kptui.engine.tagparse import normalize_tag
 from kptui.engine.tags import TagSuggestion, draft_note, index_note, suggest, tag_index
@@ -175,6 +175,52 @@ def test_broken_cache_is_rebuilt_not_fatal(youtube) -> None:
     rebuilt = tag_index(youtube)
     assert rebuilt.has_tags
     assert TagIndex.load(folder) is not None  # saved again
+
+
+def _rewrite_npz(path: Path, **changes) -> None:
+    with np.load(path, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    arrays.update(changes)
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    ["wrong_feature_count", "unknown_json_key", "other_schema", "short_tag_df"],
+)
+def test_stale_cache_from_another_build_is_rebuilt(youtube, tamper) -> None:
+    """A cache written by an older build (17 features instead of today's, a `term_df` field
+    it no longer knows) must not crash `suggest`: it is ignored, rebuilt and overwritten."""
+    fresh = tag_index(youtube)
+    folder = cache_folder(youtube.fingerprint)
+    draft = ("Switching to the iPhone X", "unboxing and review")
+    expected = [s.to_json() for s in suggest(fresh, *draft)]
+    npz, meta_path = folder / "index.npz", folder / "index.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if tamper == "wrong_feature_count":
+        _rewrite_npz(npz, coef=np.zeros(17))
+    elif tamper == "short_tag_df":
+        _rewrite_npz(npz, tag_df=np.ones(3, dtype=np.int32))
+    elif tamper == "unknown_json_key":
+        meta["term_df"] = [1, 2, 3]
+    elif tamper == "other_schema":
+        meta["schema"] = "3-000000000000"
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    assert TagIndex.load(folder) is None
+
+    again = tag_index(youtube)
+    assert [s.to_json() for s in suggest(again, *draft)] == expected
+    # rebuilt and overwritten: the cache on disk is this build's again
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    assert "term_df" not in meta and meta["schema"] == schema_key()
+    reloaded = TagIndex.load(folder)
+    assert reloaded is not None and reloaded.coef.shape == (2 * len(FEATURES),)
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_cache_folder_is_keyed_by_the_code_schema(youtube) -> None:
+    assert cache_folder(youtube.fingerprint).name == f"{youtube.fingerprint}-v{schema_key()}"
 
 
 def test_progress_callback_reports_stages(youtube) -> None:
