@@ -214,7 +214,11 @@ def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Prob
         )
     out = out.with_columns(
         pl.col("title").fill_null("").str.strip_chars(),
-        pl.col("description").fill_null("").str.replace_all("\\n", "\n", literal=True),
+        # KuaiRec writes `UNKNOWN` for a video without cover text: no description at all.
+        pl.when(pl.col("description").str.strip_chars() == "UNKNOWN")
+        .then(pl.lit(""))
+        .otherwise(pl.col("description").fill_null("").str.replace_all("\\n", "\n", literal=True))
+        .alias("description"),
         pl.col("channel").str.strip_chars(),
     )
     for f in schema.VIDEO_NUMERIC:

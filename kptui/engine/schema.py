@@ -45,6 +45,10 @@ VIDEO_ALIASES: dict[str, list[str]] = {
         "视频描述",
         "文案",
         "summary",
+        "manual_cover_text",
+        "cover_text",
+        "封面文字",
+        "封面文案",
     ],
     "tags": [
         "tags",

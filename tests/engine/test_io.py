@@ -60,6 +60,16 @@ def test_kuairec_caption_is_text_and_topic_tag_its_tags():
     assert 2500 < tagged < 3500
 
 
+def test_kuairec_cover_text_is_the_description_and_unknown_is_empty():
+    ds = load_dataset(REAL / "kuairec_captions_even.csv")
+    descs = dict(
+        zip(ds.videos["video_id"].to_list(), ds.videos["description"].to_list(), strict=True)
+    )
+    assert descs["4"] == "五爱街最美美女 一天1q"  # manual_cover_text
+    assert descs["0"] == ""  # `UNKNOWN` in the export
+    assert "UNKNOWN" not in set(descs.values())
+
+
 def test_folder_with_both_youtube_files(tmp_path: Path):
     for name in ("CAvideos.csv", "GBvideos.csv"):
         (tmp_path / name).write_bytes((REAL / name).read_bytes())
