@@ -35,8 +35,7 @@ from kptui.tui.app import KptuiApp
 from kptui.tui.messages import DatasetLoaded
 
 class Probe(KptuiApp):
-    def on_mount(self):
-        super().on_mount()
+    def on_mount(self):  # runs after KptuiApp.on_mount (Textual calls both)
         self.call_after_refresh(mark, "paint")
 
     @on(DatasetLoaded)

@@ -112,16 +112,30 @@ class KptuiApp(App[None]):
             )
             yield Label("", id="status", markup=False)
         with ContentSwitcher(initial=PANES[0].PANE_ID, id="panes"):
-            for pane in PANES:
-                yield pane(id=pane.PANE_ID)
+            # the other panes are mounted just after the first frame (a sooner first screen)
+            yield PANES[0](id=PANES[0].PANE_ID)
         yield Footer()
 
     def on_mount(self) -> None:
         self._apply_keymap_file()
         self.set_status()
         self.pane(DataPane).focus_default()
+        self.call_after_refresh(self._mount_hidden_panes)
         if self.load_on_start:
             self.call_after_refresh(self.pane(DataPane).load_startup, self.start_path)
+
+    async def _mount_hidden_panes(self) -> None:
+        from textual.widget import MountError
+
+        panes = []
+        for kind in PANES[1:]:
+            pane = kind(id=kind.PANE_ID)
+            pane.display = False
+            panes.append(pane)
+        try:
+            await self.query_one("#panes", ContentSwitcher).mount_all(panes)
+        except MountError:  # quitting before the first frame was done: nothing to show
+            return
 
     def _apply_keymap_file(self) -> None:
         """`keymap.json` in the data folder remaps keys by binding id: {"pane.tags": "t"}."""
@@ -152,14 +166,22 @@ class KptuiApp(App[None]):
 
     @on(Tabs.TabActivated, "#tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tab is None or event.tab.id is None:
-            return
+        if event.tab is not None and event.tab.id is not None:
+            self._switch_to(event.tab.id)
+
+    def _switch_to(self, pane_id: str, tries: int = 20) -> None:
         switcher = self.query_one("#panes", ContentSwitcher)
-        if switcher.current == event.tab.id:
+        if switcher.current == pane_id:
             return
-        switcher.current = event.tab.id
+        if not switcher.query_children(f"#{pane_id}"):  # still mounting (see compose)
+            if tries:
+                self.set_timer(0.02, lambda: self._switch_to(pane_id, tries - 1))
+            return
+        switcher.current = pane_id
         pane = self.current_pane
         pane.focus_default()
+        if self.focused is None or pane not in self.focused.ancestors:
+            self.call_after_refresh(pane.focus_default)  # just shown: styles not applied yet
         pane.pane_shown()
         self.call_after_refresh(self._switch_painted)
 

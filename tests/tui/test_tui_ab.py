@@ -48,8 +48,8 @@ async def test_verdict_updates_as_numbers_change() -> None:
 async def test_bad_numbers_give_a_message() -> None:
     app = KptuiApp(None, load_on_start=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        pane = app.query_one(ABPane)
         await pilot.press("5")
+        pane = app.query_one(ABPane)
         control, variant = pane.arm_rows()
         await type_arm(pilot, control, "100", "50")
         await type_arm(pilot, variant, "100", "150")
@@ -61,8 +61,8 @@ async def test_bad_numbers_give_a_message() -> None:
 async def test_add_and_remove_arms() -> None:
     app = KptuiApp(None, load_on_start=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        pane = app.query_one(ABPane)
         await pilot.press("5")
+        pane = app.query_one(ABPane)
         await pilot.press("ctrl+n")
         await pilot.pause()
         rows = pane.arm_rows()
@@ -87,8 +87,8 @@ async def test_add_and_remove_arms() -> None:
 async def test_sample_size_planner() -> None:
     app = KptuiApp(None, load_on_start=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        pane = app.query_one(ABPane)
         await pilot.press("5")
+        pane = app.query_one(ABPane)
         app.query_one("#size-baseline", Input).value = "5"
         app.query_one("#size-mde", Input).value = "10"
         app.query_one("#size-daily", Input).value = "2000"
@@ -108,8 +108,8 @@ async def test_save_experiment_then_see_it_in_plan() -> None:
 
     app = KptuiApp(None, load_on_start=False)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        pane = app.query_one(ABPane)
         await pilot.press("5")
+        pane = app.query_one(ABPane)
         control, variant = pane.arm_rows()
         await type_arm(pilot, control, "2000", "100")
         await type_arm(pilot, variant, "2000", "150")
@@ -143,8 +143,8 @@ async def test_save_experiment_then_see_it_in_plan() -> None:
 async def test_half_typed_arm_waits_for_its_numbers() -> None:
     app = KptuiApp(None, load_on_start=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        pane = app.query_one(ABPane)
         await pilot.press("5")
+        pane = app.query_one(ABPane)
         control, variant = pane.arm_rows()
         await type_arm(pilot, control, "2000", "100")
         variant.query_one(".arm-visitors", Input).focus()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.containers import Container
 from textual.widget import Widget
 from textual.widgets import Input
@@ -60,6 +60,12 @@ class Pane(Container):
                 widget.focus()
                 return True
         return False
+
+    @on(events.Mount)
+    def _pane_mounted(self) -> None:
+        """Panes other than the first mount after the first frame: catch up with the data."""
+        if self.kapp.dataset is not None and self.kapp.models is not None:
+            self.dataset_changed(self.kapp.dataset)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
