@@ -24,8 +24,8 @@ async def test_persona_and_viewer_lists(shop: str) -> None:
         want = rec.for_persona(0, top=20)
         rows = cells(app.query_one("#rec-list", FrameTable))
         assert [r[4] for r in rows] == [w["video_id"] for w in want]
-        assert rows[0][3] == f"{want[0]['score']:.3f}"
-        assert rows[0][2].rstrip("…") in want[0]["reason"]
+        assert rows[0][2] == f"{want[0]['score']:.3f}"
+        assert rows[0][3].rstrip("…") in want[0]["reason"]
         # another persona
         app.query_one("#rec-persona", Select).value = 2
         await settle(app, pilot)

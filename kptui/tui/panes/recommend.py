@@ -40,8 +40,8 @@ FIT_COLS = (
 LIST_COLS = (
     Col("rank", "#", "int"),
     Col("title", "Title", width=26, wide=56),
-    Col("reason", "Why", width=36, wide=70),
     Col("score", "Score", "float", digits=3),
+    Col("reason", "Why", width=36, wide=70),  # last: the long one is what a narrow screen cuts
     Col("video_id", "ID", width=12),
 )
 
@@ -254,7 +254,7 @@ class RecommendPane(Pane):
         self.items = event.items
         table = self.query_one("#rec-list", FrameTable)
         rows = [
-            (i + 1, it["title"], it.get("reason", ""), it["score"], it["video_id"])
+            (i + 1, it["title"], it["score"], it.get("reason", ""), it["video_id"])
             for i, it in enumerate(event.items)
         ]
         empty = event.error or "nothing left to recommend"
