@@ -1,4 +1,4 @@
-"""One error type that carries where bad input came from, so every front end can say it in one line."""
+"""Errors that carry where bad input came from, so every front end can say it in one line."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Regenerate the TUI test datasets (run from the repository root: python tests/data/tui/make_data.py).
+"""Regenerate the TUI test datasets (from the repository root: python tests/data/tui/make_data.py).
 
 `shop/`: a small synthetic dataset (kptui's own generator, seed 3) whose first videos carry
 titles that look like Rich markup or hold terminal escape bytes, to prove every widget shows
