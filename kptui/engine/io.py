@@ -368,6 +368,14 @@ def _report(problems: list[Problem], file: str, column: str | None, message: str
     problems.append(Problem(file, first[0] if first else None, column, message, len(rows), first))
 
 
+def _examples(values: pl.Series, n: int = 3) -> str:
+    """The first few distinct offending values, quoted, for a problem message."""
+    import polars as pl
+
+    shown = values.cast(pl.Utf8).unique(maintain_order=True).head(n).to_list()
+    return ", ".join(map(repr, shown))
+
+
 def _required_ids(out, fields: list[str], cols: dict[str, str], label: str, problems):
     import polars as pl
 
@@ -434,12 +442,12 @@ def _numeric(out, field: str, column: str | None, label: str, problems, integer:
     )
     bad_rows = frame.filter(pl.col("_bad"))
     if bad_rows.height:
-        sample = bad_rows[field].cast(pl.Utf8).head(3).to_list()
+        values_seen = _examples(bad_rows[field])
         _report(
             problems,
             label,
             column,
-            f"not a number ({', '.join(map(repr, sample))}); value left empty",
+            f"not a number ({values_seen}); value left empty",
             bad_rows[ROW],
         )
     neg_rows = frame.filter(pl.col("_neg"))
@@ -541,12 +549,12 @@ def _timestamps(out, field: str, column: str | None, label: str, problems):
     bad = present & parsed.is_null()
     rows = out.filter(bad)
     if rows.height:
-        sample = rows[field].cast(pl.Utf8).head(3).to_list()
+        values_seen = _examples(rows[field])
         _report(
             problems,
             label,
             column,
-            f"timestamp not understood ({', '.join(map(repr, sample))}); left empty",
+            f"timestamp not understood ({values_seen}); left empty",
             rows[ROW],
         )
     return out.with_columns(parsed.alias(field))
