@@ -8,7 +8,7 @@ from tui_helpers import cells, screen_text, settle
 from kptui.engine.tags import suggest, tag_index
 from kptui.store import Workspace
 from kptui.tui.app import KptuiApp
-from kptui.tui.panes.tags import TagsPane, hashtag
+from kptui.tui.panes.tags import TagsPane, hashtag, visible
 from kptui.tui.widgets import FrameTable
 
 
@@ -22,7 +22,9 @@ async def test_type_a_draft_and_see_tags(sample: str) -> None:
         assert isinstance(app.focused, Input) and app.focused.id == "tags-title"
         await pilot.press(*"python decorators for beginners")
         await settle(app, pilot)
-        want = suggest(tag_index(app.dataset), "python decorators for beginners", "", top=15)
+        want = visible(
+            suggest(tag_index(app.dataset), "python decorators for beginners", "", top=15)
+        )
         rows = cells(app.query_one("#tags-table", FrameTable))
         assert [r[1] for r in rows] == [s.tag for s in want]
         assert rows[0][2].endswith(f"{want[0].score:.2f}") and "█" in rows[0][2]
@@ -31,8 +33,10 @@ async def test_type_a_draft_and_see_tags(sample: str) -> None:
         # the description changes the answer too
         app.query_one("#tags-desc", Input).value = "理财 存钱 基金"
         await settle(app, pilot)
-        want2 = suggest(
-            tag_index(app.dataset), "python decorators for beginners", "理财 存钱 基金", top=15
+        want2 = visible(
+            suggest(
+                tag_index(app.dataset), "python decorators for beginners", "理财 存钱 基金", top=15
+            )
         )
         assert [r[1] for r in cells(app.query_one("#tags-table", FrameTable))] == [
             s.tag for s in want2
@@ -52,7 +56,7 @@ async def test_stale_results_are_dropped(sample: str) -> None:
             title.value = text
             await pilot.pause(0.01)
         await settle(app, pilot)
-        want = suggest(tag_index(app.dataset), "Core strength workout", "", top=15)
+        want = visible(suggest(tag_index(app.dataset), "Core strength workout", "", top=15))
         assert [s.tag for s in pane.suggestions] == [s.tag for s in want]
 
 
@@ -110,3 +114,11 @@ async def test_save_needs_a_title(sample: str) -> None:
 def test_hashtag_form() -> None:
     assert hashtag("personal finance") == "#personalfinance"
     assert hashtag("#编程") == "#编程"
+
+
+def test_weak_tail_is_hidden_but_the_first_few_stay():
+    from types import SimpleNamespace as S
+
+    scores = [0.9, 0.5, 0.2, 0.004, 0.003, 0.002, 0.5, 0.001]
+    shown = visible([S(tag=str(i), score=sc) for i, sc in enumerate(scores)])
+    assert [s.tag for s in shown] == ["0", "1", "2", "3", "4", "6"]

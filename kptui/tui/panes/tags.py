@@ -30,6 +30,15 @@ if TYPE_CHECKING:
 
 DEBOUNCE = 0.08  # seconds of quiet typing before suggestions refresh
 TOP = 15
+MIN_SHOWN = 5  # always show this many, however weak...
+MIN_SCORE = 0.01  # ...and past them only tags with some real chance: a 0.00 row is noise
+
+
+def visible(suggestions: list[Any]) -> list[Any]:
+    """The suggestions worth a row: the first few, then only those scoring MIN_SCORE or more."""
+    return [s for i, s in enumerate(suggestions) if i < MIN_SHOWN or s.score >= MIN_SCORE]
+
+
 COLS = (
     Col("chosen", "✓", width=1),
     Col("tag", "Tag", width=24, wide=40),
@@ -174,7 +183,9 @@ class TagsPane(Pane):
 
         start = time.perf_counter()
         index = models.tag_index()
-        result = suggest(index, title, description, top=TOP) if (title or description) else []
+        result = (
+            visible(suggest(index, title, description, top=TOP)) if (title or description) else []
+        )
         if not get_current_worker().is_cancelled:
             self.post_message(TagsSuggested(seq, result, time.perf_counter() - start))
 
