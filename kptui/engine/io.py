@@ -89,7 +89,7 @@ def from_frames(
             if not (t == pl.Datetime or isinstance(t, pl.Datetime))
         )
         text = text.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
-        return RawTable(text, label, b"", [], 1)
+        return RawTable(text, label)
 
     tables_i = [raw(interactions, "interactions")] if interactions is not None else []
     return _build([raw(videos, "videos")], tables_i, None, source=source)

@@ -34,7 +34,6 @@ class RawTable:
     label: str  # the file name as shown in messages
     raw: bytes = b""  # file content, for the fingerprint
     problems: list[Problem] = field(default_factory=list)
-    header_offset: int = 1  # row number of the first record minus its 0-based index
 
 
 def read_table(path: Path) -> RawTable:
@@ -151,7 +150,7 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
         frame = frame.filter(~pl.col(ROW).is_in(rows))
     if frame.height == 0 and text.count('"') % 2 == 1 and text.strip().count("\n") > 0:
         raise DataError('no rows could be read: a quote (") is never closed', file=label, row=2)
-    return RawTable(frame, label, raw, problems, 2)
+    return RawTable(frame, label, raw, problems)
 
 
 def _sniff_separator(header: str) -> str:
@@ -266,7 +265,7 @@ def _read_parquet(raw: bytes, label: str) -> RawTable:
     except Exception as exc:  # polars raises several types for a broken file
         raise DataError(f"not a readable Parquet file ({_short(exc)})", file=label) from None
     frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
-    return RawTable(frame, label, raw, [], 1)
+    return RawTable(frame, label, raw)
 
 
 def _read_jsonl(raw: bytes, label: str) -> RawTable:
@@ -317,7 +316,7 @@ def _read_jsonl(raw: bytes, label: str) -> RawTable:
     frame = pl.DataFrame(
         {k: pl.Series(k, [r.get(k) for r in records], dtype=pl.Utf8) for k in keys}
     ).with_columns(pl.Series(ROW, numbers, dtype=pl.Int64))
-    return RawTable(frame, label, raw, problems, 1)
+    return RawTable(frame, label, raw, problems)
 
 
 def _as_text(value: object) -> str | None:
@@ -343,7 +342,7 @@ def _read_excel(raw: bytes, label: str) -> RawTable:
         raise DataError(f"not a readable Excel file ({_short(exc)})", file=label) from None
     frame = frame.with_columns(pl.all().cast(pl.Utf8))
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-    return RawTable(frame, label, raw, [], 2)
+    return RawTable(frame, label, raw)
 
 
 def _short(exc: BaseException) -> str:
