@@ -47,3 +47,31 @@ class HelpScreen(ModalScreen[None]):
             body.scroll_up()
         else:
             body.scroll_down()
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question over the app: `y` or Enter confirms, `n` or Escape cancels."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Label {
+        width: auto; max-width: 70; border: round $error; background: $surface; padding: 1 2;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Label
+
+        yield Label(f"{self.question}\n\ny: yes · n: no", markup=False)
+        yield Footer()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

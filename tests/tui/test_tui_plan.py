@@ -91,3 +91,38 @@ async def test_broken_workspace_is_reported_not_touched(tmp_path) -> None:
         assert app.query_one("#plan-drafts", FrameTable).total == 0
     assert bad.read_bytes() == before
     assert os.path.getsize(bad) == len(before)
+
+
+async def test_delete_asks_first_and_then_removes_from_the_workspace() -> None:
+    from kptui.tui.screens import ConfirmScreen
+
+    fill_workspace()
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6")
+        await settle(app, pilot)
+        app.query_one("#plan-drafts", FrameTable).focus()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Python in 60 seconds" in app.screen.question
+        await pilot.press("n")  # changed my mind: nothing is deleted
+        await settle(app, pilot)
+        with Workspace.open() as ws:
+            assert len(ws.list_drafts()) == 2
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        with Workspace.open() as ws:
+            assert [d.title for d in ws.list_drafts()] == ["存钱的三个习惯"]
+        rows = cells(app.query_one("#plan-drafts", FrameTable))
+        assert [r[2] for r in rows] == ["存钱的三个习惯"]
+        # experiments too
+        app.query_one("#plan-experiments", FrameTable).focus()
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        with Workspace.open() as ws:
+            assert ws.list_experiments() == []

@@ -83,10 +83,10 @@ async def test_q_quits() -> None:
 
 
 def test_every_binding_has_an_id() -> None:
-    from kptui.tui.screens import HelpScreen
+    from kptui.tui.screens import ConfirmScreen, HelpScreen
     from kptui.tui.widgets import FrameTable
 
-    classes = [KptuiApp, HelpScreen, FrameTable, *PANES]
+    classes = [KptuiApp, HelpScreen, ConfirmScreen, FrameTable, *PANES]
     ids = []
     for cls in classes:
         for binding in cls.BINDINGS:
@@ -143,11 +143,11 @@ async def test_ansi_theme_follows_terminal(monkeypatch) -> None:
 
 def test_help_lists_every_binding_id() -> None:
     """Remapping needs the ids: the help screen names each one (alt+N as a family)."""
-    from kptui.tui.screens import HELP, HelpScreen
+    from kptui.tui.screens import HELP, ConfirmScreen, HelpScreen
     from kptui.tui.widgets import FrameTable
 
     text = HELP.read_text(encoding="utf-8")
-    for cls in (KptuiApp, HelpScreen, FrameTable, *PANES):
+    for cls in (KptuiApp, HelpScreen, ConfirmScreen, FrameTable, *PANES):
         for binding in cls.BINDINGS:
             if binding.id.endswith(".alt") or binding.id in ("help.up", "help.down"):
                 continue

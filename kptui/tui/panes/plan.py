@@ -87,6 +87,7 @@ class PlanPane(Pane):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Reload", id="plan.reload"),
         Binding("x", "next_status", "Status", id="plan.status", tooltip="idea→ready→published"),
+        Binding("d,delete", "delete", "Delete", id="plan.delete", tooltip="asks first"),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -218,6 +219,37 @@ class PlanPane(Pane):
 
         with Workspace.open(self.kapp.workspace, timeout=WORKSPACE_TIMEOUT) as ws:
             ws.update_draft(draft_id, status=status)
+        self.post_message(WorkspaceChanged())
+
+    def action_delete(self) -> None:
+        """Delete the draft or experiment under the cursor, after a yes/no question."""
+        from kptui.tui.screens import ConfirmScreen
+
+        drafts = self.query_one("#plan-drafts", FrameTable)
+        experiments = self.query_one("#plan-experiments", FrameTable)
+        table = drafts if drafts.has_focus else experiments if experiments.has_focus else None
+        values = table.cursor_values() if table is not None else None
+        if table is None or values is None:
+            return
+        kind = "draft" if table is drafts else "experiment"
+        item_id, name = int(values[0]), str(values[2])
+        question = f"Delete {kind} #{item_id} “{plain(name)}”? This cannot be undone."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(kind, item_id)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    @work(thread=True, exclusive=True, group="plan-write", exit_on_error=False)
+    def _delete(self, kind: str, item_id: int) -> None:
+        from kptui.store import Workspace
+
+        with Workspace.open(self.kapp.workspace, timeout=WORKSPACE_TIMEOUT) as ws:
+            if kind == "draft":
+                ws.delete_draft(item_id)
+            else:
+                ws.delete_experiment(item_id)
         self.post_message(WorkspaceChanged())
 
     def _status(self, text: str, *, error: bool = False) -> None:
