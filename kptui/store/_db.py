@@ -250,14 +250,23 @@ def inspect(conn: sqlite3.Connection, path: Path) -> int:
     Only reads: nothing here may change a byte of a file we are about to reject.
     """
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
+        # One read transaction, so the three reads see one snapshot: read one by one, they
+        # could straddle another process's first migration (version and id still 0, tables
+        # already there) and call a kptui file being created "another program's".
+        conn.execute("BEGIN")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master "
+                    "WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
     except sqlite3.Error as exc:
         if is_busy(exc):
             raise
