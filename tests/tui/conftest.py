@@ -50,31 +50,38 @@ def _normalise(svg: str) -> str:
 
 @pytest.fixture
 def snapshot(request: pytest.FixtureRequest):
-    """`snapshot(app, name)` compares the app's screen with tests/tui/snapshots/NAME.svg.
+    """`await snapshot(app, pilot, name)` compares the screen with tests/tui/snapshots/NAME.svg.
 
-    KPTUI_UPDATE_SNAPSHOTS=1 writes the file instead. On a mismatch, NAME.actual.svg is
-    written beside it to look at.
+    KPTUI_UPDATE_SNAPSHOTS=1 writes the file instead. A loaded machine can paint the last
+    frame late (DataTable measures columns when it goes idle), so a mismatch is looked at
+    again for up to a second before it counts; on a real mismatch NAME.actual.svg is
+    written beside the stored one.
     """
 
-    def check(app, name: str) -> None:
+    async def check(app, pilot, name: str) -> None:
         from textual.widgets import Input
 
         for field in app.screen.query(Input):
             field.cursor_blink = False
-        svg = _normalise(app.export_screenshot(title="kptui"))
         path = SNAPSHOTS / f"{name}.svg"
         actual = SNAPSHOTS / f"{name}.actual.svg"
-        if os.environ.get("KPTUI_UPDATE_SNAPSHOTS") == "1" or not path.exists():
-            if not path.exists() and os.environ.get("KPTUI_UPDATE_SNAPSHOTS") != "1":
+        update = os.environ.get("KPTUI_UPDATE_SNAPSHOTS") == "1"
+        if update or not path.exists():
+            if not update:
                 pytest.fail(f"no snapshot {path.name}: run with KPTUI_UPDATE_SNAPSHOTS=1")
+            await pilot.pause(0.3)
             SNAPSHOTS.mkdir(exist_ok=True)
-            path.write_text(svg, encoding="utf-8")
+            path.write_text(_normalise(app.export_screenshot(title="kptui")), encoding="utf-8")
             actual.unlink(missing_ok=True)
             return
         expected = path.read_text(encoding="utf-8")
-        if svg != expected:
-            actual.write_text(svg, encoding="utf-8")
-            pytest.fail(f"screen differs from {path.name}; see {actual.name}")
-        actual.unlink(missing_ok=True)
+        for _ in range(20):
+            svg = _normalise(app.export_screenshot(title="kptui"))
+            if svg == expected:
+                actual.unlink(missing_ok=True)
+                return
+            await pilot.pause(0.05)
+        actual.write_text(svg, encoding="utf-8")
+        pytest.fail(f"screen differs from {path.name}; see {actual.name}")
 
     return check

@@ -28,7 +28,7 @@ async def test_data_pane(snapshot, in_data: str, size: tuple[int, int]) -> None:
     app = KptuiApp(in_data)
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
-        snapshot(app, f"data_{size[0]}x{size[1]}")
+        await snapshot(app, pilot, f"data_{size[0]}x{size[1]}")
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -39,7 +39,7 @@ async def test_ab_pane(snapshot, size: tuple[int, int]) -> None:
         pane = app.query_one(ABPane)
         pane.set_arms([("control", 12000, 540), ("new title", 12000, 630)])
         await settle(app, pilot)
-        snapshot(app, f"ab_{size[0]}x{size[1]}")
+        await snapshot(app, pilot, f"ab_{size[0]}x{size[1]}")
 
 
 async def test_help_screen(snapshot) -> None:
@@ -47,4 +47,4 @@ async def test_help_screen(snapshot) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
-        snapshot(app, "help_80x24")
+        await snapshot(app, pilot, "help_80x24")

@@ -127,10 +127,6 @@ class FrameTable(DataTable):
         self._page = 0
         self._sort = None
         self._empty = empty
-        self.clear(columns=True)
-        for col in self._cols:
-            right = col.kind not in ("text", "tags", "bar")
-            self.add_column(Text(col.label, justify="right" if right else "left"), key=col.key)
         if sort is not None:
             index = next((i for i, c in enumerate(self._cols) if c.key == sort[0]), None)
             if index is not None:
@@ -182,12 +178,27 @@ class FrameTable(DataTable):
         self._sort = (index, descending)
 
     def _show_page(self) -> None:
-        self.clear()
+        """Rebuild the page with columns sized to it up front.
+
+        DataTable otherwise measures columns when its queue next goes idle; on a loaded
+        machine a paint could come first and leave header-wide columns (`con` for
+        `control`) on screen.
+        """
         self._wide = self.size.width >= WIDE
         start = self._page * self.page_size
         cols = self._cols
-        for i in self._order[start : start + self.page_size]:
-            cells = (_cell(v, c, self._wide) for v, c in zip(self._rows[i], cols, strict=False))
+        shown = self._order[start : start + self.page_size]
+        page = [
+            [_cell(v, c, self._wide) for v, c in zip(self._rows[i], cols, strict=False)]
+            for i in shown
+        ]
+        self.clear(columns=True)
+        for j, col in enumerate(cols):
+            right = col.kind not in ("text", "tags", "bar")
+            label = Text(col.label, justify="right" if right else "left")
+            width = max([label.cell_len, *(row[j].cell_len for row in page if j < len(row))])
+            self.add_column(label, key=col.key, width=width)
+        for i, cells in zip(shown, page, strict=True):
             self.add_row(*cells, key=str(i))
         self._update_caption()
 
