@@ -21,12 +21,19 @@ def fill_workspace() -> None:
         ws.add_experiment("Title A/B", arms=[Arm("control", 1000, 50), Arm("B", 1000, 90)])
 
 
+async def open_plan(app: KptuiApp, pilot, focus: str | None = None) -> None:
+    """Switch to the Plan pane, wait for the workspace to be read, focus a table."""
+    await pilot.press("6")
+    await settle(app, pilot)
+    if focus:
+        app.query_one(f"#plan-{focus}", FrameTable).focus()
+
+
 async def test_lists_drafts_and_experiments() -> None:
     fill_workspace()
     app = KptuiApp(None, load_on_start=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("6")
-        await settle(app, pilot)
+        await open_plan(app, pilot)
         drafts = cells(app.query_one("#plan-drafts", FrameTable))
         assert [r[2] for r in drafts] == ["Python in 60 seconds", "存钱的三个习惯"]
         assert drafts[0][3] == "#python #编程"
@@ -42,9 +49,7 @@ async def test_open_draft_in_tags_and_experiment_in_ab() -> None:
     fill_workspace()
     app = KptuiApp(None, load_on_start=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("6")
-        await settle(app, pilot)
-        app.query_one("#plan-drafts", FrameTable).focus()
+        await open_plan(app, pilot, "drafts")
         await pilot.press("enter")
         await pilot.pause()
         tags = app.query_one(TagsPane)
@@ -68,9 +73,7 @@ async def test_status_moves_along() -> None:
     fill_workspace()
     app = KptuiApp(None, load_on_start=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("6")
-        await settle(app, pilot)
-        app.query_one("#plan-drafts", FrameTable).focus()
+        await open_plan(app, pilot, "drafts")
         await pilot.press("x")
         await settle(app, pilot)
         with Workspace.open() as ws:
@@ -84,8 +87,7 @@ async def test_broken_workspace_is_reported_not_touched(tmp_path) -> None:
     before = bad.read_bytes()
     app = KptuiApp(None, workspace=str(bad), load_on_start=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("6")
-        await settle(app, pilot)
+        await open_plan(app, pilot)
         status = str(app.query_one("#plan-status").render())
         assert status.startswith("Workspace problem:")
         assert app.query_one("#plan-drafts", FrameTable).total == 0
@@ -99,9 +101,15 @@ async def test_delete_asks_first_and_then_removes_from_the_workspace() -> None:
     fill_workspace()
     app = KptuiApp(None, load_on_start=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("6")
-        await settle(app, pilot)
-        app.query_one("#plan-drafts", FrameTable).focus()
+        await open_plan(app, pilot, "drafts")
+
+        async def delete(key: str, answer: str) -> None:
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press(answer)
+            await settle(app, pilot)
+
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -110,19 +118,13 @@ async def test_delete_asks_first_and_then_removes_from_the_workspace() -> None:
         await settle(app, pilot)
         with Workspace.open() as ws:
             assert len(ws.list_drafts()) == 2
-        await pilot.press("d")
-        await pilot.pause()
-        await pilot.press("y")
-        await settle(app, pilot)
+        await delete("d", "y")
         with Workspace.open() as ws:
             assert [d.title for d in ws.list_drafts()] == ["存钱的三个习惯"]
         rows = cells(app.query_one("#plan-drafts", FrameTable))
         assert [r[2] for r in rows] == ["存钱的三个习惯"]
         # experiments too
         app.query_one("#plan-experiments", FrameTable).focus()
-        await pilot.press("delete")
-        await pilot.pause()
-        await pilot.press("y")
-        await settle(app, pilot)
+        await delete("delete", "y")
         with Workspace.open() as ws:
             assert ws.list_experiments() == []
