@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 # Bump FORMAT when the meaning of a saved field changes; the schema key below also changes by
 # itself when the feature list, the array set or a model parameter changes, so a cache written
 # by another build of the code is never read as if it were this one's.
-FORMAT = 4
+FORMAT = 5
 # Long descriptions (YouTube's link lists, 100 KB pastes) add time, not signal.
 TITLE_CAP = 500
 DESC_CAP = 600
@@ -105,9 +105,9 @@ class TagIndex:
     co_indptr: np.ndarray  # tag -> co-occurring tags, with the count of videos carrying both
     co_indices: np.ndarray
     co_data: np.ndarray
-    phrase_df: dict[
-        str, tuple[int, int]
-    ]  # phrase key -> (videos whose text has it, of those tagged with it)
+    # phrase key -> (tagged videos whose text has it, of those tagged with it); every video
+    # when the corpus has no tags
+    phrase_df: dict[str, tuple[int, int]]
     novel_rate: dict[str, float]  # "title:1", "desc:2"... -> tag rate of phrases seen once
     coef: np.ndarray | None = None  # fitted evidence weights (None: tagmodel.DEFAULT_COEF)
     tag_id: dict[str, int] = field(default_factory=dict)
@@ -136,6 +136,11 @@ class TagIndex:
     @property
     def has_tags(self) -> bool:
         return bool(self.tag_keys)
+
+    @property
+    def n_counted(self) -> int:
+        """Videos the phrase statistics count: the tagged ones, or all when none is."""
+        return self.n_tagged if self.has_tags else self.n_videos
 
     @property
     def n_tagged(self) -> int:
@@ -190,6 +195,10 @@ class TagIndex:
         fit_phrases: dict[int, set[str]] = {}
         doc_terms: list[dict[str, float]] = []
         phrase_counts: dict[str, list[Any]] = {}
+        # Drafts are written to be tagged, so a phrase's tag rate and a draft's neighbours come
+        # from the videos that carry tags; an untagged video (43% of the KuaiRec captions)
+        # would only dilute both. A corpus without any tags counts every video.
+        counted = [bool(ts) for ts in video_tags] if tag_keys else [True] * n
         for i in range(n):
             tagset = {tag_keys[t] for t in video_tags[i]}
             terms: dict[str, float] = {}
@@ -215,7 +224,7 @@ class TagIndex:
                     if key not in seen:
                         seen[key] = f"{where}:{min(size, 3)}"
             # phrase statistics: does a video whose (hashtag-free) text has it carry it as a tag?
-            for key, where in seen.items():
+            for key, where in seen.items() if counted[i] else ():
                 is_tag = (key[1:] if where == "mention" else key) in tagset
                 entry = phrase_counts.get(key)
                 if entry is None:
@@ -256,6 +265,9 @@ class TagIndex:
         tf_a = np.asarray(vals, dtype=np.float32)
         df = np.bincount(cols_a, minlength=len(terms_vocab)).astype(np.float32)
         idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        # every video weighs the words (idf); only the ones that can vote are searched
+        votes = np.asarray(counted, dtype=bool)[rows_a] if n else np.zeros(0, dtype=bool)
+        rows_a, cols_a, tf_a = rows_a[votes], cols_a[votes], tf_a[votes]
         w = (1.0 + np.log(tf_a)) * idf[cols_a]
         norms = np.sqrt(np.bincount(rows_a, weights=w * w, minlength=n))
         norms[norms == 0] = 1.0
@@ -300,7 +312,8 @@ class TagIndex:
                 (titles[i], descs[i], Exclude(i, set(video_tags[i]), fit_phrases[i]))
                 for i in sorted(fit_ids)
             ]
-            index.coef = fit(index, drafts)
+            fit_seg = _fit_segmenter(seg, tag_display, tag_df, [video_tags[i] for i in fit_ids])
+            index.coef = fit(index, drafts, seg=fit_seg)
         report("done", 1.0)
         return index
 
@@ -414,6 +427,18 @@ def _consistent(meta: dict[str, Any], a: dict[str, Any]) -> bool:
         and (a["co_indices"].size == 0 or int(a["co_indices"].max()) < n_tags)
         and a["phrase_counts"].shape == (len(meta["phrase_keys"]), 2)
     )
+
+
+def _fit_segmenter(seg, tag_display, tag_df, fit_tags):
+    """A segmenter for the training drafts: not taught the tags only those drafts carry."""
+    import numpy as np
+
+    left = np.asarray(tag_df, dtype=np.int64).copy()
+    for ts in fit_tags:
+        left[ts] -= 1
+    if (left > 0).all():
+        return seg
+    return tx.Segmenter(d for d, k in zip(tag_display, left.tolist(), strict=True) if k > 0)
 
 
 def _column(videos: pl.DataFrame, name: str) -> list[str]:

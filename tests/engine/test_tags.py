@@ -112,6 +112,62 @@ def test_kuairec_fits_its_own_weights(kuairec) -> None:
     assert draft_note(index, "", "") == "the draft is empty: these are the dataset's most used tags"
 
 
+def test_function_words_are_not_offered_as_chinese_tags(kuairec) -> None:
+    """Numerals, measure words and pronouns (一颗, 一万, 这样) were junk suggestions before."""
+    index = TagIndex.build(kuairec.videos)
+    draft = "有些女人往往只求一颗真心，这样的女人在哪里？彩礼不得超过一万"
+    k = keys(suggest(index, draft, top=50))
+    for junk in ("一颗", "一万", "这样", "哪里", "有些"):
+        assert junk not in k
+    assert "彩礼" in k  # a noun of the draft still is a candidate
+    # ... and a function word the corpus does use as a tag is still offered
+    videos = pl.DataFrame(
+        {"video_id": ["1", "2"], "title": ["今天很开心", "一起来玩"], "tags": ["一起", "日常"]}
+    )
+    small = TagIndex.build(from_frames(videos).videos)
+    assert "一起" in keys(suggest(small, "我们一起去看海", top=20))
+
+
+def test_untagged_videos_neither_vote_nor_dilute_phrase_rates() -> None:
+    """Drafts are written to be tagged: the statistics come from tagged videos."""
+    n_untagged = 40
+    videos = pl.DataFrame(
+        {
+            "video_id": [str(i) for i in range(n_untagged + 2)],
+            # the untagged videos are the closest to the draft, word for word
+            "title": ["rust borrow checker tutorial"] * n_untagged
+            + ["rust tips for beginners", "cooking pasta"],
+            "tags": [""] * n_untagged + ["rust", "food"],
+        }
+    )
+    index = TagIndex.build(from_frames(videos).videos)
+    assert index.n_counted == index.n_tagged == 2
+    assert index.phrase_df["rust"] == (1, 1)  # not (41, 1): untagged titles do not count
+    similar = {i for i in range(index.n_videos) if index.y_indptr[i + 1] > index.y_indptr[i]}
+    assert set(index.xt_indices.tolist()) <= similar  # only tagged videos can be neighbours
+    from kptui.engine.tagmodel import draft_candidates
+
+    cands = draft_candidates(index, "rust borrow checker tutorial", "")
+    rust = cands.rows[cands.keys.index("rust")]
+    assert rust["similar"] == pytest.approx(1.0)  # the one tagged neighbour has the whole vote
+
+
+def test_training_drafts_are_segmented_without_their_own_tags() -> None:
+    """A tag only a training draft carries must not stay whole in that draft (a leak)."""
+    from kptui.engine import text as tx
+    from kptui.engine.tagindex import _fit_segmenter
+
+    seg = tx.Segmenter(["机器学习", "深度学习"])
+    tag_display = ["机器学习", "深度学习"]
+    tag_df = np.asarray([1, 3])
+    fit_seg = _fit_segmenter(seg, tag_display, tag_df, [[0], [1]])
+    assert fit_seg is not seg
+    words = [t.text for t in fit_seg.tokens("机器学习和深度学习")]
+    assert "机器学习" not in words and "深度学习" in words
+    # nothing only the training drafts carry: the index's own segmenter is reused
+    assert _fit_segmenter(seg, tag_display, np.asarray([2, 3]), [[0], [1]]) is seg
+
+
 def test_dataset_without_tags_gives_extractive_tags_and_says_so() -> None:
     videos = pl.DataFrame(
         {
