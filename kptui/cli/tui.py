@@ -21,6 +21,12 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Argument(help="Dataset folder or file. Default: last one used, else the sample."),
         ] = None,
+        data: Annotated[
+            str | None,
+            typer.Option("--data", help="The same as PATH, spelled like every other command's."),
+        ] = None,
     ) -> None:
         """Open the app."""
-        open_app(path)
+        if path and data and path != data:
+            raise typer.BadParameter("give the dataset once: PATH or --data, not both")
+        open_app(path or data)
