@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -58,7 +59,17 @@ def tag_index(dataset: Dataset, progress: Progress | None = None, cache: bool = 
     if folder is not None:
         with contextlib.suppress(OSError):  # a read-only cache only costs a rebuild next time
             index.save(folder)
+            _drop_older_builds(folder, dataset.fingerprint)
     return index
+
+
+def _drop_older_builds(folder: Path, fingerprint: str) -> None:
+    """Remove this dataset's indexes written by other builds of kptui: never read again."""
+    import shutil
+
+    for old in folder.parent.glob(f"{fingerprint}-v*"):
+        if old != folder and old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def suggest(

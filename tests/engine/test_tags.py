@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -273,6 +274,20 @@ def test_stale_cache_from_another_build_is_rebuilt(youtube, tamper) -> None:
     reloaded = TagIndex.load(folder)
     assert reloaded is not None and reloaded.coef.shape == (2 * len(FEATURES),)
     assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_indexes_of_older_builds_are_removed_when_a_new_one_is_saved(youtube) -> None:
+    folder = cache_folder(youtube.fingerprint)
+    older = folder.parent / f"{youtube.fingerprint}-v3-0123456789ab"
+    other_dataset = folder.parent / "0000other0000-v3-0123456789ab"
+    for f in (older, other_dataset):
+        f.mkdir(parents=True, exist_ok=True)
+        (f / "index.json").write_text("{}")
+    shutil.rmtree(folder, ignore_errors=True)
+    tag_index(youtube)
+    assert (folder / "index.npz").is_file()
+    assert not older.exists()
+    assert (other_dataset / "index.json").is_file()  # another dataset's cache is not ours
 
 
 def test_cache_folder_is_keyed_by_the_code_schema(youtube) -> None:
