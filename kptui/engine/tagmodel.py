@@ -483,19 +483,19 @@ def default_coef(has_tags: bool = True) -> np.ndarray:
     return np.asarray(base, dtype=np.float64)
 
 
-# jieba's parts of speech that never head or start a tag: numerals and measure words (一颗),
-# adverbs (往往), pronouns, prepositions, conjunctions, particles, adjectives, idioms, place
-# and direction words. On the KuaiRec validation split 1,565 such draft phrases were
-# candidates and 3 were tags; dropping them lifted F1@10 from 0.114 to 0.117.
-FUNCTION_POS = frozenset(
-    {"m", "mq", "q", "d", "ad", "r", "rr", "rz", "p", "c", "u", "ud", "ug", "uj", "ul", "uv",
-     "uz", "y", "o", "e", "zg", "f", "b", "k", "a", "l", "i"}
-)  # fmt: skip
+# jieba's parts of speech a tag does not end with: numerals and measure words (一颗),
+# adverbs (往往), pronouns (这样), prepositions, conjunctions, particles, direction words...
+# and those it does not start with either (a numeral may: 零基础, 二次元; a pronoun may:
+# 我是吃货). Adjectives, idioms and set phrases stay (健康, 真人真事, 无人机 are tags), and a
+# word the corpus does use as a tag is always kept (日常, 一起).
+_PARTICLES = {"p", "c", "u", "ud", "ug", "uj", "ul", "uv", "uz", "y", "o", "e", "zg", "k"}
+NOT_LAST_POS = frozenset(_PARTICLES | {"m", "mq", "q", "d", "ad", "r", "rr", "rz", "f"})
+NOT_FIRST_POS = frozenset(_PARTICLES | {"d", "ad", "f"})
 
 
 def _function_word(toks: list[tx.Token], i: int, size: int) -> bool:
     """A Chinese phrase that starts or ends with a word of a kind tags are not made of."""
-    return toks[i].pos in FUNCTION_POS or toks[i + size - 1].pos in FUNCTION_POS
+    return toks[i].pos in NOT_FIRST_POS or toks[i + size - 1].pos in NOT_LAST_POS
 
 
 def _logit(p: float) -> float:

@@ -121,6 +121,12 @@ def test_function_words_are_not_offered_as_chinese_tags(kuairec) -> None:
     for junk in ("一颗", "一万", "这样", "哪里", "有些"):
         assert junk not in k
     assert "彩礼" in k  # a noun of the draft still is a candidate
+    # adjectives, set phrases and numeral-led nouns make tags: they stay candidates
+    from kptui.engine.tagmodel import draft_candidates
+
+    cands = draft_candidates(index, "零基础也能学的健康饮食，无人机航拍", "")
+    for kept in ("零基础", "健康", "无人机"):
+        assert kept in cands.keys
     # ... and a function word the corpus does use as a tag is still offered
     videos = pl.DataFrame(
         {"video_id": ["1", "2"], "title": ["今天很开心", "一起来玩"], "tags": ["一起", "日常"]}
