@@ -8,19 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_process import kptui
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BAD = DATA / "bad"
-
-
-def kptui(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kptui", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-    )
 
 
 # file in the corpus -> words the message must contain

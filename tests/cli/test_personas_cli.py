@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
+from cli_process import kptui
 
 from kptui.engine.sample import write_sample
 
@@ -22,12 +21,6 @@ SPEC_KEYS = {
     "conversion_rate",
     "active_hours",
 }
-
-
-def kptui(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kptui", *args], capture_output=True, text=True, timeout=300
-    )
 
 
 @pytest.fixture(scope="module")

@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import kptui
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "tags"
 YOUTUBE = DATA / "youtube"
 KUAIREC = DATA / "kuairec"
-
-
-def kptui(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kptui", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
 
 
 def test_one_draft_json_has_the_spec_shape() -> None:

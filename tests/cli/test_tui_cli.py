@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-
-def kptui(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kptui", *args],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
+from cli_process import kptui
 
 
 def test_tui_takes_data_like_the_other_commands() -> None:
