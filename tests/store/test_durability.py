@@ -193,30 +193,24 @@ def _hold_lock(path: Path, seconds: float) -> subprocess.Popen[str]:
     return proc
 
 
+def _add_draft(path: Path, title: str, *flags: str, **env: str) -> subprocess.CompletedProcess:
+    """`kptui plan draft add` in its own process, against the workspace file at `path`."""
+    return subprocess.run(
+        [sys.executable, "-m", "kptui", "plan", "draft", "add", "--title", title,
+         "--workspace", str(path), *flags],
+        capture_output=True,
+        text=True,
+        env=_env(**env),
+        timeout=60,
+    )  # fmt: skip
+
+
 def test_lock_held_longer_than_sqlite_waits_is_retried(tmp_path: Path) -> None:
     path = tmp_path / "held.sqlite3"
     Workspace.open(path).close()
     holder = _hold_lock(path, 3.0)  # longer than SQLite's own 2 s busy timeout
     try:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "kptui",
-                "plan",
-                "draft",
-                "add",
-                "--title",
-                "waited",
-                "--workspace",
-                str(path),
-                "--json",
-            ],
-            capture_output=True,
-            text=True,
-            env=_env(),
-            timeout=60,
-        )
+        result = _add_draft(path, "waited", "--json")
     finally:
         holder.wait(timeout=30)
     assert result.returncode == 0, result.stderr
@@ -231,24 +225,7 @@ def test_lock_held_past_the_deadline_is_one_clear_line(tmp_path: Path) -> None:
     Workspace.open(path).close()
     holder = _hold_lock(path, 4.0)
     try:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "kptui",
-                "plan",
-                "draft",
-                "add",
-                "--title",
-                "late",
-                "--workspace",
-                str(path),
-            ],
-            capture_output=True,
-            text=True,
-            env=_env(KPTUI_WORKSPACE_TIMEOUT="0.5"),
-            timeout=60,
-        )
+        result = _add_draft(path, "late", KPTUI_WORKSPACE_TIMEOUT="0.5")
     finally:
         holder.wait(timeout=30)
     assert result.returncode == 1
