@@ -7,7 +7,8 @@
 - similar: tags of the most similar videos (TF-IDF cosine), weighted by similarity and by how
   well each video did (views percentile, when the export has metrics);
 - cooccur: tags that often come with the strongest candidates above;
-- popular: how much the corpus uses a tag, a prior.
+- popular: how much the corpus uses a tag, a prior;
+- history (`apply_history`, after scoring): how videos with the tag did for this creator.
 
 The evidence is turned into a probability by a small logistic model fitted on the dataset's
 own videos when the index is built (see `tagmodel`), so a score is in [0, 1]. Candidates
@@ -18,8 +19,8 @@ knows is shown as the corpus writes it most often.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,16 +35,20 @@ Progress = Callable[[str, float | None], None]
 class TagSuggestion:
     tag: str  # as the corpus writes it (or the draft, for a tag the corpus never used)
     score: float  # 0..1, the estimated chance that the tag fits
-    source: str  # the source that contributed most: hashtag|draft|similar|cooccur|popular
+    source: str  # the source that contributed most: hashtag|draft|similar|cooccur|popular|history
     sources: list[str] = field(default_factory=list)  # every source that proposed it
+    history: float | None = None  # this creator's median multiple with the tag (apply_history)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "tag": self.tag,
             "score": self.score,
             "source": self.source,
             "sources": self.sources,
         }
+        if self.history is not None:
+            out["history"] = self.history
+        return out
 
 
 def tag_index(dataset: Dataset, progress: Progress | None = None, cache: bool = True) -> TagIndex:
@@ -99,6 +104,40 @@ def suggest_many(
 ) -> list[list[TagSuggestion]]:
     """One index, many drafts (the `--input FILE` batch)."""
     return [suggest(index, t, d, top) for t, d in drafts]
+
+
+def apply_history(
+    suggestions: list[TagSuggestion],
+    history: Mapping[str, float],
+    *,
+    worked: float = 1.2,
+    weak: float = 0.8,
+) -> list[TagSuggestion]:
+    """Say which suggested tags worked for this creator, and rank down those that did not.
+
+    `history` maps a normalised tag (`tagparse.normalize_tag`) to the median performance
+    multiple of the creator's videos with it against those without
+    (`engine.insights.tag_history`). A tag at `worked` or more keeps its score and gets
+    `history` as its source; one at `weak` or less has its score scaled by the multiple, so
+    it ranks lower. Either way the multiple is kept on the suggestion.
+    """
+    from kptui.engine.tagparse import normalize_tag
+
+    if not history:
+        return suggestions
+    out = []
+    for s in suggestions:
+        multiple = history.get(normalize_tag(s.tag))
+        if multiple is None or weak < multiple < worked:
+            out.append(s)
+        elif multiple >= worked:
+            sources = ["history", *(x for x in s.sources if x != "history")]
+            out.append(replace(s, source="history", sources=sources, history=multiple))
+        else:
+            score = round(s.score * max(multiple, 0.0), 4)
+            out.append(replace(s, score=score, sources=[*s.sources, "history"], history=multiple))
+    out.sort(key=lambda s: -s.score)  # stable: equal scores keep their order
+    return out
 
 
 def index_note(index: TagIndex) -> str | None:

@@ -306,3 +306,25 @@ def test_progress_callback_reports_stages(youtube) -> None:
         youtube.videos, progress=lambda stage, fraction=None: stages.append((stage, fraction))
     )
     assert stages[0][1] == 0.0 and stages[-1] == ("done", 1.0)
+
+
+def test_apply_history_labels_tags_that_worked_and_ranks_weak_ones_lower() -> None:
+    from kptui.engine.tags import TagSuggestion, apply_history
+
+    got = apply_history(
+        [
+            TagSuggestion("Python", 0.9, "draft", ["draft"]),
+            TagSuggestion("Excel", 0.8, "similar", ["similar", "popular"]),
+            TagSuggestion("#职场", 0.7, "hashtag", ["hashtag"]),
+            TagSuggestion("other", 0.6, "popular", ["popular"]),
+        ],
+        {"python": 0.5, "excel": 1.6, "职场": 1.0},
+    )
+    assert [s.tag for s in got] == ["Excel", "#职场", "other", "Python"]
+    excel, neutral, other, python = got
+    assert excel.source == "history" and excel.sources == ["history", "similar", "popular"]
+    assert excel.score == 0.8 and excel.history == 1.6
+    assert excel.to_json()["history"] == 1.6
+    assert neutral.history is None and "history" not in neutral.to_json()
+    assert python.score == 0.45 and python.source == "draft" and python.sources[-1] == "history"
+    assert other == TagSuggestion("other", 0.6, "popular", ["popular"])
