@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from kptui.engine import schema
 from kptui.engine.readers import MAX_FIELD, ROW, SUPPORTED_EXTS, RawTable, read_table
-from kptui.engine.types import EVENTS, Dataset, Problem
+from kptui.engine.types import EVENTS, VIDEO_COLUMNS, Dataset, Problem
 from kptui.errors import DataError
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ def _build(
         interactions = pl.concat(iframes, how="vertical") if len(iframes) > 1 else iframes[0]
         interactions = _drop_unknown_videos(interactions, videos, problems)
         interactions = interactions.drop("_file", ROW)
-    videos = videos.drop("_file", ROW, "snapshot_at")
+    videos = videos.select(list(VIDEO_COLUMNS))
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"v{LOADER_VERSION}|{sorted((mapping or {}).items())}".encode())
     for table in (*videos_raw, *inter_raw):
@@ -195,6 +195,7 @@ def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Prob
             for f in (
                 *schema.VIDEO_TEXT,
                 *schema.VIDEO_NUMERIC,
+                *schema.VIDEO_RATES,
                 *schema.VIDEO_COUNTS,
                 *schema.VIDEO_TIMES,
             )
@@ -221,7 +222,7 @@ def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Prob
         .alias("description"),
         pl.col("channel").str.strip_chars(),
     )
-    for f in schema.VIDEO_NUMERIC:
+    for f in (*schema.VIDEO_NUMERIC, *schema.VIDEO_RATES):
         out = _numeric(out, f, cols.get(f), label, problems, integer=False)
     for f in schema.VIDEO_COUNTS:
         out = _numeric(out, f, cols.get(f), label, problems, integer=True)

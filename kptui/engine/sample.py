@@ -380,6 +380,22 @@ _ZH_EXTRA_TAGS = ["教程", "干货", "新手"]
 _PRICES = [9.9, 19.9, 29.9, 49.0, 99.0, 199.0]
 
 _START = "2024-01-01"  # first publish date
+# The video columns the generator has figures for (and writes); the others stay null.
+_WRITTEN_VIDEO_COLUMNS = (
+    "video_id",
+    "title",
+    "description",
+    "tags",
+    "published_at",
+    "duration_s",
+    "price",
+    "channel",
+    "views",
+    "likes",
+    "comments",
+    "shares",
+    "purchases",
+)
 _PUBLISH_DAYS = 180  # videos are published over this many days
 _END_DAYS = 212  # interactions happen up to 2024-07-31
 
@@ -405,7 +421,7 @@ class SampleData:
         videos = self.videos.with_columns(
             tags=pl.Series(self.raw_tags, dtype=pl.String),
             published_at=pl.col("published_at").dt.strftime("%Y-%m-%d %H:%M:%S"),
-        ).drop("channel")
+        ).select(c for c in _WRITTEN_VIDEO_COLUMNS if c != "channel")
         inter = self.interactions.with_columns(ts=pl.col("ts").dt.strftime("%Y-%m-%d %H:%M:%S"))
         return videos, inter
 
@@ -805,7 +821,7 @@ def _frames(
     import numpy as np
     import polars as pl
 
-    from kptui.engine.types import EVENTS
+    from kptui.engine.types import EVENTS, VIDEO_COLUMNS, polars_dtype
 
     user_ids = pl.Series("user_id", _pad("u", ctx.users))
     video_ids = pl.Series("video_id", _pad("v", ctx.videos))
@@ -844,6 +860,11 @@ def _frames(
             "shares": counts[:, 3],
             "purchases": counts[:, 5],
         }
+    ).with_columns(
+        # what platform analytics measure: the generator has no such figures
+        pl.lit(None, dtype=polars_dtype(t)).alias(c)
+        for c, t in VIDEO_COLUMNS.items()
+        if c not in _WRITTEN_VIDEO_COLUMNS
     )
     names = [GROUP_NAMES[g] if g < len(GROUP_NAMES) else f"g{g}" for g in range(n_groups)]
     truth = pl.DataFrame(

@@ -123,6 +123,19 @@ VIDEO_ALIASES: dict[str, list[str]] = {
         "销量",
         "订单数",
     ],
+    # What platform analytics measure; the platform readers (engine/exports) map their own
+    # headers, these aliases serve kptui's own schema and generic tables.
+    "watch_hours": ["watch_hours", "watch_time_hours", "watch_time_(hours)"],
+    "avg_view_s": ["avg_view_s", "average_view_duration_s", "avg_watch_s"],
+    "avg_pct_viewed": ["avg_pct_viewed", "average_percentage_viewed"],
+    "completion_rate": ["completion_rate", "完播率"],
+    "impressions": ["impressions", "曝光", "曝光量"],
+    "ctr": ["ctr", "click_through_rate", "封面点击率"],
+    "saves": ["saves", "favorites", "收藏", "收藏量", "收藏数"],
+    "follows": ["follows", "new_followers", "涨粉", "粉丝增量", "关注量"],
+    "profile_visits": ["profile_visits", "profile_views", "主页访问量"],
+    "revenue": ["revenue", "estimated_revenue", "收益", "收入"],
+    "format": ["format", "post_type", "体裁"],
 }
 
 INTERACTION_ALIASES: dict[str, list[str]] = {
@@ -179,9 +192,20 @@ INTERACTION_ALIASES: dict[str, list[str]] = {
 VIDEO_REQUIRED = ("video_id", "title")
 INTERACTION_REQUIRED = ("user_id", "video_id", "event")
 
-VIDEO_TEXT = ("video_id", "title", "description", "tags", "channel")
-VIDEO_NUMERIC = ("duration_s", "price")
-VIDEO_COUNTS = ("views", "likes", "comments", "shares", "purchases")
+VIDEO_TEXT = ("video_id", "title", "description", "tags", "channel", "format")
+VIDEO_NUMERIC = ("duration_s", "price", "watch_hours", "avg_view_s", "revenue")
+VIDEO_RATES = ("avg_pct_viewed", "completion_rate", "ctr")  # stored as fractions 0..1
+VIDEO_COUNTS = (
+    "views",
+    "likes",
+    "comments",
+    "shares",
+    "purchases",
+    "impressions",
+    "saves",
+    "follows",
+    "profile_visits",
+)
 VIDEO_TIMES = ("published_at", "snapshot_at")
 
 EVENT_ALIASES: dict[str, str] = {

@@ -27,6 +27,19 @@ VIDEO_COLUMNS: dict[str, str] = {
     "comments": "i64",
     "shares": "i64",
     "purchases": "i64",
+    # What platform analytics measure per video (null when the export does not say).
+    # Rates are always fractions 0..1, whatever the export wrote (`12.5%` or `0.125`).
+    "watch_hours": "f64",
+    "avg_view_s": "f64",
+    "avg_pct_viewed": "f64",  # fraction of the video watched on average
+    "completion_rate": "f64",  # fraction of views watched to the end (完播率)
+    "impressions": "i64",
+    "ctr": "f64",  # impressions click-through rate, a fraction
+    "saves": "i64",
+    "follows": "i64",  # followers / subscribers gained by the video (may be negative)
+    "profile_visits": "i64",
+    "revenue": "f64",  # in the export's currency
+    "format": "str",  # post type when known (体裁: 视频 / 图文, Shorts, ...)
 }
 INTERACTION_COLUMNS: dict[str, str] = {
     "user_id": "str",
@@ -36,6 +49,27 @@ INTERACTION_COLUMNS: dict[str, str] = {
     "watch_s": "f64",
     "amount": "f64",
 }
+
+
+def polars_dtype(name: str):
+    """The polars type for a type name used in the column tables above."""
+    import polars as pl
+
+    return {
+        "str": pl.Utf8,
+        "list[str]": pl.List(pl.Utf8),
+        "datetime": pl.Datetime("us"),
+        "date": pl.Date,
+        "f64": pl.Float64,
+        "i64": pl.Int64,
+    }[name]
+
+
+def empty_frame(columns: dict[str, str]) -> pl.DataFrame:
+    """A frame with no rows and the given typed columns (e.g. `DAILY_COLUMNS`)."""
+    import polars as pl
+
+    return pl.DataFrame(schema={c: polars_dtype(t) for c, t in columns.items()})
 
 
 @dataclass
@@ -48,7 +82,8 @@ class Problem:
     message: str
     count: int = 1
     examples: list[int] = field(default_factory=list)  # up to five row numbers
-    severity: str = "warning"  # "warning": rows dropped or values nulled; "error": file unusable
+    # "warning": rows dropped or values nulled; "error": file unusable; "notice": nothing lost
+    severity: str = "warning"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +95,44 @@ class Problem:
             "examples": self.examples,
             "severity": self.severity,
         }
+
+
+@dataclass
+class Source:
+    """One input file as recognised: which platform wrote it and what one row stands for.
+
+    `kind`: youtube-studio, youtube-takeout, tiktok-studio, douyin, xiaohongshu,
+    wechat-channels, gumroad, lemonsqueezy, stripe, memberstack, orders, kptui.
+    `shape`: per-video, per-day, per-day-by-<dimension>, per-hour, by-<dimension>, sales,
+    members (and videos / interactions for kptui's own schema). `rows` counts the data rows
+    used (Total rows, footers and banners excluded).
+    """
+
+    file: str
+    kind: str
+    shape: str
+    rows: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "kind": self.kind, "shape": self.shape, "rows": self.rows}
+
+
+# Long tables beside `videos`. Metric names are the video column names (views, watch_hours,
+# follows, revenue, likes, ...) plus `followers` (follower count) and `profile_views`.
+DAILY_COLUMNS: dict[str, str] = {
+    "date": "date",
+    "metric": "str",
+    "value": "f64",
+    "dimension": "str",  # null: the channel total; else e.g. "traffic source", "geography"
+    "key": "str",  # the dimension's value ("YouTube search", "US"); null with a null dimension
+}
+BREAKDOWN_COLUMNS: dict[str, str] = {
+    "dimension": "str",
+    "key": "str",
+    "metric": "str",
+    "value": "f64",
+}
+FOLLOWER_ACTIVITY_COLUMNS: dict[str, str] = {"date": "date", "hour": "i64", "active": "f64"}
 
 
 @dataclass
@@ -77,6 +150,13 @@ class Dataset:
     duplicates_merged: int = 0
     fingerprint: str = ""
     source: str = ""  # the folder or first file the user named
+    daily: pl.DataFrame | None = None  # DAILY_COLUMNS, long: one row per date x metric (x key)
+    breakdowns: pl.DataFrame | None = None  # BREAKDOWN_COLUMNS
+    follower_activity: pl.DataFrame | None = None  # FOLLOWER_ACTIVITY_COLUMNS
+    sources: list[Source] = field(default_factory=list)
+    # What was done to the data that the user should know but that loses nothing: a Total row
+    # skipped, duplicates merged, a year guessed. Problem objects with severity "notice".
+    notices: list[Problem] = field(default_factory=list)
 
     @property
     def has_interactions(self) -> bool:
