@@ -62,6 +62,8 @@ def commands() -> dict[str, list[str]]:
             "--json",
         ],
         "kptui ab size": [*ab, "size", "--baseline", "0.1", "--mde", "0.02", "--daily", "500"],
+        "kptui --help": [py, "-m", "kptui", "--help"],
+        "kptui ab test --help": [*ab, "test", "--help"],
         "ab test, ab group only": [
             py,
             "-c",

@@ -40,3 +40,15 @@ def test_every_command_group_in_help():
     ).stdout
     for group in ("data", "tags", "personas", "recommend", "ab", "plan", "tui"):
         assert f" {group} " in out, group
+
+
+def test_ab_commands_do_not_import_pydantic():
+    """typer would coerce every option through pydantic; kptui.cli.fastparams does it itself."""
+    code = (
+        "from kptui.cli import main\ntry:\n"
+        "    main(['ab', 'test', '--control', '1000:80', '--variant', '1000:100', '--json'])\n"
+        "except SystemExit:\n    pass\n"
+    )
+    loaded = loaded_after(code)
+    assert "pydantic" not in loaded
+    assert not loaded & HEAVY_FOR_HELP, loaded & HEAVY_FOR_HELP

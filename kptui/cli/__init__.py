@@ -15,8 +15,10 @@ def main(argv: list[str] | None = None) -> None:
     from typer.exceptions import TyperException
 
     from kptui.cli.app import build_app
+    from kptui.cli.fastparams import install
     from kptui.errors import KptuiError
 
+    install()
     args = list(sys.argv[1:] if argv is None else argv)
     app = build_app(args)
     debug = bool(os.environ.get("KPTUI_DEBUG"))
