@@ -6,8 +6,13 @@ and an exit code (1 bad data, 2 bad usage); `KPTUI_DEBUG=1` shows the traceback 
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
+from contextlib import suppress
+
+# a write that failed (full disk, I/O error): exit 1 with the reason, never "done"
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -49,12 +54,35 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug, not the user's fault: still one line unless debugging
         if debug:
             raise
+        if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
+            from kptui.fileio import reason
+
+            with suppress(OSError):  # what is still buffered cannot be written either
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _fail(f"error: cannot write the output: {reason(exc)}", 1)
         _fail(
             f"error: internal error: {type(exc).__name__}: {exc} (set KPTUI_DEBUG=1 for details)",
             1,
         )
+    _flush_stdout(debug)
     if isinstance(rv, int) and rv:
         sys.exit(rv)
+
+
+def _flush_stdout(debug: bool) -> None:
+    """Output still buffered must reach its file: a full disk is an error, not exit 0."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:
+        from kptui.fileio import reason
+
+        # what is left in the buffer cannot be written either: drop it before exit flushes
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if debug:
+            raise
+        _fail(f"error: cannot write to standard output: {reason(exc)}", 1)
 
 
 def _fail(message: str, code: int) -> None:

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from kptui.fileio import write_stream
+from kptui.textsafe import clean, json_escape
 
 
 def clean_line(text: str) -> str:
-    """Strip terminal control bytes (ESC, BEL, CR...) and keep it on one line."""
-    text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """One line with control, bidi, zero-width and unassigned characters made visible."""
+    return clean(text)
 
 
 def safe(text: Any) -> Any:
@@ -46,9 +45,8 @@ def _jsonable(obj: Any) -> Any:
 
 
 def print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(_jsonable(obj), ensure_ascii=False, allow_nan=False, indent=2))
-    sys.stdout.write("\n")
-    sys.stdout.flush()
+    text = json.dumps(_jsonable(obj), ensure_ascii=False, allow_nan=False, indent=2)
+    write_stream(json_escape(text) + "\n")
 
 
 def console(stderr: bool = False):
@@ -59,7 +57,9 @@ def console(stderr: bool = False):
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(clean_line(message) + "\n")
+    with suppress(OSError):  # a closed or full stderr: nowhere left to say it
+        sys.stderr.write(clean_line(message) + "\n")
+        sys.stderr.flush()
 
 
 @contextmanager

@@ -9,7 +9,6 @@ Only typer and the standard library are imported at module level (start-up time)
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from enum import StrEnum
 from pathlib import Path
@@ -444,8 +443,9 @@ def register(app: typer.Typer) -> None:
         with _open(workspace) as ws:
             text = render(ws.snapshot(), format_.value, table.value)
         if out is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            from kptui.fileio import write_stream
+
+            write_stream(text)
             return
         # A file for Excel gets a BOM so Chinese titles are not read as GBK.
         _write_atomic(out, text, bom=format_ is ExportFormat.csv)

@@ -2,7 +2,9 @@
 
 CSV cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR at the start)
 get a leading apostrophe: a title like `=HYPERLINK(...)` from a scraped export must open as
-text, not as a live formula (OWASP "CSV injection").
+text, not as a live formula (OWASP "CSV injection"). Every text cell also goes through
+`kptui.textsafe`: an export shown with `cat` (or written to a terminal) must not run the
+escape sequences a scraped title may hold; JSON keeps the exact text as `\\uXXXX` escapes.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import csv
 import io
 import json
 from typing import Any
+
+from kptui.textsafe import clean, json_escape
 
 FORMATS: tuple[str, ...] = ("json", "csv", "md")
 CSV_TABLES: tuple[str, ...] = ("drafts", "experiments")
@@ -48,12 +52,12 @@ def csv_cell(value: Any) -> Any:
         return ""
     if isinstance(value, (bool, int, float)):
         return value
-    text = str(value)
+    text = clean(value, one_line=False)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def to_json(snapshot: dict[str, Any]) -> str:
-    return json.dumps(snapshot, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json_escape(json.dumps(snapshot, ensure_ascii=False, indent=2, allow_nan=False)) + "\n"
 
 
 def to_csv(snapshot: dict[str, Any], table: str = "drafts") -> str:
@@ -171,7 +175,7 @@ def _publish(d: dict[str, Any]) -> str:
 
 def _md(text: str) -> str:
     """Table-cell safe: no line breaks, pipes and markup characters escaped."""
-    text = " ".join(str(text).split())
+    text = clean(" ".join(str(text).split()))
     for ch in "\\|`*_[]<>#":
         text = text.replace(ch, "\\" + ch)
     return text

@@ -6,22 +6,20 @@ go through `plain()` with `markup=False`.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
+from kptui.textsafe import clean
+
 # for Input(restrict=...): typing or pasting a control byte (ESC...) into a field is refused
 NO_CONTROL = r"[^\x00-\x08\x0b-\x1f\x7f-\x9f]*"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def plain(value: Any, *, limit: int | None = None) -> str:
-    """One line of text with control bytes shown as `\\x1b` (so ESC cannot move the cursor)."""
-    text = "" if value is None else str(value)
-    text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """One line with risky characters shown visibly (`\\x1b`, `⟨U+202E⟩`): see kptui.textsafe."""
+    text = clean(value)
     if limit is not None and cell_len(text) > limit:
         text = set_cell_size(text, max(limit - 1, 0)).rstrip() + "…"
     return text
