@@ -1,0 +1,146 @@
+"""Each video against the creator's own baseline: its metric as a multiple of comparable videos.
+
+Comparable means the same format (体裁: video, image note, Short...) when the export says,
+and published close in time: the baseline is the median of the `WINDOW` videos nearest in
+publish order (half before, half after, shifted at either end), the video itself left out.
+Neighbours in publish order have had about as long to collect views, so an old video is
+not flattered against last week's, and a channel that grew is judged against its own level
+at the time. A format with too few videos is compared with the whole channel. Without
+publish times the baseline is the median of every other comparable video.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from kptui.engine.insights.stats import present
+
+if TYPE_CHECKING:
+    import polars as pl
+
+WINDOW = 10  # comparable videos per baseline
+MIN_N = 3  # fewer comparable videos with a value: no baseline, no multiple
+
+# Metrics a video is scored on when its column exists: name -> how to compute it.
+PRIMARY = ("views", "watch_hours", "likes")  # the performance measure: first one present
+SECONDARY = ("completion_rate", "ctr", "follows_per_1k", "purchases", "revenue")
+
+
+@dataclass
+class Scored:
+    """Per-video multiples (`frame`) and how they were made."""
+
+    frame: pl.DataFrame  # video_id, title, published_at, format, tags, duration_s + per metric
+    metric: str | None  # the primary metric, None when the export has none
+    metrics: list[str]  # every metric scored (primary first)
+    by_format: bool  # baselines were split by format
+    dated: bool  # baselines are windows in publish order
+
+
+def metric_columns(videos: pl.DataFrame) -> dict[str, pl.Expr]:
+    """Expressions for every metric this export can give, in order of importance."""
+    import polars as pl
+
+    out: dict[str, pl.Expr] = {}
+    for name in PRIMARY + SECONDARY:
+        if name == "follows_per_1k":
+            if present(videos, "follows") and present(videos, "views"):
+                views = pl.col("views").cast(pl.Float64)
+                out[name] = pl.when(views > 0).then(pl.col("follows") * 1000.0 / views)
+        elif present(videos, name):
+            out[name] = pl.col(name).cast(pl.Float64)
+    return out
+
+
+def score(videos: pl.DataFrame, window: int = WINDOW, min_n: int = MIN_N) -> Scored:
+    """Every video's value, baseline, multiple and n for each metric the export has."""
+    import polars as pl
+
+    exprs = metric_columns(videos)
+    metrics = list(exprs)
+    primary = next((m for m in PRIMARY if m in exprs), None)
+    keep = [
+        c
+        for c in ("video_id", "title", "published_at", "format", "tags", "duration_s")
+        if c in videos.columns
+    ]
+    frame = videos.select(*keep, *(e.alias(f"v_{m}") for m, e in exprs.items()))
+    if "format" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("format"))
+    if "published_at" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Datetime("us")).alias("published_at"))
+    dated = present(frame, "published_at")
+    frame = frame.with_row_index("_row").sort(["published_at", "_row"], nulls_last=True)
+    formats = frame.get_column("format").fill_null("").to_numpy()
+    sizes = frame.group_by("format").len()
+    by_format = sizes.height > 1 and int(sizes.get_column("len").max() or 0) > min_n
+    if primary is None or frame.height == 0:
+        return Scored(frame.sort("_row").drop("_row"), None, metrics, False, dated)
+    k = max(window // 2, 1)
+    out = []
+    for m in metrics:
+        values = frame.get_column(f"v_{m}").to_numpy().astype(float)
+        whole = _baselines(values, np.zeros(len(values), dtype=np.int64), k, min_n, dated)
+        if by_format:
+            codes = np.unique(formats, return_inverse=True)[1]
+            split = _baselines(values, codes, k, min_n, dated)
+            small = np.bincount(codes)[codes] <= min_n
+            base = np.where(small, whole[0], split[0])
+            n = np.where(small, whole[1], split[1])
+        else:
+            base, n = whole
+        with np.errstate(divide="ignore", invalid="ignore"):
+            multiple = np.where(base > 0, values / np.where(base > 0, base, 1.0), np.nan)
+        out += [
+            pl.Series(f"b_{m}", base).fill_nan(None),
+            pl.Series(f"x_{m}", multiple).fill_nan(None),
+            pl.Series(f"n_{m}", n.astype(np.int64)),
+        ]
+    frame = frame.with_columns(out).sort("_row").drop("_row")
+    return Scored(frame, primary, metrics, by_format, dated)
+
+
+def _baselines(
+    values: np.ndarray, groups: np.ndarray, k: int, min_n: int, dated: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(baseline, n) per row: median of the 2k nearest rows of the same group, self excluded.
+
+    Rows are in publish order. `groups` holds a small integer per row; rows of one group
+    need not be contiguous, so positions are taken within each group.
+    """
+    n_rows = len(values)
+    base = np.full(n_rows, np.nan)
+    count = np.zeros(n_rows, dtype=np.int64)
+    for g in np.unique(groups):
+        rows = np.flatnonzero(groups == g)
+        v = values[rows]
+        size = len(rows)
+        if size < 2:
+            continue
+        if not dated:  # no order to speak of: every other video of the group
+            finite = np.isfinite(v)
+            total = int(finite.sum())
+            med = np.nanmedian(np.where(finite, v, np.nan)) if total else np.nan
+            # leaving one value out barely moves a median; the n is exact
+            count[rows] = total - finite.astype(np.int64)
+            base[rows] = med
+            continue
+        width = min(2 * k + 1, size)
+        pos = np.arange(size)
+        start = np.clip(pos - k, 0, size - width)
+        idx = start[:, None] + np.arange(width)[None, :]
+        neigh = np.where(idx == pos[:, None], np.nan, v[idx])
+        n = np.isfinite(neigh).sum(axis=1)
+        with np.errstate(all="ignore"):
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                med = np.nanmedian(neigh, axis=1)
+        base[rows] = med
+        count[rows] = n
+    base = np.where(count >= min_n, base, np.nan)
+    return base, count

@@ -1,0 +1,155 @@
+"""When to post: the creator's own publish times against how those posts did, and when the
+audience is online.
+
+Posts are put in weekday x time-of-day cells (`BLOCK` hours wide, in the time the export
+gives); a cell has its count, the median multiple of its posts and a bootstrap interval of
+that median. A cell with fewer than `MIN_POSTS` posts says so and is never ranked. The
+audience's online hours come from follower activity (TikTok's FollowerActivity: mean active
+followers per hour) or, without it, from the hours of viewers' interactions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from kptui.engine.insights.baseline import Scored
+from kptui.engine.insights.stats import LEVEL, median_interval, present
+
+if TYPE_CHECKING:
+    import polars as pl
+
+BLOCK = 3  # hours per cell
+MIN_POSTS = 3
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def when(
+    scored: Scored,
+    follower_activity: pl.DataFrame | None = None,
+    interactions: pl.DataFrame | None = None,
+    seed: int = 0,
+    min_posts: int = MIN_POSTS,
+) -> dict[str, Any]:
+    import polars as pl
+
+    audience, audience_needs = audience_hours(follower_activity, interactions)
+    out: dict[str, Any] = {
+        "metric": scored.metric,
+        "block_hours": BLOCK,
+        "min_posts": min_posts,
+        "level": LEVEL,
+        "audience": audience,
+        "audience_needs": audience_needs,
+    }
+    m = scored.metric
+    if m is None:
+        return {
+            **out,
+            "status": "needs",
+            "needs": "per-video views (or watch time or likes) to tell which times did well",
+        }
+    frame = scored.frame.filter(
+        pl.col(f"x_{m}").is_not_null() & pl.col("published_at").is_not_null()
+    )
+    if frame.height == 0:
+        return {**out, "status": "needs", "needs": "publish times of videos with a baseline"}
+    stamps = frame.get_column("published_at")
+    timed = bool((stamps.dt.hour() + stamps.dt.minute() + stamps.dt.second()).max())
+    block = BLOCK if timed else 24
+    out["block_hours"] = block
+    cells_frame = (
+        frame.select(
+            (pl.col("published_at").dt.weekday() - 1).alias("weekday"),
+            (pl.col("published_at").dt.hour() // block * block).alias("start"),
+            pl.col(f"x_{m}").alias("x"),
+        )
+        .group_by("weekday", "start")
+        .agg(pl.col("x"))
+        .sort("weekday", "start")
+    )
+    rng = np.random.default_rng(seed)
+    cells = []
+    for wd, start, xs in cells_frame.iter_rows():
+        values = np.asarray(xs, dtype=float)
+        thin = len(values) < min_posts
+        cells.append(
+            {
+                "weekday": int(wd),
+                "weekday_name": WEEKDAYS[wd],
+                "hours": [int(start), int(start) + block],
+                "n": len(values),
+                "median": float(np.median(values)),
+                "ci": None if thin else median_interval(values, rng),
+                "thin": thin,
+            }
+        )
+    out.update(status="ok", needs=None, posts=frame.height, timed=timed, cells=cells)
+    ranked = sorted(
+        (c for c in cells if not c["thin"]), key=lambda c: (-c["median"], -c["n"], c["weekday"])
+    )
+    if not ranked:
+        out["recommendation"] = None
+        out["recommendation_needs"] = (
+            f"at least {min_posts} posts in one weekday and time slot "
+            f"(the most in any slot is {max(c['n'] for c in cells)})"
+        )
+        return out
+    best = ranked[0]
+    out["recommendation"] = {**best, "text": _evidence(best, audience, timed, m)}
+    out["recommendation_needs"] = None
+    return out
+
+
+def _evidence(cell: dict[str, Any], audience: dict[str, Any] | None, timed: bool, m: str) -> str:
+    slot = cell["weekday_name"]
+    if timed:
+        slot += f" {cell['hours'][0]:02d}-{cell['hours'][1]:02d}h"
+    text = f"{slot}: {cell['n']} posts, median {cell['median']:.2f}x {m}"
+    if cell["ci"]:
+        text += f" (95% {cell['ci'][0]:.2f}-{cell['ci'][1]:.2f}x)"
+    if audience and audience.get("peak_hours"):
+        who = "followers" if audience["source"] == "follower_activity" else "viewers"
+        text += f"; {who} most active " + ", ".join(f"{h}h" for h in audience["peak_hours"])
+    return text
+
+
+def audience_hours(
+    follower_activity: pl.DataFrame | None, interactions: pl.DataFrame | None
+) -> tuple[dict[str, Any] | None, str | None]:
+    """(hours, None) or (None, what is needed): mean activity per hour 0-23 and the peaks."""
+    import polars as pl
+
+    if present(follower_activity, "active"):
+        assert follower_activity is not None
+        per_hour = (
+            follower_activity.drop_nulls(["hour", "active"])
+            .group_by("hour")
+            .agg(pl.col("active").mean())
+        )
+        values = [0.0] * 24
+        for hour, active in per_hour.iter_rows():
+            if 0 <= int(hour) < 24:
+                values[int(hour)] = float(active)
+        days = (
+            follower_activity.get_column("date").n_unique()
+            if "date" in follower_activity.columns
+            else None
+        )
+        return _peaks(values, "follower_activity", days, "days"), None
+    if present(interactions, "ts"):
+        assert interactions is not None
+        hours = interactions.select(pl.col("ts").dt.hour().alias("h")).drop_nulls()
+        counts = hours.group_by("h").len()
+        values = [0.0] * 24
+        for hour, n in counts.iter_rows():
+            values[int(hour)] = float(n)
+        return _peaks(values, "interactions", hours.height, "events"), None
+    return None, "follower activity per hour (TikTok FollowerActivity.csv) or timed interactions"
+
+
+def _peaks(values: list[float], source: str, n: int | None, unit: str) -> dict[str, Any]:
+    order = sorted(range(24), key=lambda h: (-values[h], h))
+    peaks = sorted(h for h in order[:3] if values[h] > 0)
+    return {"source": source, "by_hour": values, "peak_hours": peaks, "n": n, "n_unit": unit}
