@@ -9,7 +9,7 @@ import typer
 from kptui import __version__
 from kptui.cli import state
 
-GROUPS = ("data", "tags", "personas", "recommend", "ab", "plan", "tui")
+GROUPS = ("data", "insights", "tags", "personas", "recommend", "ab", "plan", "tui")
 _ROOT_OPTIONS_WITH_VALUE = {"--workspace"}
 
 

@@ -61,22 +61,31 @@ def register(app: typer.Typer) -> None:
 
         from kptui.cli import output
         from kptui.cli.common import resolve_dataset
+        from kptui.engine.insights import tag_history
         from kptui.engine.tags import tag_index
 
         dataset = resolve_dataset(data, map_, quiet=json_)
         with output.progress("Building the tag index") as report:
             index = tag_index(dataset, progress=report)
+        history = tag_history(dataset)  # how each tag did for this creator
         if drafts is None:
-            _one(index, title or "", description or "", top, json_)
+            _one(index, title or "", description or "", top, json_, history)
         else:
-            _many(index, drafts, top, json_)
+            _many(index, drafts, top, json_, history)
 
 
-def _one(index: TagIndex, title: str, description: str, top: int, json_: bool) -> None:
+def _one(
+    index: TagIndex,
+    title: str,
+    description: str,
+    top: int,
+    json_: bool,
+    history: dict[str, float] | None = None,
+) -> None:
     from kptui.cli import output
-    from kptui.engine.tags import draft_note, index_note, suggest
+    from kptui.engine.tags import apply_history, draft_note, index_note, suggest
 
-    result = suggest(index, title, description, top=top)
+    result = apply_history(suggest(index, title, description, top=top), history or {})
     notes = [n for n in (index_note(index), draft_note(index, title, description)) if n]
     if json_:
         payload: dict[str, Any] = {"tags": [s.to_json() for s in result]}
@@ -89,9 +98,15 @@ def _one(index: TagIndex, title: str, description: str, top: int, json_: bool) -
     _print_table(result)
 
 
-def _many(index: TagIndex, drafts: list[tuple[Any, str, str]], top: int, json_: bool) -> None:
+def _many(
+    index: TagIndex,
+    drafts: list[tuple[Any, str, str]],
+    top: int,
+    json_: bool,
+    history: dict[str, float] | None = None,
+) -> None:
     from kptui.cli import output
-    from kptui.engine.tags import draft_note, index_note, suggest
+    from kptui.engine.tags import apply_history, draft_note, index_note, suggest
 
     note = index_note(index)
     if note:
@@ -100,7 +115,10 @@ def _many(index: TagIndex, drafts: list[tuple[Any, str, str]], top: int, json_: 
     for draft_id, title, description in drafts:
         item: dict[str, Any] = {
             "id": draft_id,
-            "tags": [s.to_json() for s in suggest(index, title, description, top=top)],
+            "tags": [
+                s.to_json()
+                for s in apply_history(suggest(index, title, description, top=top), history or {})
+            ],
         }
         dn = draft_note(index, title, description)
         if dn:
@@ -140,7 +158,10 @@ def _print_table(result: list[Any]) -> None:
     table.add_column("source")
     for i, s in enumerate(result, 1):
         table.add_row(
-            str(i), output.safe(s.tag), f"{s.score:.2f}", output.safe(", ".join(s.sources))
+            str(i),
+            output.safe(s.tag),
+            f"{s.score:.2f}",
+            output.safe(", ".join(s.sources) + (f" ({s.history:.2f}x)" if s.history else "")),
         )
     con.print(table)
 

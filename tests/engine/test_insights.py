@@ -131,7 +131,7 @@ def test_when_with_too_few_posts_per_slot_says_so() -> None:
     frame = videos(5, views=[10, 20, 30, 40, 50])  # five different weekdays
     out = when(score(frame))
     assert out["status"] == "ok" and out["recommendation"] is None
-    assert "at least 3 posts" in out["recommendation_needs"]
+    assert "at least 5 posts" in out["recommendation_needs"]
     assert all(c["thin"] for c in out["cells"])
     assert out["audience"] is None and "FollowerActivity" in out["audience_needs"]
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 BLOCK = 3  # hours per cell
-MIN_POSTS = 3
+MIN_POSTS = 5  # fewer posts in a slot: shown, never ranked (a median of 3 is luck)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -86,8 +86,10 @@ def when(
             }
         )
     out.update(status="ok", needs=None, posts=frame.height, timed=timed, cells=cells)
+    # the slot whose interval's low end is highest: a sure 1.3x beats a lucky 3x on 3 posts
     ranked = sorted(
-        (c for c in cells if not c["thin"]), key=lambda c: (-c["median"], -c["n"], c["weekday"])
+        (c for c in cells if not c["thin"]),
+        key=lambda c: (-(c["ci"][0] if c["ci"] else 0.0), -c["median"], -c["n"], c["weekday"]),
     )
     if not ranked:
         out["recommendation"] = None
@@ -97,18 +99,27 @@ def when(
         )
         return out
     best = ranked[0]
-    out["recommendation"] = {**best, "text": _evidence(best, audience, timed, m)}
+    clear = bool(best["ci"] and best["ci"][0] > 1.0)
+    out["recommendation"] = {
+        **best,
+        "clear": clear,
+        "text": _evidence(best, audience, timed, m, clear),
+    }
     out["recommendation_needs"] = None
     return out
 
 
-def _evidence(cell: dict[str, Any], audience: dict[str, Any] | None, timed: bool, m: str) -> str:
+def _evidence(
+    cell: dict[str, Any], audience: dict[str, Any] | None, timed: bool, m: str, clear: bool
+) -> str:
     slot = cell["weekday_name"]
     if timed:
         slot += f" {cell['hours'][0]:02d}-{cell['hours'][1]:02d}h"
     text = f"{slot}: {cell['n']} posts, median {cell['median']:.2f}x {m}"
     if cell["ci"]:
         text += f" (95% {cell['ci'][0]:.2f}-{cell['ci'][1]:.2f}x)"
+    if not clear:
+        text += ", not clearly above your usual"
     if audience and audience.get("peak_hours"):
         who = "followers" if audience["source"] == "follower_activity" else "viewers"
         text += f"; {who} most active " + ", ".join(f"{h}h" for h in audience["peak_hours"])
