@@ -41,10 +41,19 @@ METRICS = ("mean", "revenue")
 
 
 def bad(message: str, field_name: str, **where: Any) -> UsageError:
-    """A UsageError that names the input field it is about (the CLI maps it to a flag)."""
-    err = UsageError(message, **where)
-    err.field = field_name  # type: ignore[attr-defined]
-    return err
+    """A UsageError about the input field `field_name` ("sd", "cap_pct"...); `{field}` in the
+    message marks where each front end names that field its own way (`--cap-pct` on the
+    command line), so the engine never spells a flag."""
+    from kptui import errors
+
+    marker = getattr(errors, "FIELD", None)
+    text = message.replace("{field}", field_name if marker is None else marker)
+    try:
+        return UsageError(text, field=field_name, **where)  # type: ignore[call-arg]
+    except TypeError:  # an errors module without field= (before the app layer's)
+        err = UsageError(text, **where)
+        err.field = field_name  # type: ignore[attr-defined]
+        return err
 
 
 # ----------------------------------------------------------------------------------------
@@ -149,7 +158,7 @@ def parse_mean_arm(spec: str, default_name: str, form: str = "sums", where: str 
     """`[NAME=]N:SUM:SUMSQ[:BUYERS]` (form "sums") or `[NAME=]N:MEAN:SD[:BUYERS]`
     (form "mean-sd") -> MeanArm."""
     if form not in _FORMS:
-        raise bad(f"summary form must be one of {', '.join(_FORMS)}, got {form!r}", "summary")
+        raise bad(f"{{field}} must be one of {', '.join(_FORMS)}, got {form!r}", "summary")
     where = f"{where} {spec!r}"
     name, sep, body = spec.rpartition("=")
     if not sep:
@@ -315,10 +324,10 @@ def cap_arms(arms: Sequence[MeanArm], cap_pct: float) -> tuple[list[MeanArm], di
     import numpy as np
 
     if not (isinstance(cap_pct, (int, float)) and math.isfinite(cap_pct) and 0 < cap_pct < 100):
-        raise bad(f"cap_pct must be a percentile between 0 and 100, got {cap_pct}", "cap_pct")
+        raise bad(f"{{field}} must be a percentile between 0 and 100, got {cap_pct}", "cap_pct")
     if any(a.values is None for a in arms):
         raise bad(
-            "a cap needs per-visitor values (a file), not summaries: the percentile is "
+            "{field} needs per-visitor values (a file), not summaries: the percentile is "
             "computed from the values",
             "cap_pct",
         )
@@ -397,10 +406,10 @@ def bootstrap_intervals(
     import numpy as np
 
     if control.values is None or variant.values is None:
-        raise bad("a bootstrap needs per-visitor values (a file), not summaries", "bootstrap")
+        raise bad("{field} needs per-visitor values (a file), not summaries", "bootstrap")
     if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 100:
         raise bad(
-            f"bootstrap resamples must be a whole number >= 100, got {resamples}", "bootstrap"
+            f"{{field}} must be a whole number of resamples >= 100, got {resamples}", "bootstrap"
         )
     rng = np.random.default_rng(seed)
     means = []
@@ -622,7 +631,7 @@ def analyze_means(
     (see `ab_sequential`): a verdict that may be read on any day; the fixed-horizon t test's
     `t` and `df` are still reported."""
     if metric not in METRICS:
-        raise bad(f"metric must be one of {', '.join(METRICS)}, got {metric!r}", "metric")
+        raise bad(f"{{field}} must be one of {', '.join(METRICS)}, got {metric!r}", "metric")
     check_alpha(alpha)
     if not variants:
         raise bad("give at least one variant", "variant")
@@ -632,7 +641,7 @@ def analyze_means(
     if dup is not None:
         raise bad(f"two arms are both called {dup!r}: give each a different NAME=", "name")
     if prior is not None and not (math.isfinite(prior.sd) and prior.sd > 0):
-        raise bad(f"the prior's sd must be positive, got {prior.sd:g}", "prior")
+        raise bad(f"{{field}}: the sd must be positive, got {prior.sd:g}", "prior")
     shares = parse_split(split, len(arms)) if split is not None else [1 / len(arms)] * len(arms)
     cap_info = None
     if cap_pct is not None:
@@ -723,9 +732,9 @@ def parse_normal_prior(text: str) -> NormalPrior:
     if len(parts) != 2:
         parts = text.split(",")
     if len(parts) != 2:
-        raise bad(f"prior {text!r}: expected MEAN±SD (or MEAN,SD), e.g. 2.5±1", "prior")
+        raise bad(f"{{field}} {text!r}: expected MEAN±SD (or MEAN,SD), e.g. 2.5±1", "prior")
     m = _number(parts[0], "prior mean", f"prior {text!r}")
     s = _number(parts[1], "prior sd", f"prior {text!r}")
     if s <= 0:
-        raise bad(f"prior {text!r}: the sd must be positive", "prior")
+        raise bad(f"{{field}} {text!r}: the sd must be positive", "prior")
     return NormalPrior(m, s)

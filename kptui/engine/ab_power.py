@@ -27,13 +27,13 @@ _NORMAL = NormalDist()
 
 def _check_power(power: float) -> float:
     if not (isinstance(power, (int, float)) and math.isfinite(power) and 0 < power < 1):
-        raise bad(f"power must be between 0 and 1 (exclusive), got {power}", "power")
+        raise bad(f"{{field}} must be between 0 and 1 (exclusive), got {power}", "power")
     return float(power)
 
 
 def _check_arms(arms: int) -> int:
     if isinstance(arms, bool) or not isinstance(arms, int) or arms < 2:
-        raise bad(f"arms must be a whole number of at least 2, got {arms}", "arms")
+        raise bad(f"{{field}} must be a whole number of at least 2, got {arms}", "arms")
     return arms
 
 
@@ -41,7 +41,7 @@ def _check_daily(daily: float | None) -> float | None:
     if daily is None:
         return None
     if not (isinstance(daily, (int, float)) and math.isfinite(daily) and daily > 0):
-        raise bad(f"daily must be a positive number of visitors a day, got {daily}", "daily")
+        raise bad(f"{{field}} must be a positive number of visitors a day, got {daily}", "daily")
     return float(daily)
 
 
@@ -88,13 +88,13 @@ def sample_size_means(
     daily = _check_daily(daily)
     for what, v in (("baseline", baseline_mean), ("sd", sd), ("mde", mde)):
         if not (isinstance(v, (int, float)) and math.isfinite(v)):
-            raise bad(f"{what} must be a finite number, got {v!r}", what)
+            raise bad(f"{{field}} must be a finite number, got {v!r}", what)
     if sd <= 0:
-        raise bad(f"sd must be positive, got {sd:g}", "sd")
+        raise bad(f"{{field}} must be positive, got {sd:g}", "sd")
     target = baseline_mean * (1 + mde) if relative else baseline_mean + mde
     delta = target - baseline_mean
     if delta == 0:
-        raise bad("mde must not be zero: there is no effect to detect", "mde")
+        raise bad("{field} must not be zero: there is no effect to detect", "mde")
     a = alpha / (arms - 1)
     n = solve_n_means(delta / sd, a, power)
     per_arm = math.ceil(n - 1e-9)
@@ -151,7 +151,7 @@ def power_so_far(
     power = _check_power(power)
     daily = _check_daily(daily)
     if days_run is not None and not (math.isfinite(days_run) and days_run > 0):
-        raise bad(f"days_run must be a positive number of days, got {days_run}", "days")
+        raise bad(f"{{field}} must be a positive number of days, got {days_run}", "days")
     if sequential:
         check_tuning(tuning)
     n_now = n_c + n_v

@@ -57,20 +57,21 @@ def _num(text: str, what: str, spec: str) -> float:
     try:
         value = float(raw.rstrip("%").strip())
     except ValueError:
-        raise bad(f"prior {spec!r}: {what} must be a number, got {raw!r}", "prior") from None
+        raise bad(f"{{field}} {spec!r}: {what} must be a number, got {raw!r}", "prior") from None
     if not math.isfinite(value):
-        raise bad(f"prior {spec!r}: {what} must be finite", "prior")
+        raise bad(f"{{field}} {spec!r}: {what} must be finite", "prior")
     return value / 100 if pct else value
 
 
 def beta_from_mean_sd(mean: float, sd: float, spec: str = "") -> BetaPrior:
     """The Beta with this mean and sd (method of moments); needs sd^2 < mean (1 - mean)."""
     if not 0 < mean < 1:
-        raise bad(f"prior {spec!r}: the mean must be a rate strictly between 0 and 1", "prior")
+        raise bad(f"{{field}} {spec!r}: the mean must be a rate strictly between 0 and 1", "prior")
     if not 0 < sd**2 < mean * (1 - mean):
         top = math.sqrt(mean * (1 - mean))
         raise bad(
-            f"prior {spec!r}: the sd must be above 0 and below {top:.3g} for a mean of {mean:g}",
+            f"{{field}} {spec!r}: the sd must be above 0 and below {top:.3g} "
+            f"for a mean of {mean:g}",
             "prior",
         )
     k = mean * (1 - mean) / sd**2 - 1
@@ -86,12 +87,13 @@ def parse_beta_prior(text: str) -> BetaPrior:
     parts = spec.split(",")
     if len(parts) != 2:
         raise bad(
-            f"prior {spec!r}: expected A,B (Beta parameters, e.g. 4,96) or MEAN±SD (e.g. 4%±1%)",
+            f"{{field}} {spec!r}: expected A,B (Beta parameters, e.g. 4,96) "
+            "or MEAN±SD (e.g. 4%±1%)",
             "prior",
         )
     a, b = (_num(p, w, spec) for p, w in zip(parts, ("A", "B"), strict=True))
     if a <= 0 or b <= 0:
-        raise bad(f"prior {spec!r}: both Beta parameters must be positive", "prior")
+        raise bad(f"{{field}} {spec!r}: both Beta parameters must be positive", "prior")
     return BetaPrior(a, b)
 
 

@@ -35,9 +35,9 @@ DEFAULT_TUNING = 5_000
 
 def check_tuning(tuning: float) -> float:
     if isinstance(tuning, bool) or not isinstance(tuning, (int, float)) or not tuning > 0:
-        raise bad(f"tuning must be a positive number of visitors, got {tuning!r}", "tuning")
+        raise bad(f"{{field}} must be a positive number of visitors, got {tuning!r}", "tuning")
     if not math.isfinite(tuning):
-        raise bad("tuning must be finite", "tuning")
+        raise bad("{field} must be finite", "tuning")
     return float(tuning)
 
 
