@@ -209,50 +209,12 @@ def read_visitor_file(
     import polars as pl
 
     label = name or (str(source) if isinstance(source, (str, Path)) else "<stdin>")
-    try:
-        if isinstance(source, (str, Path)) and str(source).lower().endswith(".parquet"):
-            frame = pl.read_parquet(source)
-        else:
-            raw = source if not isinstance(source, (str, Path)) else Path(source).read_bytes()
-            if not isinstance(raw, bytes):
-                raw = raw.read()
-            if raw[:4] == b"PAR1":
-                import io
-
-                frame = pl.read_parquet(io.BytesIO(raw))
-            else:
-                frame = pl.read_csv(raw, infer_schema=False)  # all text: we parse values
-    except FileNotFoundError:
-        raise DataError("no such file", file=label) from None
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"cannot read it as CSV or Parquet: {first}", file=label) from None
-    columns = {c.strip().lower(): c for c in frame.columns}
-    for need in ("arm", "value"):
-        if need not in columns:
-            raise bad(
-                f"no {need!r} column (columns: {', '.join(frame.columns) or 'none'}); "
-                "the file needs one row per visitor with columns arm, value[, converted]",
-                need,
-                file=label,
-            )
+    frame = _read_frame(source, label)
+    columns = _columns(frame, ("arm", "value"), label)
     arm_col = frame.get_column(columns["arm"]).cast(pl.Utf8)
-    value_col = frame.get_column(columns["value"])
-    if value_col.dtype == pl.Utf8:
-        parsed = value_col.str.strip_chars().cast(pl.Float64, strict=False)
-    else:
-        parsed = value_col.cast(pl.Float64, strict=False)
-    bad_rows = (parsed.is_null() | parsed.is_nan() | parsed.is_infinite()).arg_true()
-    if len(bad_rows):
-        i = int(bad_rows[0])
-        shown = value_col[i]
-        raise DataError(
-            f"value must be a finite number, got {shown!r}",
-            file=label,
-            row=i + 2,
-            column=columns["value"],
-        )
-    null_arm = arm_col.is_null().arg_true()
+    values = _values(frame, columns["value"], label)
+    arm_col = arm_col.str.strip_chars()
+    null_arm = (arm_col.is_null() | (arm_col == "")).arg_true()
     if len(null_arm):
         raise DataError(
             "the arm is empty", file=label, row=int(null_arm[0]) + 2, column=columns["arm"]
@@ -260,10 +222,10 @@ def read_visitor_file(
     converted = None
     if "converted" in columns:
         conv = frame.get_column(columns["converted"]).cast(pl.Utf8).str.strip_chars()
-        conv = conv.str.to_lowercase()
+        conv = conv.str.to_lowercase().fill_null("")  # an empty cell: no purchase
         truthy = conv.is_in(["1", "true", "yes", "y", "t", "1.0"])
         falsy = conv.is_in(["0", "false", "no", "n", "f", "0.0", ""])
-        odd = (~(truthy | falsy) | conv.is_null()).arg_true()
+        odd = (~(truthy | falsy)).arg_true()
         if len(odd):
             i = int(odd[0])
             raise DataError(
@@ -273,8 +235,7 @@ def read_visitor_file(
                 column=columns["converted"],
             )
         converted = truthy.to_numpy()
-    arms_raw = arm_col.str.strip_chars().to_list()
-    values = parsed.to_numpy().astype(float)
+    arms_raw = arm_col.to_list()
     order: list[str] = []
     seen: set[str] = set()
     for a in arms_raw:
@@ -304,6 +265,65 @@ def read_visitor_file(
         buyers = int(converted[mask].sum()) if converted is not None else None
         arms.append(arm_from_values(a, vals, buyers=buyers, where=f"{label}: arm {a!r}"))
     return arms[0], arms[1:]
+
+
+def _read_frame(source: str | Path | IO[bytes], label: str):
+    """CSV (every column as text: values are parsed here, with row numbers) or Parquet."""
+    import io
+
+    import polars as pl
+
+    try:
+        raw = Path(source).read_bytes() if isinstance(source, (str, Path)) else source.read()
+        if raw[:4] == b"PAR1":
+            return pl.read_parquet(io.BytesIO(raw))
+        return pl.read_csv(raw, infer_schema=False)
+    except FileNotFoundError:
+        raise DataError("no such file", file=label) from None
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"cannot read it as CSV or Parquet: {first}", file=label) from None
+
+
+def _columns(frame, need: Sequence[str], label: str) -> dict[str, str]:
+    """Lower-cased, stripped header (a UTF-8 BOM too) -> the column's own name."""
+    columns = {c.lstrip("\ufeff").strip().lower(): c for c in frame.columns}
+    for col in need:
+        if col not in columns:
+            raise bad(
+                f"no {col!r} column (columns: {', '.join(frame.columns) or 'none'}); "
+                f"the file needs one row per visitor with columns {', '.join(need)}",
+                col,
+                file=label,
+            )
+    return columns
+
+
+def _values(frame, column: str, label: str):
+    """The column as finite floats; the first that is not one is a DataError with its row."""
+    import polars as pl
+
+    col = frame.get_column(column)
+    if col.dtype == pl.Utf8:
+        parsed = col.str.strip_chars().cast(pl.Float64, strict=False)
+    else:
+        parsed = col.cast(pl.Float64, strict=False)
+    bad_rows = (parsed.is_null() | parsed.is_nan() | parsed.is_infinite()).arg_true()
+    if len(bad_rows):
+        i = int(bad_rows[0])
+        raise DataError(
+            f"value must be a finite number, got {col[i]!r}", file=label, row=i + 2, column=column
+        )
+    return parsed.to_numpy().astype(float)
+
+
+def read_values(source: str | Path | IO[bytes], *, name: str | None = None) -> MeanArm:
+    """A per-visitor file's `value` column as one arm (history for `ab size`); any other
+    columns, `arm` included, are ignored."""
+    label = name or (str(source) if isinstance(source, (str, Path)) else "<stdin>")
+    frame = _read_frame(source, label)
+    columns = _columns(frame, ("value",), label)
+    return arm_from_values("history", _values(frame, columns["value"], label), where=label)
 
 
 def arm_from_values(name: str, values: Any, buyers: int | None = None, where="arm") -> MeanArm:

@@ -316,8 +316,16 @@ def test_beta_prior_figures_match_quadrature():
     flat = abtest.analyze(c, [v]).as_dict()["variants"][0]
     assert got["p_value"] == flat["p_value"] and got["ci_abs"] == flat["ci_abs"]
     # the quadrature path agrees with abtest's exact figures on the flat prior's posteriors
-    loss_c, _loss_v = abtest.expected_loss(c, v)
-    assert pr.expected_loss_beta((51, 1151), (63, 1089)) == pytest.approx(loss_c, abs=1e-10)
+    # the grid (standard library) against scipy quadrature, fractional parameters
+    for x, y in (((51.3, 1151.2), (63.0, 1089.5)), ((63.0, 1089.5), (51.3, 1151.2))):
+        assert pr.expected_loss_beta(x, y) == pytest.approx(
+            pr.expected_loss_beta_quad(x, y), abs=1e-10
+        )
+    params = [(51.3, 1151.2), (63.0, 1089.5), (58.5, 1100.0)]
+    assert pr.prob_best_beta(params) == pytest.approx(pr.prob_best_beta_quad(params), abs=1e-8)
+    loss_v, loss_c = abtest.expected_loss(c, v)
+    assert pr.expected_loss_beta((51, 1151), (63, 1089)) == pytest.approx(loss_v, abs=1e-12)
+    assert pr.expected_loss_beta((63, 1089), (51, 1151)) == pytest.approx(loss_c, abs=1e-12)
     assert pr.prob_greater_beta(51.0, 1151.0, 63.0, 1089.5) == pytest.approx(
         integrate.quad(
             lambda x: stats.beta.pdf(x, 51, 1151) * stats.beta.sf(x, 63, 1089.5), 0, 0.2, limit=200
