@@ -31,29 +31,14 @@ from pathlib import Path
 from statistics import NormalDist
 from typing import IO, Any
 
+from kptui.engine.ab_fields import bad
 from kptui.engine.abtest import check_alpha, holm, parse_split, srm_p_value
-from kptui.errors import DataError, UsageError
+from kptui.errors import DataError
 
 _NORMAL = NormalDist()
 SRM_THRESHOLD = 0.001
 MIN_PER_ARM = 100  # fewer visitors than this and the t interval of a skewed mean misleads
 METRICS = ("mean", "revenue")
-
-
-def bad(message: str, field_name: str, **where: Any) -> UsageError:
-    """A UsageError about the input field `field_name` ("sd", "cap_pct"...); `{field}` in the
-    message marks where each front end names that field its own way (`--cap-pct` on the
-    command line), so the engine never spells a flag."""
-    from kptui import errors
-
-    marker = getattr(errors, "FIELD", None)
-    text = message.replace("{field}", field_name if marker is None else marker)
-    try:
-        return UsageError(text, field=field_name, **where)  # type: ignore[call-arg]
-    except TypeError:  # an errors module without field= (before the app layer's)
-        err = UsageError(text, **where)
-        err.field = field_name  # type: ignore[attr-defined]
-        return err
 
 
 # ----------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from statistics import NormalDist
 
-from kptui.engine.ab_means import bad
+from kptui.engine.ab_fields import bad
 from kptui.engine.ab_sequential import DEFAULT_TUNING, boundary_z, check_tuning
 from kptui.engine.abtest import check_alpha
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kptui.engine import abtest
-from kptui.engine.ab_means import bad
+from kptui.engine.ab_fields import bad
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kptui.engine.ab_means import bad
+from kptui.engine.ab_fields import bad
 
 DEFAULT_TUNING = 5_000
 

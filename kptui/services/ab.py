@@ -46,10 +46,10 @@ def run_test(
 ) -> dict[str, Any]:
     """The whole report of one experiment (see the module docstring)."""
     from kptui.engine import abtest
-    from kptui.engine.ab_means import METRICS, bad
+    from kptui.engine.ab_fields import bad
 
     alpha = abtest.check_alpha(alpha)
-    if metric not in ("conversion", *METRICS):
+    if metric not in ("conversion", "mean", "revenue"):
         raise bad(f"{{field}} must be conversion, mean or revenue, got {metric!r}", "metric")
     if input is not None and variants:
         raise bad("give the arms as variants or as {field}, not both", "input")
@@ -81,7 +81,7 @@ def run_test(
 
 def _conversion(control, variants, alpha, split, prior, sequential, tuning) -> dict[str, Any]:
     from kptui.engine import abtest
-    from kptui.engine.ab_means import bad
+    from kptui.engine.ab_fields import bad
 
     if control is None:
         raise bad("give the control arm as {field}", "control")
