@@ -472,3 +472,55 @@ def test_power_so_far_matches_statsmodels_normal_power():
     with pytest.raises(UsageError) as e:
         ap.sample_size_means(1.0, -1.0, 0.1)
     assert e.value.field == "sd"
+
+
+# ----------------------------------------------------------------------------------------
+# results over time
+
+
+def test_timeline_is_cumulative_and_its_band_always_valid():
+    from kptui.engine.ab_timeline import DayCount, first_significant_day, timeline
+
+    rng = np.random.default_rng(4)
+    days = []
+    for d in range(1, 22):
+        day = f"2026-11-{d:02d}"
+        days.append(DayCount(day, "A", 400, int(rng.binomial(400, 0.05))))
+        days.append(DayCount(day, "B", 400, int(rng.binomial(400, 0.07))))
+    days.append(DayCount("2026-11-03", "Z", 10, 1))  # not an arm of this experiment: ignored
+    series = timeline(reversed(days), ["A", "B"])  # order of the records does not matter
+    points = series["B"]
+    assert [p.day for p in points] == sorted({d.day for d in days if d.arm != "Z"})
+    last = points[-1]
+    conv_a = sum(d.conversions for d in days if d.arm == "A")
+    conv_b = sum(d.conversions for d in days if d.arm == "B")
+    assert last.visitors_control == 400 * 21 and last.rate_variant == conv_b / (400 * 21)
+    whole = seq.proportion_look(8400, conv_a, 8400, conv_b)
+    assert last.cs_abs == pytest.approx(seq.sequential_look(whole, 0.05)["ci_abs"])
+    z = stats.norm.ppf(0.975)
+    assert last.ci_abs == pytest.approx((whole.diff - z * whole.se, whole.diff + z * whole.se))
+    ps = [p.p_value for p in points]
+    assert ps == sorted(ps, reverse=True)  # running minimum
+    first = first_significant_day(points)
+    assert all(not p.significant for p in points if p.day < (first or "9"))
+    for p in points:  # the always-valid band is wider than the single-look interval
+        assert p.cs_abs[0] <= p.ci_abs[0] and p.cs_abs[1] >= p.ci_abs[1]
+
+
+def test_lift_chart_marks_band_estimate_and_zero():
+    from kptui.engine.ab_timeline import DayCount, timeline
+    from kptui.tui.widgets.lift_chart import AXIS, chart_lines
+
+    days = [
+        DayCount(f"2026-11-{d:02d}", a, 1000, c)
+        for d in range(1, 6)
+        for a, c in (("A", 50), ("B", 80))
+    ]
+    points = timeline(days, ["A", "B"])["B"]
+    rows = chart_lines(points, width=AXIS + 20, height=7)
+    text = "\n".join(r for r, _ in rows)
+    assert text.count("●") == 20 and "░" in text and "─" in text
+    assert rows[-1][0].strip().startswith("2026-11-01") and rows[-1][0].endswith("2026-11-05")
+    zero_row = next(r for r, _ in rows if r.strip().startswith("0 "))
+    assert "─" in zero_row  # the band has left zero: significant by the last days
+    assert chart_lines([], 40) == [("no daily results yet", [])]
