@@ -1,6 +1,25 @@
-"""Errors that carry where bad input came from, so every front end can say it in one line."""
+"""Errors that carry where bad input came from, so every front end can say it in one line.
+
+An error about a value the user gave (an option, a field in the app) carries `field=`, the
+field's name ("mde", "alpha"), and its message marks where that name goes with `FIELD`. Each
+front end renders the field its own way: `str(exc)` spells it as the command line does
+(`--mde`), which is what the CLI prints; the app calls `exc.text(labels)` with its inputs'
+labels ("MDE %"). So the engine never names a CLI flag, and the app never tells someone to fix
+a flag they never typed. `column` stays for data columns (a file's header).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+# Where the field's name goes in a message: NULs around a word, which neither a command line
+# nor the app's fields can carry, so it is never mistaken for user text in the message.
+FIELD = "\x00field\x00"
+
+
+def option_name(field: str) -> str:
+    """The command line's spelling of a field: `daily_visitors` -> `--daily-visitors`."""
+    return "--" + field.replace("_", "-")
 
 
 class KptuiError(Exception):
@@ -19,12 +38,34 @@ class KptuiError(Exception):
         file: str | None = None,
         row: int | None = None,
         column: str | None = None,
+        field: str | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        self.template = message
         self.file = file
         self.row = row
         self.column = column
+        self.field = field
+        self.message = self.render_message(option_name)
+        super().__init__(self.message)
+
+    def render_message(self, label: Callable[[str], str]) -> str:
+        """The message with the field named by `label(field)`."""
+        if FIELD not in self.template:
+            return self.template
+        return self.template.replace(FIELD, label(self.field or "value"))
+
+    def text(self, labels: Mapping[str, str] | Callable[[str], str] | None = None) -> str:
+        """The whole line for a front end that names fields its own way (the app's labels);
+        a field without a label is named as it is ("alpha")."""
+        if labels is None:
+            label: Callable[[str], str] = str
+        elif callable(labels):
+            label = labels
+        else:
+            label = lambda f: labels.get(f, f)  # noqa: E731
+        loc = self.location()
+        message = self.render_message(label)
+        return f"{loc}: {message}" if loc else message
 
     def location(self) -> str:
         parts = [str(p) for p in (self.file, self.row, self.column) if p is not None and p != ""]

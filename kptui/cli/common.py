@@ -28,59 +28,31 @@ MapOption = Annotated[
 ]
 
 
-def default_dataset_path() -> Path:
-    """The workspace's last dataset if it still exists, else the bundled sample."""
-    from kptui.paths import sample_data_dir
-
-    last = _last_dataset()
-    if last and Path(last).exists():
-        return Path(last)
-    return sample_data_dir()
-
-
-def _last_dataset() -> str | None:
-    try:
-        from kptui.cli.state import STATE
-        from kptui.store import Workspace
-    except ImportError:
-        return None
-    try:
-        with Workspace.open(STATE.workspace, timeout=2) as ws:
-            return ws.last_dataset()
-    except Exception:  # an unusable workspace must not stop a read-only command
-        return None
-
-
 def remember_dataset(path: str | Path) -> None:
     """Best effort: a broken workspace never stops an analysis command."""
-    try:
-        from kptui.cli.state import STATE
-        from kptui.store import Workspace
+    from kptui.cli.state import STATE
+    from kptui.services.datasets import remember_dataset as remember
 
-        with Workspace.open(STATE.workspace, timeout=2) as ws:
-            ws.add_recent_dataset(str(Path(path).resolve()))
-    except Exception:
-        pass
+    remember(path, STATE.workspace)
 
 
 def resolve_dataset(
     data: str | None, mapping: list[str] | None = None, *, quiet: bool = False
 ) -> Dataset:
-    """Load `--data`, else the last dataset, else the sample; note problems on stderr."""
+    """Load `--data`, else the last dataset, else the sample (kptui.services.datasets, the
+    rule the app opens with); note problems on stderr."""
     from kptui.cli import output
-    from kptui.engine.io import load_dataset
+    from kptui.cli.state import STATE
     from kptui.engine.schema import parse_mapping
+    from kptui.services.datasets import open_dataset
 
     fields = parse_mapping(mapping)
-    path = Path(data) if data else default_dataset_path()
     with output.progress("Loading data") as report:
-        dataset = load_dataset(path, mapping=fields, progress=report)
-    if data:
-        remember_dataset(path)
+        dataset, path = open_dataset(data, STATE.workspace, mapping=fields, progress=report)
     if dataset.problems and not quiet:
         n = sum(p.count for p in dataset.problems)
         output.warn(
-            f"note: {n} problem(s) in {path.name}; rows that were fine are used "
+            f"note: {n} problem(s) in {Path(path).name}; rows that were fine are used "
             f"(see: kptui data inspect {path})"
         )
     return dataset

@@ -52,18 +52,13 @@ def register(app: typer.Typer) -> None:
 
 
 def write_assignments(frame: Any, path: Path) -> None:
-    """CSV `user_id,persona_id`, written atomically (temp file + rename)."""
+    """CSV `user_id,persona_id` (kptui.services.personas: written atomically)."""
     from kptui.errors import UsageError
+    from kptui.services.personas import write_assignments as write
 
     if path.exists() and path.is_dir():
         raise UsageError("is a folder; --assignments needs a file name", file=str(path))
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        frame.write_csv(tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(f"cannot write assignments: {exc.strerror}", file=str(path)) from exc
+    write(frame, path)
 
 
 def _pct(x: float | None) -> str:

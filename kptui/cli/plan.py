@@ -1,15 +1,14 @@
 """`kptui plan`: the workspace from the command line — drafts, experiments, export.
 
 The workspace file is, innermost first: `--workspace` on the command, on `kptui plan`, on
-`kptui` itself, then `KPTUI_WORKSPACE`, then the user data folder. Everything that touches the
-file goes through `kptui.store.Workspace`; this module only parses options and prints.
+`kptui` itself, then `KPTUI_WORKSPACE`, then the user data folder. The jobs the app does too
+(adding a draft with its suggested hour, an experiment and its verdict, the export) are
+`kptui.services` functions; the rest is `kptui.store.Workspace` calls, options and printing.
 Only typer and the standard library are imported at module level (start-up time).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -116,35 +115,30 @@ def register(app: typer.Typer) -> None:
         With --persona and no --publish-at, the publish hour is suggested from
         those personas' active hours (when your data has timed interactions).
         """
-        from kptui.store import parse_personas, parse_publish_at
+        from kptui.services import drafts
+        from kptui.store import parse_personas
 
-        personas = parse_personas(persona)
-        at, hour = parse_publish_at(publish_at)
-        source = "user" if hour is not None else None
-        note = None
-        if hour is None and personas:
-            hour = suggest_hour_for_personas(personas, data, k, seed)
-            if hour is not None:
-                source = "persona"
-                note = f"publish hour {hour:02d}:00 suggested from the personas' active hours"
-        with _open(workspace) as ws:
-            draft = ws.add_draft(
-                title,
-                description=description,
-                tags=tags,
-                personas=personas,
-                publish_at=at,
-                publish_hour=hour,
-                publish_hour_source=source,
-                status=status.value,
-                notes=notes,
-            )
+        path = _workspace(workspace)
+        draft = drafts.add_draft(
+            path,
+            title,
+            description=description,
+            tags=tags,
+            personas=parse_personas(persona),
+            publish_at=publish_at,
+            status=status.value,
+            notes=notes,
+            cards=lambda: drafts.persona_cards(data, path, k, seed),
+        )
         if json_:
             _json(draft.to_json())
             return
         _say("saved draft ", str(draft.id), ": ", draft.title)
-        if note:
-            _say(note)
+        if draft.publish_hour_source == "persona":
+            _say(
+                f"publish hour {draft.publish_hour:02d}:00 suggested from the personas' "
+                "active hours"
+            )
 
     @draft_app.command("list")
     def draft_list(
@@ -284,18 +278,18 @@ def register(app: typer.Typer) -> None:
         json_: JsonOption = False,
     ) -> None:
         """Start an experiment."""
-        arms = parse_arms(arm) if arm else ["A", "B"]
-        if split is not None:
-            arms = _with_split(arms, split)
-        with _open(workspace) as ws:
-            exp = ws.add_experiment(
-                name,
-                arms=arms,
-                drafts=draft or [],
-                status=status.value,
-                alpha=alpha,
-                notes=notes,
-            )
+        from kptui.services import experiments
+
+        exp = experiments.add_experiment(
+            _workspace(workspace),
+            name,
+            arms=arm,
+            split=split,
+            drafts=draft or [],
+            status=status.value,
+            alpha=alpha,
+            notes=notes,
+        )
         if json_:
             _json(exp.to_json())
             return
@@ -346,12 +340,15 @@ def register(app: typer.Typer) -> None:
         json_: JsonOption = False,
     ) -> None:
         """Show an experiment's arms and the A/B verdict on its results."""
+        from kptui.services import experiments
+
         with _open(workspace) as ws:
             exp = ws.get_experiment(experiment_id)
-        result, why = experiment_verdict(exp)
+        verdict = experiments.verdict(exp)
+        result, why = verdict.result, _WAITING.get(verdict.waiting or "")
         if json_:
-            verdict = result.as_dict() if result is not None else None
-            _json({**exp.to_json(), "verdict": verdict, "verdict_note": why})
+            shown = result.as_dict() if result is not None else None
+            _json({**exp.to_json(), "verdict": shown, "verdict_note": why})
             return
         _print_experiment(exp, result, why)
 
@@ -438,28 +435,40 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOption = None,
     ) -> None:
         """Export the plan. CSV cells that could run as spreadsheet formulas are made text."""
-        from kptui.store.export import render
+        from kptui.services import exports
 
-        with _open(workspace) as ws:
-            text = render(ws.snapshot(), format_.value, table.value)
         if out is None:
             from kptui.fileio import write_stream
 
-            write_stream(text)
+            write_stream(exports.plan_text(_workspace(workspace), format_.value, table.value))
             return
-        # A file for Excel gets a BOM so Chinese titles are not read as GBK.
-        _write_atomic(out, text, bom=format_ is ExportFormat.csv)
+        if out.expanduser().is_dir():
+            from kptui.errors import UsageError
+
+            raise UsageError("is a folder: give a file name", file=str(out))
+        exports.export_plan(_workspace(workspace), out, format_.value, table.value)
         from kptui.cli import output
 
         output.warn(f"wrote {out}")
 
 
 # ---------------------------------------------------------------------- helpers
-def _open(workspace: str | None) -> Workspace:
+_WAITING = {
+    "no results": "no results yet: kptui plan experiment record ID ARM --visitors N ...",
+    "an arm without visitors": "every arm needs visitors before a verdict",
+}
+
+
+def _workspace(workspace: str | None) -> str | None:
     from kptui.cli.state import STATE
+
+    return workspace or STATE.workspace
+
+
+def _open(workspace: str | None) -> Workspace:
     from kptui.store import Workspace
 
-    return Workspace.open(workspace or STATE.workspace)
+    return Workspace.open(_workspace(workspace))
 
 
 def _json(obj: Any) -> None:
@@ -491,166 +500,6 @@ def _publish_changes(draft: Draft, text: str) -> dict[str, Any]:
     if hour is None and draft.publish_hour is not None:
         return {"publish_at": at}  # a date alone keeps the chosen (or suggested) hour
     return {"publish_at": at, "publish_hour": hour}
-
-
-def parse_arms(specs: list[str]) -> list[Any]:
-    """`--arm` values -> names or `Arm`s: `B`, `B=1000:80`, or `1000:80` (named A, B, ...)."""
-    from kptui.errors import UsageError
-    from kptui.store import Arm
-
-    arms: list[Any] = []
-    for i, spec in enumerate(specs):
-        name, sep, counts = spec.rpartition("=")
-        if not sep:
-            name, counts = ("", spec) if ":" in spec else (spec, "")
-        name = name.strip() or _letter(i)
-        if not counts:
-            arms.append(name)
-            continue
-        n, colon, c = counts.partition(":")
-        try:
-            if not colon:
-                raise ValueError
-            visitors, conversions = int(n.strip()), int(c.strip())
-        except ValueError:
-            raise UsageError(
-                f"cannot read arm {spec!r}: use NAME, NAME=VISITORS:CONVERSIONS or "
-                "VISITORS:CONVERSIONS",
-                column="arm",
-            ) from None
-        arms.append(Arm(name=name, visitors=visitors, conversions=conversions))
-    return arms
-
-
-def _with_split(arms: list[Any], text: str) -> list[Any]:
-    from kptui.errors import UsageError
-    from kptui.store import Arm
-
-    try:
-        shares = [float(x.strip().rstrip("%")) for x in text.replace("，", ",").split(",")]
-    except ValueError:
-        raise UsageError(f"cannot read --split {text!r}: use e.g. 50,50", column="split") from None
-    if len(shares) != len(arms):
-        raise UsageError(f"--split has {len(shares)} shares for {len(arms)} arms", column="split")
-    if not all(x > 0 and x != float("inf") for x in shares):
-        raise UsageError("--split shares must be above 0", column="split")
-    out = []
-    for a, share in zip(arms, shares, strict=True):
-        base = Arm(name=a) if isinstance(a, str) else a
-        out.append(Arm(base.name, base.visitors, base.conversions, weight=share))
-    return out
-
-
-def _letter(i: int) -> str:
-    return chr(ord("A") + i) if i < 26 else f"arm{i + 1}"
-
-
-def _write_atomic(path: Path, text: str, *, bom: bool) -> None:
-    from kptui.errors import UsageError
-
-    target = path.expanduser()
-    if target.is_dir():
-        raise UsageError("is a folder: give a file name", file=str(path))
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-    except OSError as exc:
-        raise UsageError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
-
-
-# ---------------------------------------------------------------------- optional engines
-def suggest_hour_for_personas(
-    persona_ids: list[int], data: str | None = None, k: str = "auto", seed: int = 0
-) -> int | None:
-    """A publish hour from the target personas' active hours, or None.
-
-    Optional by design: it needs the personas engine and a dataset with interactions. When
-    either is missing, or anything goes wrong building personas, the hour stays unset and the
-    draft is saved anyway (a suggestion is never worth failing a save for).
-    """
-    from kptui.errors import KptuiError
-
-    try:
-        cards = _persona_cards(data, k, seed)
-    except KptuiError:
-        if data:  # the user named a dataset that cannot be used: say so
-            raise
-        return None
-    except Exception:
-        return None
-    from kptui.store import merge_hour_profiles, suggest_publish_hour
-
-    profiles: list[Any] = []
-    weights: list[float] = []
-    best: list[int] = []
-    for card in cards:
-        pid = _field(card, "id", "persona_id")
-        if pid is None or int(pid) not in persona_ids:
-            continue
-        hours = _field(card, "active_hours")
-        if hours is not None:
-            profiles.append(list(hours))
-            weights.append(float(_field(card, "size") or 1.0))
-        top = _field(card, "best_hours")
-        if top:
-            best.append(int(next(iter(top))))
-    if profiles:
-        hour = suggest_publish_hour(merge_hour_profiles(profiles, weights))
-        if hour is not None:
-            return hour
-    return best[0] if len(best) == 1 else None
-
-
-def _persona_cards(data: str | None, k: str, seed: int) -> list[Any]:
-    """Persona cards for the dataset; the personas engine caches the fit by data fingerprint,
-    so this is the same model (and the same ids) that `kptui personas` shows."""
-    import importlib
-
-    engine = importlib.import_module("kptui.engine.personas")
-    from kptui.cli.common import resolve_dataset
-
-    dataset = resolve_dataset(data, quiet=True)
-    if not dataset.has_interactions:
-        return []
-    k_value: int | str = int(k) if k.isdigit() else k
-    model = engine.load_or_fit_personas(dataset, k=k_value, seed=seed)
-    return list(model.cards)
-
-
-def _field(obj: Any, *names: str) -> Any:
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return None
-
-
-def experiment_verdict(exp: Experiment) -> tuple[Any, str | None]:
-    """`kptui.engine.abtest.analyze` on the stored counts: (ABTestResult, None), or
-    (None, why not) while an arm has no visitors yet or the engine is not installed."""
-    if not any(a.visitors for a in exp.arms):
-        return None, "no results yet: kptui plan experiment record ID ARM --visitors N ..."
-    if any(a.visitors == 0 for a in exp.arms):
-        return None, "every arm needs visitors before a verdict"
-    try:
-        from kptui.engine.abtest import analyze, make_arm
-    except ImportError:
-        return None, "the A/B engine is not available in this build"
-    arms = [make_arm(a.name, a.visitors, a.conversions, f"arm {a.name!r}") for a in exp.arms]
-    weights = [a.weight for a in exp.arms]
-    split = None if len(set(weights)) == 1 else weights  # the intended split, for the SRM check
-    return analyze(arms[0], arms[1:], alpha=exp.alpha, split=split), None
 
 
 # ---------------------------------------------------------------------- human output

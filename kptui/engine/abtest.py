@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from statistics import NormalDist
 
-from kptui.errors import UsageError
+from kptui.errors import FIELD, UsageError
 
 _NORMAL = NormalDist()
 
@@ -28,18 +28,37 @@ MIN_CONVERSIONS = 25
 MIN_VISITORS = 1000
 
 # ----------------------------------------------------------------------------------------
-# Input parsing and validation (shared by the CLI and the TUI; UsageError -> exit code 2)
+# Input parsing and validation (shared by the CLI and the app; UsageError -> exit code 2)
 
 
 @dataclass(frozen=True)
 class Arm:
+    """One arm of an experiment: what the engine computes on and what the workspace stores.
+
+    `weight` is the arm's intended share of traffic relative to the other arms (1, 1 for an
+    even split; 1, 4 for 20/80); `weights_split` turns the weights into the split the
+    sample-ratio check expects.
+    """
+
     name: str
-    visitors: int
-    conversions: int
+    visitors: int = 0
+    conversions: int = 0
+    weight: float = 1.0
 
     @property
-    def rate(self) -> float:
-        return self.conversions / self.visitors
+    def rate(self) -> float | None:
+        """conversions / visitors; None for an arm with no visitors yet (the engine's maths
+        only ever sees arms that `make_arm` accepted, which have visitors)."""
+        return self.conversions / self.visitors if self.visitors else None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "visitors": self.visitors,
+            "conversions": self.conversions,
+            "rate": self.rate,
+            "weight": self.weight,
+        }
 
     @property
     def posterior(self) -> tuple[int, int]:
@@ -48,94 +67,164 @@ class Arm:
 
 
 _COUNT = re.compile(r"\d+(?:_\d+)*")
+_ARM_FORMS = {
+    True: "[NAME=]VISITORS:CONVERSIONS, e.g. 1000:80",
+    False: "NAME, NAME=VISITORS:CONVERSIONS or VISITORS:CONVERSIONS",
+}
 
 
-def _count(text: str, what: str, where: str) -> int:
+def _count(text: str, what: str, where: str, field: str | None) -> int:
     raw = text.strip()
     if _COUNT.fullmatch(raw):
         return int(raw.replace("_", ""))
     if raw.startswith("-") and _COUNT.fullmatch(raw[1:]):
-        raise UsageError(f"{where}: {what} cannot be negative, got {raw!r}")
-    raise UsageError(f"{where}: {what} must be a whole number, got {raw!r}")
+        raise UsageError(f"{where}: {what} cannot be negative, got {raw!r}", field=field)
+    raise UsageError(f"{where}: {what} must be a whole number, got {raw!r}", field=field)
 
 
-def make_arm(name: str, visitors: int, conversions: int, where: str = "arm") -> Arm:
-    """Validate counts given as numbers (the TUI's inputs); the CLI goes through parse_arm."""
+def make_arm(
+    name: str, visitors: int, conversions: int, where: str = "arm", *, field: str | None = None
+) -> Arm:
+    """Validate counts given as numbers (the app's inputs, the workspace's totals); `where`
+    starts each message (the arm's name, or `FIELD` and the spec for a typed arm)."""
     counts = []
     for what, value in (("visitors", visitors), ("conversions", conversions)):
         whole = isinstance(value, int) or (
             isinstance(value, float) and math.isfinite(value) and value.is_integer()
         )
         if isinstance(value, bool) or not whole:
-            raise UsageError(f"{where}: {what} must be a whole number, got {value!r}")
+            raise UsageError(f"{where}: {what} must be a whole number, got {value!r}", field=field)
         if value < 0:
-            raise UsageError(f"{where}: {what} cannot be negative, got {value:g}")
+            raise UsageError(f"{where}: {what} cannot be negative, got {value:g}", field=field)
         counts.append(int(value))
     visitors, conversions = counts
     if visitors == 0:
-        raise UsageError(f"{where}: visitors must be at least 1")
+        raise UsageError(f"{where}: visitors must be at least 1", field=field)
     if conversions > visitors:
-        raise UsageError(f"{where}: conversions ({conversions}) exceed visitors ({visitors})")
+        raise UsageError(
+            f"{where}: conversions ({conversions}) exceed visitors ({visitors})", field=field
+        )
     name = name.strip()
     if not name:
-        raise UsageError(f"{where}: the arm name is empty")
+        raise UsageError(f"{where}: the arm name is empty", field=field)
     return Arm(name, visitors, conversions)
 
 
-def parse_arm(spec: str, default_name: str, option: str = "--variant") -> Arm:
-    """`[NAME=]VISITORS:CONVERSIONS` -> Arm; anything else is a UsageError naming the option."""
-    where = f"{option} {spec!r}"
-    name, sep, counts = spec.rpartition("=")
+def read_arm(spec: str, default_name: str, field: str = "variant", *, counts: bool = True) -> Arm:
+    """The one arm grammar: `[NAME=]VISITORS:CONVERSIONS`, and with `counts=False` also a bare
+    `NAME` (an arm with no results yet, as `plan experiment add --arm B` plans one).
+
+    With counts required the arm is validated as `make_arm` does (visitors >= 1, conversions
+    <= visitors); without, only the syntax is read and the workspace checks the totals.
+    """
+    where = f"{FIELD} {spec!r}"
+    name, sep, rest = spec.rpartition("=")
     if not sep:
-        name = default_name
-    parts = counts.split(":")
+        name, rest = (default_name, spec) if (counts or ":" in spec) else (spec, "")
+    name = name.strip() if counts else (name.strip() or default_name)
+    if not counts and not rest:
+        return Arm(name)
+    parts = rest.split(":")
     if len(parts) != 2:
-        raise UsageError(f"{where}: expected [NAME=]VISITORS:CONVERSIONS, e.g. 1000:80")
-    visitors = _count(parts[0], "visitors", where)
-    conversions = _count(parts[1], "conversions", where)
-    return make_arm(name, visitors, conversions, where)
+        raise UsageError(
+            f"cannot read arm {spec!r} given to {FIELD}: expected {_ARM_FORMS[counts]}",
+            field=field,
+        )
+    visitors = _count(parts[0], "visitors", where, field)
+    conversions = _count(parts[1], "conversions", where, field)
+    if not counts:
+        return Arm(name, visitors, conversions)
+    return make_arm(name, visitors, conversions, where, field=field)
+
+
+def parse_arm(spec: str, default_name: str, field: str = "variant") -> Arm:
+    """`[NAME=]VISITORS:CONVERSIONS` -> Arm (see `read_arm`)."""
+    return read_arm(spec, default_name, field)
+
+
+def default_names(specs: Sequence[str]) -> list[str]:
+    """Names for arms given without one: A for the control, then the first of B, C, D...
+    not taken by a named arm (`1000:80 C=1000:90 1000:100` -> A, C, B)."""
+    given = {s: s.rpartition("=")[0].strip() if "=" in s else "" if ":" in s else s.strip()
+             for s in specs}  # fmt: skip
+    named = {s for s, name in given.items() if name}
+    explicit = {given[s] for s in named}
+    spare = (n for n in [*"BCDEFGHIJKLMNOPQRSTUVWXYZ", *(f"V{i}" for i in range(1, 1000))])
+    spare = (n for n in spare if n not in explicit)
+    return ["A" if i == 0 else "" if s in named else next(spare) for i, s in enumerate(specs)]
+
+
+def read_arms(specs: Sequence[str], field: str = "arm", *, counts: bool = True) -> list[Arm]:
+    """Several arm specs, control first, named by `default_names` where they have no name."""
+    return [
+        read_arm(spec, name, field, counts=counts)
+        for spec, name in zip(specs, default_names(specs), strict=True)
+    ]
 
 
 def parse_arms(control: str, variants: Sequence[str]) -> tuple[Arm, list[Arm]]:
-    """The CLI's --control and --variant strings -> arms; unnamed arms get A (control), then
-    the first of B, C, D... not taken by a named arm."""
+    """`kptui ab test`'s control and variant specs -> arms (names as `default_names`)."""
     if not variants:
-        raise UsageError("give at least one --variant")
-    explicit = {s.rpartition("=")[0].strip() for s in (control, *variants) if "=" in s}
-    spare = (n for n in [*"BCDEFGHIJKLMNOPQRSTUVWXYZ", *(f"V{i}" for i in range(1, 1000))])
-    spare = (n for n in spare if n not in explicit)
-    arm_c = parse_arm(control, "A", "--control")
-    return arm_c, [parse_arm(spec, "" if "=" in spec else next(spare)) for spec in variants]
+        raise UsageError(f"give at least one {FIELD}", field="variant")
+    names = default_names([control, *variants])
+    arm_c = read_arm(control, names[0], "control")
+    return arm_c, [read_arm(s, n, "variant") for s, n in zip(variants, names[1:], strict=True)]
 
 
-def check_alpha(alpha: float, option: str = "--alpha") -> float:
+def check_alpha(alpha: float, field: str = "alpha") -> float:
     if not (isinstance(alpha, (int, float)) and math.isfinite(alpha) and 0 < alpha < 1):
-        raise UsageError(f"{option} must be between 0 and 1 (exclusive), got {alpha}")
+        raise UsageError(f"{FIELD} must be between 0 and 1 (exclusive), got {alpha}", field=field)
     return float(alpha)
 
 
-def parse_split(text: str | Sequence[float] | None, arms: int) -> list[float]:
-    """Intended traffic shares, e.g. "50,50" or "1,1,2"; normalised to sum to 1."""
-    if text is None:
-        return [1.0 / arms] * arms
+def parse_shares(text: str | Sequence[float], arms: int, field: str = "split") -> list[float]:
+    """The one split grammar: intended traffic shares in arm order, "50,50", "1,4", "20%,80%"
+    (a Chinese comma works too); as given, not normalised (the workspace keeps them so)."""
     if isinstance(text, str):
-        raw = [p.strip().rstrip("%") for p in text.split(",")]
+        raw = [p.strip().rstrip("%") for p in text.replace("，", ",").split(",")]
         try:
             values = [float(p) for p in raw]
         except ValueError:
             raise UsageError(
-                f"--split {text!r}: expected numbers separated by commas, e.g. 50,50"
+                f"{FIELD} {text!r}: expected numbers separated by commas, e.g. 50,50",
+                field=field,
             ) from None
     else:
         values = [float(v) for v in text]
     if len(values) != arms:
         raise UsageError(
-            f"--split {text!r}: gives {len(values)} shares for {arms} arms (control first)"
+            f"{FIELD} {text!r}: gives {len(values)} shares for {arms} arms (control first)",
+            field=field,
         )
     if not all(math.isfinite(v) and v > 0 for v in values):
-        raise UsageError(f"--split {text!r}: every share must be a positive number")
+        raise UsageError(f"{FIELD} {text!r}: every share must be above 0", field=field)
+    return values
+
+
+def parse_split(text: str | Sequence[float] | None, arms: int, field: str = "split") -> list[float]:
+    """Intended traffic shares (see `parse_shares`), normalised to sum to 1; None is even."""
+    if text is None:
+        return [1.0 / arms] * arms
+    values = parse_shares(text, arms, field)
     total = sum(values)
     return [v / total for v in values]
+
+
+def with_shares(arms: Sequence[Arm], shares: Sequence[float]) -> list[Arm]:
+    """The arms with their intended shares as weights."""
+    return [
+        Arm(a.name, a.visitors, a.conversions, weight=float(w))
+        for a, w in zip(arms, shares, strict=True)
+    ]
+
+
+def weights_split(arms: Sequence[Arm]) -> list[float] | None:
+    """The intended split the arms' weights describe, or None for an even one."""
+    weights = [a.weight for a in arms]
+    if len(set(weights)) == 1:
+        return None
+    total = sum(weights)
+    return [w / total for w in weights]
 
 
 # ----------------------------------------------------------------------------------------
@@ -634,7 +723,7 @@ def analyze(
     """Compare every variant with the control; see SPEC section 3 for each definition."""
     check_alpha(alpha)
     if not variants:
-        raise UsageError("give at least one --variant")
+        raise UsageError(f"give at least one {FIELD}", field="variant")
     arms = [control, *variants]
     names = [a.name for a in arms]
     dup = next((n for n in names if names.count(n) > 1), None)
@@ -694,19 +783,62 @@ def analyze(
     )
 
 
+def winners(result: ABTestResult) -> list[VariantResult]:
+    """The variants that beat the control (significant, higher rate), most likely best first
+    (by `prob_best`): the one winner rule every front end shows."""
+    return sorted(
+        (v for v in result.variants if v.significant and v.lift_abs > 0),
+        key=lambda v: -result.prob_best[v.name],
+    )
+
+
+@dataclass
+class Verdict:
+    """An experiment's verdict, or why there is none yet.
+
+    `waiting` is None when `result` is set, else "no results" (no arm has visitors) or "an
+    arm without visitors"; each front end words it for its own reader.
+    """
+
+    result: ABTestResult | None
+    waiting: str | None = None
+
+    @property
+    def winner(self) -> VariantResult | None:
+        found = winners(self.result) if self.result is not None else []
+        return found[0] if found else None
+
+    @property
+    def control_wins(self) -> bool:
+        """Every variant is significantly worse than the control."""
+        r = self.result
+        return r is not None and all(v.significant and v.lift_abs < 0 for v in r.variants)
+
+
+def verdict(arms: Sequence[Arm], alpha: float = 0.05) -> Verdict:
+    """The verdict on stored arms (control first), with the sample-ratio check against the
+    split their weights intend: the one verdict function for the CLI and the app."""
+    if not any(a.visitors for a in arms):
+        return Verdict(None, "no results")
+    if any(a.visitors == 0 for a in arms):
+        return Verdict(None, "an arm without visitors")
+    checked = [make_arm(a.name, a.visitors, a.conversions, f"arm {a.name!r}") for a in arms]
+    return Verdict(analyze(checked[0], checked[1:], alpha=alpha, split=weights_split(arms)))
+
+
 # ----------------------------------------------------------------------------------------
 # Sample size
 
 
-def _check_rate(value: float, option: str) -> float:
+def _check_rate(value: float, field: str) -> float:
     if not (isinstance(value, (int, float)) and math.isfinite(value) and 0 <= value <= 1):
-        raise UsageError(f"{option} must be a rate between 0 and 1, got {value}")
+        raise UsageError(f"{FIELD} must be a rate between 0 and 1, got {value}", field=field)
     return float(value)
 
 
 def check_power(power: float) -> float:
     if not (isinstance(power, (int, float)) and math.isfinite(power) and 0 < power < 1):
-        raise UsageError(f"--power must be between 0 and 1 (exclusive), got {power}")
+        raise UsageError(f"{FIELD} must be between 0 and 1 (exclusive), got {power}", field="power")
     return float(power)
 
 
@@ -717,7 +849,7 @@ def _n_per_arm(p1: float, p2: float, alpha: float, power: float) -> float:
     pbar = (p1 + p2) / 2
     num = z_a * math.sqrt(2 * pbar * (1 - pbar)) + z_b * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
     if num <= 0:
-        raise UsageError("--power is too low to need any visitors; use e.g. 0.8")
+        raise UsageError(f"{FIELD} is too low to need any visitors; use e.g. 0.8", field="power")
     return (num / (p2 - p1)) ** 2
 
 
@@ -731,9 +863,11 @@ def _check_common(alpha: float, power: float, arms: int, daily: int | None) -> f
     check_alpha(alpha)
     check_power(power)
     if isinstance(arms, bool) or not isinstance(arms, int) or arms < 2:
-        raise UsageError(f"--arms must be a whole number of at least 2, got {arms}")
+        raise UsageError(f"{FIELD} must be a whole number of at least 2, got {arms}", field="arms")
     if daily is not None and not (isinstance(daily, int) and daily > 0):
-        raise UsageError(f"--daily must be a positive number of visitors a day, got {daily}")
+        raise UsageError(
+            f"{FIELD} must be a positive number of visitors a day, got {daily}", field="daily"
+        )
     # each variant is tested against the control with Holm; size for its worst step
     return alpha / (arms - 1)
 
@@ -755,18 +889,21 @@ def sample_size(
     with p the mean of the two rates, rounded up. With more than two arms each variant is
     compared with the control at alpha / (arms - 1) (Bonferroni, the first step of Holm).
     """
-    baseline = _check_rate(baseline, "--baseline")
+    baseline = _check_rate(baseline, "baseline")
     if not (isinstance(mde, (int, float)) and math.isfinite(mde)):
-        raise UsageError(f"--mde must be a number, got {mde}")
+        raise UsageError(f"{FIELD} must be a number, got {mde}", field="mde")
     if mde == 0:
-        raise UsageError("--mde must not be zero: there is no effect to detect")
+        raise UsageError(f"{FIELD} must not be zero: there is no effect to detect", field="mde")
     target = baseline * (1 + mde) if relative else baseline + mde
     if not 0 <= target <= 1:
         raise UsageError(
-            f"--mde {mde:g} moves the rate from {baseline:g} to {target:g}, outside [0, 1]"
+            f"{FIELD} {mde:g} moves the rate from {baseline:g} to {target:g}, outside [0, 1]",
+            field="mde",
         )
     if target == baseline:
-        raise UsageError("--mde is zero in effect: a relative change of a 0% baseline is 0")
+        raise UsageError(
+            f"{FIELD} is zero in effect: a relative change of a 0% baseline is 0", field="mde"
+        )
     a = _check_common(alpha, power, arms, daily)
     per_arm = math.ceil(_n_per_arm(baseline, target, a, power) - 1e-9)
     total = per_arm * arms
@@ -800,9 +937,11 @@ def detectable_effect(
     Found by bisection on the same formula; `target` is None when even a jump to 100% needs
     more visitors (or the baseline is already 100%).
     """
-    baseline = _check_rate(baseline, "--baseline")
+    baseline = _check_rate(baseline, "baseline")
     if isinstance(visitors, bool) or not isinstance(visitors, int) or visitors < 1:
-        raise UsageError(f"--visitors must be a whole number of at least 1, got {visitors}")
+        raise UsageError(
+            f"{FIELD} must be a whole number of at least 1, got {visitors}", field="visitors"
+        )
     a = _check_common(alpha, power, arms, daily)
     target: float | None = None
     if baseline < 1 and _n_per_arm(baseline, 1.0, a, power) <= visitors:

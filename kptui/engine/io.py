@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from kptui.engine import schema
 from kptui.engine.readers import MAX_FIELD, ROW, SUPPORTED_EXTS, RawTable, read_table
 from kptui.engine.types import EVENTS, VIDEO_COLUMNS, Dataset, Problem
-from kptui.errors import DataError
+from kptui.errors import FIELD, DataError
 
 if TYPE_CHECKING:
     import polars as pl
@@ -354,12 +354,13 @@ def _require(cols: dict[str, str], required: Sequence[str], columns: list[str], 
     if len(found) == 1 and any(s in found[0] for s in ";\t|:"):
         hint = " (one column only: is the delimiter one of , ; tab |?)"
     elif missing:
-        hint = f" (use --map COLUMN={missing[0]} if it has another name)"
+        hint = f" (use {FIELD} COLUMN={missing[0]} if it has another name)"
     raise DataError(
         f"missing required column {', '.join(repr(m) for m in missing)}; found: {shown}{hint}",
         file=label,
         row=1,
         column=missing[0],
+        field="map" if FIELD in hint else None,
     )
 
 

@@ -24,14 +24,13 @@ API (used by the CLI and the TUI):
 from __future__ import annotations
 
 import json
-import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kptui.errors import DataError, UsageError
+from kptui.errors import FIELD, DataError, UsageError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -50,7 +49,6 @@ SAMPLE_FIT = 8000
 SAMPLE_SILHOUETTE = 3000
 TOP_N = 8
 GRAM_WEIGHT = 0.1  # character grams are many and correlated: a tenth of a word's say
-Z95 = 1.959963984540054
 
 
 @dataclass
@@ -167,9 +165,11 @@ def parse_k(k: int | str) -> int | None:
         try:
             value = int(text)
         except ValueError:
-            raise UsageError(f"--k must be a whole number or 'auto', not {k!r}") from None
+            raise UsageError(
+                f"{FIELD} must be a whole number or 'auto', not {k!r}", field="k"
+            ) from None
     if value < 2:
-        raise UsageError(f"--k must be at least 2 (got {value})")
+        raise UsageError(f"{FIELD} must be at least 2 (got {value})", field="k")
     return value
 
 
@@ -233,7 +233,9 @@ def _check_viewers(eng: Engagement, k_fixed: int | None) -> None:
             f"this dataset has {n}"
         )
     if k_fixed is not None and k_fixed > n:
-        raise UsageError(f"--k {k_fixed} asks for more personas than there are viewers ({n})")
+        raise UsageError(
+            f"{FIELD} {k_fixed} asks for more personas than there are viewers ({n})", field="k"
+        )
     per_user = eng.matrix.getnnz(axis=1)
     if per_user.max() <= 1:
         raise DataError(
@@ -301,19 +303,20 @@ def _cluster(z, k_fixed: int | None, seed: int, report: Progress) -> tuple[Any, 
 # --------------------------------------------------------------------------------------------
 
 
-def wilson(successes: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
-    """Wilson score interval for a proportion; (None, None) when n == 0."""
+def wilson(successes: int, n: int) -> tuple[float | None, float | None]:
+    """The 95% Wilson score interval of a proportion (kptui.engine.abtest's, the one the A/B
+    verdict shows); (None, None) when n == 0."""
+    from kptui.engine.abtest import wilson_interval
+
     if n <= 0:
         return None, None
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    return wilson_interval(successes, n, 0.05)
 
 
 def _describe(dataset: Dataset, eng: Engagement, cont: Content, raw_labels):
-    """Cards in a stable order; returns (cards, relabelled labels, item weights)."""
+    """Cards in a stable order; returns (cards, relabelled labels, item weights per persona,
+    reach shares per persona, and the draft-fit tables: term names, their log-lifts, gram
+    names, their log-lifts), every per-persona array in the new id order."""
     import numpy as np
     import scipy.sparse as sp
     from sklearn.preprocessing import normalize

@@ -434,21 +434,22 @@ class SampleData:
 
 
 def _check(users: int, videos: int, events: int, lang: str) -> None:
-    from kptui.errors import UsageError
+    from kptui.errors import FIELD, UsageError
 
     if lang not in LANGS:
-        raise UsageError(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}")
+        raise UsageError(f"{FIELD} must be one of {', '.join(LANGS)}, not {lang!r}", field="lang")
     if users < 1:
-        raise UsageError("--users must be at least 1")
+        raise UsageError(f"{FIELD} must be at least 1", field="users")
     if videos < 1:
-        raise UsageError("--videos must be at least 1")
+        raise UsageError(f"{FIELD} must be at least 1", field="videos")
     if events < 0:
-        raise UsageError("--events must not be negative")
+        raise UsageError(f"{FIELD} must not be negative", field="events")
     # Each (viewer, video) pair is viewed at most once, and a view leads to at most 6 events.
     if events > users * videos:
         raise UsageError(
-            f"--events {events} is too many for {users} viewers x {videos} videos "
-            "(each viewer sees a video at most once)"
+            f"{FIELD} {events} is too many for {users} viewers x {videos} videos "
+            "(each viewer sees a video at most once)",
+            field="events",
         )
 
 
@@ -888,10 +889,12 @@ def write_sample(
 ) -> dict[str, Any]:
     """Write `videos.<fmt>`, `interactions.<fmt>` and `viewer_groups.csv` into `out`."""
 
-    from kptui.errors import DataError, UsageError
+    from kptui.errors import FIELD, DataError, UsageError
 
     if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise UsageError(
+            f"{FIELD} must be one of {', '.join(FORMATS)}, not {fmt!r}", field="format"
+        )
     report = progress or (lambda stage, fraction=None: None)
     data = generate(
         users=users, videos=videos, events=events, seed=seed, lang=lang, progress=report

@@ -260,7 +260,7 @@ def match_columns(
 
 def parse_mapping(items: list[str] | None) -> dict[str, str]:
     """`--map 标题=title --map uid=user_id` -> {"标题": "title", "uid": "user_id"}."""
-    from kptui.errors import UsageError
+    from kptui.errors import FIELD, UsageError
 
     known = set(VIDEO_ALIASES) | set(INTERACTION_ALIASES)
     out: dict[str, str] = {}
@@ -268,10 +268,11 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
         col, sep, field = item.partition("=")
         col, field = col.strip(), field.strip()
         if not sep or not col or not field:
-            raise UsageError(f"--map expects COLUMN=FIELD, got {item!r}")
+            raise UsageError(f"{FIELD} expects COLUMN=FIELD, got {item!r}", field="map")
         if field not in known:
             raise UsageError(
-                f"--map {item!r}: unknown field {field!r} (fields: {', '.join(sorted(known))})"
+                f"{FIELD} {item!r}: unknown field {field!r} (fields: {', '.join(sorted(known))})",
+                field="map",
             )
         out[col] = field
     return out

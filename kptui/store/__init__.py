@@ -47,15 +47,16 @@ Whole plan
     export.render(snapshot, "json" | "csv" | "md", table="drafts" | "experiments") -> str
     ws.integrity_check() -> "ok" | first problem;  ws.schema_version -> int
 
-Helpers for the Plan pane (same validation and messages as the CLI)
-    suggest_publish_hour(active_hours: 24 floats) -> int | None   # None: no signal, leave unset
-    merge_hour_profiles(profiles, weights=None) -> list[float]     # several target personas
+Helpers for the app's fields (same validation and messages as the CLI)
     parse_publish_at(text) -> (publish_at | None, publish_hour | None)
     parse_tags(text_or_list) -> list[str];  parse_personas(items) -> list[int]
 
 Errors: `WorkspaceError` (file unusable, busy for longer than `timeout`, read-only),
 `NotFoundError` (a `UsageError`: unknown draft, experiment or arm), `UsageError` (bad value).
 All are `KptuiError`s with a one-line message; "database is locked" never escapes.
+
+`suggest_publish_hour` and `merge_hour_profiles` are re-exported from kptui.engine.publish,
+where the publish-hour rule lives; `Arm` is kptui.engine.abtest's.
 
 Guarantees: every method that changes something is one transaction (`BEGIN IMMEDIATE`, WAL,
 `synchronous=FULL`): when it returns the change is on disk; a crash or kill loses at most the
@@ -64,6 +65,7 @@ change in flight. The schema is versioned with `PRAGMA user_version` and migrate
 
 from __future__ import annotations
 
+from kptui.engine.publish import merge_hour_profiles, suggest_publish_hour
 from kptui.store._db import SCHEMA_VERSION
 from kptui.store.models import (
     DRAFT_STATUSES,
@@ -72,13 +74,7 @@ from kptui.store.models import (
     Draft,
     Experiment,
 )
-from kptui.store.values import (
-    merge_hour_profiles,
-    parse_personas,
-    parse_publish_at,
-    parse_tags,
-    suggest_publish_hour,
-)
+from kptui.store.values import parse_personas, parse_publish_at, parse_tags
 from kptui.store.workspace import NotFoundError, Workspace
 
 __all__ = [

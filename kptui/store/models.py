@@ -9,6 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# One arm type for the whole house: the engine computes on the arms the workspace stores.
+# kptui.engine.abtest is standard library only, so the store stays free of polars and numpy.
+from kptui.engine.abtest import Arm
+
+__all__ = ["DRAFT_STATUSES", "EXPERIMENT_STATUSES", "Arm", "Draft", "Experiment"]
+
 DRAFT_STATUSES: tuple[str, ...] = ("idea", "ready", "published")
 EXPERIMENT_STATUSES: tuple[str, ...] = ("planned", "running", "stopped", "done")
 
@@ -42,27 +48,6 @@ class Draft:
             "notes": self.notes,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
-        }
-
-
-@dataclass(frozen=True)
-class Arm:
-    name: str
-    visitors: int = 0
-    conversions: int = 0
-    weight: float = 1.0  # intended share of traffic, relative to the other arms
-
-    @property
-    def rate(self) -> float | None:
-        return self.conversions / self.visitors if self.visitors else None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "visitors": self.visitors,
-            "conversions": self.conversions,
-            "rate": self.rate,
-            "weight": self.weight,
         }
 
 

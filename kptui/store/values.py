@@ -1,12 +1,11 @@
-"""Parsing and checking what people type into a draft, and the publish-hour suggestion.
+"""Parsing and checking what people type into a draft.
 
-Kept free of SQLite so the TUI can validate a field as it is typed, with the same rules and
-the same messages as the CLI.
+Kept free of SQLite so the app can validate a field as it is typed, with the same rules and
+the same messages as the CLI. (The publish-hour suggestion is maths: kptui.engine.publish.)
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -17,10 +16,6 @@ from kptui.errors import UsageError
 _TAG_SEPARATORS = re.compile(r"[,，、|;；\n]+")
 _BEFORE_HASH = re.compile(r"\s+(?=[#＃])")  # '#a #b': spaces separate hashtags only
 _HOUR = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
-
-# A short video gets most of its first-day views in the first hours after it goes out, so
-# the best slot is the start of the most active stretch, with the nearest hours counting most.
-_WINDOW_WEIGHTS: tuple[float, ...] = (1.0, 0.8, 0.6)
 
 
 def parse_tags(raw: str | Iterable[str] | None) -> list[str]:
@@ -107,58 +102,3 @@ def check_choice(value: str, choices: Sequence[str], what: str) -> str:
     if value not in choices:
         raise UsageError(f"{what} must be one of {', '.join(choices)}; got {value!r}", column=what)
     return value
-
-
-def merge_hour_profiles(
-    profiles: Sequence[Sequence[float]], weights: Sequence[float] | None = None
-) -> list[float]:
-    """One 24-hour profile for several personas: each scaled to sum 1, then weighted.
-
-    Weights are usually persona sizes, so a big persona's evening counts more than a small
-    one's. Unusable profiles (wrong length, negative, NaN, all zero) are skipped.
-    """
-    total = [0.0] * 24
-    for i, profile in enumerate(profiles):
-        clean = _clean_profile(profile)
-        if clean is None:
-            continue
-        w = 1.0 if weights is None else float(weights[i])
-        if not (w > 0 and math.isfinite(w)):
-            continue
-        s = sum(clean)
-        for h in range(24):
-            total[h] += w * clean[h] / s
-    return total
-
-
-def suggest_publish_hour(active_hours: Sequence[float] | None) -> int | None:
-    """The hour (0-23) to publish for an audience with this 24-hour activity profile.
-
-    Scores each start hour by the activity in it and the next two hours (weights 1, 0.8, 0.6,
-    wrapping past midnight) and returns the best start; ties go to the earliest hour. None when
-    the profile says nothing (missing, not 24 values, negative or NaN values, all zero), so
-    callers can leave the publish hour unset rather than invent one.
-    """
-    clean = _clean_profile(active_hours)
-    if clean is None:
-        return None
-    best_hour, best_score = None, -1.0
-    for h in range(24):
-        score = sum(w * clean[(h + k) % 24] for k, w in enumerate(_WINDOW_WEIGHTS))
-        if score > best_score + 1e-12:
-            best_hour, best_score = h, score
-    return best_hour
-
-
-def _clean_profile(profile: Sequence[float] | None) -> list[float] | None:
-    if profile is None:
-        return None
-    try:
-        values = [float(v) for v in profile]
-    except (TypeError, ValueError):
-        return None
-    if len(values) != 24 or any(not math.isfinite(v) or v < 0 for v in values):
-        return None
-    if sum(values) <= 0:
-        return None
-    return values

@@ -260,7 +260,7 @@ class KptuiApp(App[None]):
         """A worker failed: one readable notice, never a traceback, data shown literally."""
         from kptui.errors import KptuiError
 
-        text = str(error) if isinstance(error, KptuiError) else f"{type(error).__name__}: {error}"
+        text = error.text() if isinstance(error, KptuiError) else f"{type(error).__name__}: {error}"
         title = f"{where} failed" if where else "Something failed"
         self.notify(plain(text, limit=400), title=title, severity="error", markup=False, timeout=8)
 

@@ -30,13 +30,6 @@ class DatasetLoaded(Message):
         self.overview = overview
 
 
-class DatasetFailed(Message):
-    def __init__(self, path: str, error: str) -> None:
-        super().__init__()
-        self.path = path
-        self.error = error
-
-
 @dataclass
 class Draft:
     """The post being planned: what the Tags pane edits and the Recommend pane fits."""

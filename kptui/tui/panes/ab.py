@@ -39,6 +39,15 @@ RESULT_COLS = (
     Col("beat", "P(beat ctl)", "pct", digits=1),
     Col("best", "P(best)", "pct", digits=1),
 )
+# The engine's errors name the field they are about; this pane names it as its inputs do.
+FIELD_LABELS = {
+    "alpha": "alpha",
+    "baseline": "baseline %",
+    "mde": "MDE %",
+    "power": "power",
+    "daily": "visitors/day",
+    "arms": "number of arms",
+}
 
 
 @dataclass
@@ -134,7 +143,7 @@ def compute(
                 parsed.append(abtest.make_arm(a.name, visitors, conversions, where))
             result = abtest.analyze(parsed[0], parsed[1:], alpha=alpha)
     except KptuiError as exc:
-        error = str(exc)
+        error = exc.text(FIELD_LABELS)
 
     size: Any = None
     try:
@@ -158,7 +167,7 @@ def compute(
                 daily=int(_float(daily_text, "daily visitors")) if daily_text else None,
             )
     except KptuiError as exc:
-        size = str(exc)
+        size = exc.text(FIELD_LABELS)
     return result, error, size
 
 
@@ -415,23 +424,11 @@ class ABPane(Pane):
     def _save_worker(
         self, name: str, arms: list[tuple[str, int, int]], alpha: float, existing: int | None
     ) -> None:
-        from kptui.store import Workspace
-        from kptui.store.models import Arm
+        from kptui.engine.abtest import Arm
+        from kptui.services.experiments import save_arms
 
-        with Workspace.open(self.kapp.workspace) as ws:
-            exp = None
-            if existing is not None:
-                try:
-                    old = ws.get_experiment(existing)
-                except Exception:
-                    old = None
-                if old is not None and [a.name for a in old.arms] == [a[0] for a in arms]:
-                    for arm_name, visitors, conversions in arms:
-                        ws.record(existing, arm_name, visitors=visitors, conversions=conversions,
-                                  replace=True)  # fmt: skip
-                    exp = ws.update_experiment(existing, name=name, alpha=alpha)
-            if exp is None:
-                exp = ws.add_experiment(name, arms=[Arm(n, v, c) for n, v, c in arms], alpha=alpha)
+        saved = [Arm(n, v, c) for n, v, c in arms]
+        exp = save_arms(self.kapp.workspace, name, saved, alpha, existing)
         self.app.call_from_thread(self._saved, exp.id, exp.name)
 
     def _saved(self, experiment_id: int, name: str) -> None:

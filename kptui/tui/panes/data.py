@@ -32,24 +32,6 @@ PROBLEM_COLS = (
 )
 
 
-def startup_path(path: str | None, workspace: str | None) -> tuple[str, str]:
-    """(path, why): the PATH argument, else the workspace's last dataset, else the sample."""
-    from kptui.paths import sample_data_dir
-
-    if path:
-        return path, "argument"
-    try:
-        from kptui.store import Workspace
-
-        with Workspace.open(workspace) as ws:
-            last = ws.last_dataset()
-        if last and Path(last).exists():
-            return last, "last used"
-    except Exception:  # a broken workspace must not stop the app opening the sample
-        pass
-    return str(sample_data_dir()), "bundled sample"
-
-
 def build_overview(dataset: Dataset) -> dict[str, Any]:
     """Everything the pane draws, computed in the worker as plain Python values."""
     from kptui.engine import overview
@@ -63,20 +45,6 @@ def build_overview(dataset: Dataset) -> dict[str, Any]:
         "top_columns": list(top.columns),
         "top_rows": top.rows(),
     }
-
-
-def remember(path: str, workspace: str | None) -> str | None:
-    """Record the dataset in the workspace; returns a message when that was not possible."""
-    try:
-        from kptui.store import Workspace
-    except ImportError:
-        return None
-    try:
-        with Workspace.open(workspace) as ws:
-            ws.add_recent_dataset(str(Path(path).resolve()))
-    except Exception as exc:
-        return f"workspace not updated: {exc}"
-    return None
 
 
 class DataPane(Pane):
@@ -141,11 +109,12 @@ class DataPane(Pane):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
     def _load_worker(self, path: str | None, startup: bool) -> None:
         from kptui.engine.io import load_dataset
+        from kptui.services.datasets import remember_dataset, startup_dataset
 
         worker = get_current_worker()
         why = ""
-        if startup:
-            path, why = startup_path(path, self.kapp.workspace)
+        if startup:  # the CLI's rule too: the argument, else the last dataset, else the sample
+            path, why = startup_dataset(path, self.kapp.workspace)
         assert path is not None
         if not worker.is_cancelled:
             self.post_message(LoadProgress(f"reading {Path(path).name}", 0.0))
@@ -158,7 +127,7 @@ class DataPane(Pane):
         self.post_message(LoadProgress("summarising", 0.95))
         overview = build_overview(dataset)
         overview["why"] = why
-        note = remember(path, self.kapp.workspace) if why != "bundled sample" else None
+        note = remember_dataset(path, self.kapp.workspace) if why != "bundled sample" else None
         overview["workspace_note"] = note
         if not worker.is_cancelled:
             self.post_message(DatasetLoaded(dataset, path, overview))

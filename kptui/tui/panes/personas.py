@@ -6,7 +6,6 @@ so the next start is instant); this pane and Recommend share the fitted model.
 
 from __future__ import annotations
 
-import csv
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -244,6 +243,8 @@ class PersonasPane(Pane):
 
     @work(thread=True, exclusive=True, group="personas-export", exit_on_error=False)
     def _export(self, model: Any, pid: int) -> None:
+        from kptui.services.personas import export_members
+
         stats = self.kapp.models.member_stats() if self.kapp.models else {}
         path = export_members(model, pid, stats, Path.cwd())
         self.app.call_from_thread(
@@ -259,23 +260,3 @@ class PersonasPane(Pane):
         if action == "export":
             return self.model is not None
         return True
-
-
-def export_members(model: Any, pid: int, stats: dict[str, tuple[int, int]], folder: Path) -> Path:
-    """`persona-<id>-members.csv` (user_id, persona_id, label, interactions, purchases)."""
-    card = model.card(pid)
-    path = folder / f"persona-{pid}-members.csv"
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["user_id", "persona_id", "persona_label", "interactions", "purchases"])
-        for user in model.members(pid):
-            n, buys = stats.get(user, (0, 0))
-            writer.writerow([_cell(user), pid, _cell(card.get("label") or ""), n, buys])
-    tmp.replace(path)
-    return path
-
-
-def _cell(text: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: keep them text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -52,25 +52,22 @@ class PlanLoaded(Message):
 
 
 def verdict_of(exp: Any) -> str:
-    """A one-line verdict from the A/B engine, or why there is none yet."""
-    from kptui.engine import abtest
+    """A one-line verdict (kptui.services.experiments: the CLI's verdict), or why there is
+    none yet."""
     from kptui.errors import KptuiError
+    from kptui.services.experiments import verdict
 
-    arms = [a for a in exp.arms if a.visitors > 0]
-    if len(exp.arms) < 2 or len(arms) < len(exp.arms):
-        return "waiting for results"
     try:
-        control = abtest.make_arm(exp.arms[0].name, exp.arms[0].visitors, exp.arms[0].conversions)
-        variants = [abtest.make_arm(a.name, a.visitors, a.conversions) for a in exp.arms[1:]]
-        result = abtest.analyze(control, variants, alpha=exp.alpha)
+        found = verdict(exp)
     except KptuiError as exc:
-        return str(exc)
-    winners = [v for v in result.variants if v.significant and v.lift_abs > 0]
-    losers = [v for v in result.variants if v.significant and v.lift_abs <= 0]
-    if winners:
-        best = max(winners, key=lambda v: v.lift_abs)
+        return exc.text()
+    result = found.result
+    if result is None:
+        return "waiting for results"
+    best = found.winner
+    if best is not None:
         text = f"{best.name} wins ({best.lift_abs * 100:+.2f} pts)"
-    elif losers and len(losers) == len(result.variants):
+    elif found.control_wins:
         text = "control wins"
     else:
         text = "no clear difference yet"

@@ -242,7 +242,7 @@ class RecommendPane(Pane):
                 target = f"viewer {value}" + (f" (persona #{pid})" if pid is not None else "")
         except KptuiError as exc:  # an unknown viewer id is a message, not a failure
             target = f"viewer {value}"
-            error = str(exc)
+            error = exc.text()
         if not get_current_worker().is_cancelled:
             self.post_message(ListReady(seq, target, items, error))
 

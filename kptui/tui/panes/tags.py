@@ -266,16 +266,11 @@ class TagsPane(Pane):
         self._post_draft()
 
     def suggested_hour(self) -> int | None:
-        """Best hour to post for the target personas' combined activity (None: no signal)."""
-        from kptui.store import merge_hour_profiles, suggest_publish_hour
+        """Best hour to post for the target personas (kptui.services.drafts, the CLI's rule);
+        None: no signal."""
+        from kptui.services.drafts import suggested_hour
 
-        cards = self._cards()
-        picked = [cards[p] for p in self.personas if p < len(cards)]
-        profiles = [c["active_hours"] for c in picked if c.get("active_hours")]
-        if not profiles:
-            return None
-        sizes = [float(c["size"]) for c in picked if c.get("active_hours")]
-        return suggest_publish_hour(merge_hour_profiles(profiles, sizes))
+        return suggested_hour(self.personas, self._cards())
 
     def chosen_text(self) -> str:
         return " ".join(hashtag(t) for t in self.chosen)
@@ -358,30 +353,22 @@ class TagsPane(Pane):
             self.notify("Give the draft a title first.", severity="warning")
             self.query_one("#tags-title", Input).focus()
             return
-        hour = None if self.keep_hour else self.suggested_hour()
-        self._save(draft, hour)
+        self._save(draft, self.keep_hour, self._cards())
 
     @work(thread=True, exclusive=True, group="tags-save", exit_on_error=False)
-    def _save(self, draft: Draft, hour: int | None) -> None:
-        from kptui.errors import KptuiError
-        from kptui.store import Workspace
+    def _save(self, draft: Draft, keep_hour: bool, cards: list[dict]) -> None:
+        from kptui.services.drafts import save_draft
 
-        fields: dict[str, Any] = {
-            "description": draft.description,
-            "tags": draft.tags,
-            "personas": draft.personas or [],
-        }
-        if hour is not None:
-            fields.update(publish_hour=hour, publish_hour_source="persona")
-        with Workspace.open(self.kapp.workspace) as ws:
-            saved = None
-            if draft.draft_id is not None:
-                try:
-                    saved = ws.update_draft(draft.draft_id, title=draft.title, **fields)
-                except KptuiError:
-                    saved = None  # deleted meanwhile: save as a new one
-            if saved is None:
-                saved = ws.add_draft(draft.title, **fields)
+        saved = save_draft(
+            self.kapp.workspace,
+            draft.title,
+            draft_id=draft.draft_id,
+            description=draft.description,
+            tags=draft.tags,
+            personas=draft.personas or [],
+            keep_hour=keep_hour,
+            cards=cards,
+        )
         self.app.call_from_thread(self._saved, saved.id, saved.title, saved.publish_hour)
 
     def _saved(self, draft_id: int, title: str, hour: int | None) -> None:

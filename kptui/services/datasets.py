@@ -1,0 +1,68 @@
+"""Which dataset to open, and remembering the one opened: one rule for the CLI and the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kptui.engine.types import Dataset
+
+# Seconds to wait for another process's lock when only reading or noting the last dataset:
+# an analysis must never hang on the plan file.
+WORKSPACE_TIMEOUT = 2.0
+
+
+def startup_dataset(path: str | None, workspace: str | None) -> tuple[str, str]:
+    """(path, why): the path given, else the workspace's last dataset if it still exists,
+    else the bundled sample. `why` is "argument", "last used" or "bundled sample"."""
+    from kptui.paths import sample_data_dir
+
+    if path:
+        return path, "argument"
+    last = last_dataset(workspace)
+    if last and Path(last).exists():
+        return last, "last used"
+    return str(sample_data_dir()), "bundled sample"
+
+
+def last_dataset(workspace: str | None) -> str | None:
+    """The last dataset recorded in the workspace, or None (also when the workspace cannot
+    be read: a broken plan file must not stop anyone from opening data)."""
+    from kptui.store import Workspace
+
+    try:
+        with Workspace.open(workspace, timeout=WORKSPACE_TIMEOUT) as ws:
+            return ws.last_dataset()
+    except Exception:
+        return None
+
+
+def remember_dataset(path: str | Path, workspace: str | None) -> str | None:
+    """Record the dataset as the last one used; returns why not, when it could not be."""
+    from kptui.store import Workspace
+
+    try:
+        with Workspace.open(workspace, timeout=WORKSPACE_TIMEOUT) as ws:
+            ws.add_recent_dataset(str(Path(path).resolve()))
+    except Exception as exc:
+        return f"workspace not updated: {exc}"
+    return None
+
+
+def open_dataset(
+    path: str | None,
+    workspace: str | None,
+    *,
+    mapping: dict[str, str] | None = None,
+    progress: Any = None,
+) -> tuple[Dataset, str]:
+    """Load `path` (else the default, as `startup_dataset`); a path the user named is
+    remembered as the last dataset. Returns the dataset and the path it came from."""
+    from kptui.engine.io import load_dataset
+
+    chosen, why = startup_dataset(path, workspace)
+    dataset = load_dataset(Path(chosen), mapping=mapping, progress=progress)
+    if why == "argument":
+        remember_dataset(chosen, workspace)
+    return dataset, chosen
