@@ -41,3 +41,18 @@ def test_block_size_follows_the_budget():
     assert block_rows(5000, budget=4_000_000) == 800
     assert block_rows(10**9) == 1
     assert block_rows(1) == 8192
+
+
+def test_grouped_selection_is_exact_on_wide_rows():
+    rng = np.random.default_rng(2)
+    for n in (5000, 4999, 257):
+        scores = rng.standard_normal((40, n)).astype(np.float32)
+        scores[:, rng.choice(n, n // 2, replace=False)] = -np.inf
+        scores[5, :] = -np.inf
+        scores[5, [3, 99]] = [1.0, 2.0]
+        idx, vals = top_k(scores.copy(), 10)
+        expect = np.argsort(-scores, axis=1, kind="stable")[:, :10]
+        ok = np.isfinite(vals)
+        assert np.array_equal(np.where(ok, idx, -1)[:5], expect[:5])
+        assert np.array_equal(idx[5, :2], [99, 3]) and ok[5].sum() == 2
+        assert np.array_equal(vals[ok], np.take_along_axis(scores, idx, axis=1)[ok])
