@@ -86,6 +86,20 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX recent_datasets_seq ON recent_datasets(seq);
     """,
+    # 2: results day by day (`plan experiment record ID ARM --date D`), so the panes can chart
+    # the lift over time. Keyed by arm name: an arm removed from the experiment keeps its rows
+    # (they are not shown), and they come back if the arm does.
+    """
+    CREATE TABLE arm_days (
+        experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+        arm TEXT NOT NULL,
+        day TEXT NOT NULL,                       -- 'YYYY-MM-DD'
+        visitors INTEGER NOT NULL DEFAULT 0 CHECK (visitors >= 0),
+        conversions INTEGER NOT NULL DEFAULT 0
+            CHECK (conversions >= 0 AND conversions <= visitors),
+        PRIMARY KEY (experiment_id, arm, day)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

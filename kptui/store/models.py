@@ -89,3 +89,21 @@ class Experiment:
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
+
+
+@dataclass(frozen=True)
+class DayRecord:
+    """What one arm of an experiment got on one day (`day` is 'YYYY-MM-DD')."""
+
+    day: str
+    arm: str
+    visitors: int
+    conversions: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "day": self.day,
+            "arm": self.arm,
+            "visitors": self.visitors,
+            "conversions": self.conversions,
+        }

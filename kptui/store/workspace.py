@@ -13,7 +13,14 @@ from typing import Any, TypeVar
 
 from kptui.errors import UsageError, WorkspaceError
 from kptui.store import _db
-from kptui.store.models import DRAFT_STATUSES, EXPERIMENT_STATUSES, Arm, Draft, Experiment
+from kptui.store.models import (
+    DRAFT_STATUSES,
+    EXPERIMENT_STATUSES,
+    Arm,
+    DayRecord,
+    Draft,
+    Experiment,
+)
 from kptui.store.values import check_choice, parse_personas, parse_publish_at, parse_tags
 
 T = TypeVar("T")
@@ -425,13 +432,19 @@ class Workspace:
         visitors: int = 0,
         conversions: int = 0,
         replace: bool = False,
+        day: str | None = None,
     ) -> Experiment:
         """Add results to an arm (or, with `replace=True`, set its totals) in one transaction.
 
         Counts are whole numbers >= 0, and an arm never has more conversions than visitors.
+        With `day` ('YYYY-MM-DD') the counts are that day's: they are added to the day (or,
+        with `replace=True`, become the day's counts), and the arm's totals move by the same
+        difference, so the totals stay the sum of the days plus anything recorded undated.
         """
         v = _count(visitors, "visitors")
         c = _count(conversions, "conversions")
+        if day is not None:
+            return self._record_day(experiment_id, arm, _day(day), v, c, replace)
 
         def write(conn: sqlite3.Connection) -> None:
             self._require_experiment(conn, experiment_id)
@@ -468,6 +481,84 @@ class Workspace:
 
         self._write(write)
         return self.get_experiment(experiment_id)
+
+    def _record_day(
+        self, experiment_id: int, arm: str, day: str, v: int, c: int, replace: bool
+    ) -> Experiment:
+        def write(conn: sqlite3.Connection) -> None:
+            self._require_experiment(conn, experiment_id)
+            totals = self._require_arm(conn, experiment_id, arm)
+            old = conn.execute(
+                "SELECT visitors, conversions FROM arm_days "
+                "WHERE experiment_id = ? AND arm = ? AND day = ?",
+                (experiment_id, arm, day),
+            ).fetchone() or (0, 0)
+            new_v, new_c = (v, c) if replace else (old[0] + v, old[1] + c)
+            if new_c > new_v:
+                raise UsageError(
+                    f"arm {arm!r} would have {new_c} conversions from {new_v} visitors on {day}; "
+                    "conversions cannot exceed visitors",
+                    column="conversions",
+                )
+            tot_v = totals[0] + new_v - old[0]
+            tot_c = totals[1] + new_c - old[1]
+            if tot_c > tot_v or tot_v < 0 or tot_c < 0:
+                raise UsageError(
+                    f"arm {arm!r} would have {tot_c} conversions from {tot_v} visitors in total; "
+                    "conversions cannot exceed visitors",
+                    column="conversions",
+                )
+            conn.execute(
+                "INSERT INTO arm_days (experiment_id, arm, day, visitors, conversions) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (experiment_id, arm, day) "
+                "DO UPDATE SET visitors = excluded.visitors, conversions = excluded.conversions",
+                (experiment_id, arm, day, new_v, new_c),
+            )
+            conn.execute(
+                "UPDATE arms SET visitors = ?, conversions = ? "
+                "WHERE experiment_id = ? AND name = ?",
+                (tot_v, tot_c, experiment_id, arm),
+            )
+            conn.execute(
+                "UPDATE experiments SET updated_at = ? WHERE id = ?", (_now(), experiment_id)
+            )
+
+        self._write(write)
+        return self.get_experiment(experiment_id)
+
+    def daily(self, experiment_id: int) -> list[DayRecord]:
+        """The experiment's day-by-day counts, by day then arm order (current arms only)."""
+
+        def read(conn: sqlite3.Connection) -> list[DayRecord]:
+            self._require_experiment(conn, experiment_id)
+            rows = conn.execute(
+                "SELECT d.day, d.arm, d.visitors, d.conversions FROM arm_days d "
+                "JOIN arms a ON a.experiment_id = d.experiment_id AND a.name = d.arm "
+                "WHERE d.experiment_id = ? ORDER BY d.day, a.position",
+                (experiment_id,),
+            ).fetchall()
+            return [DayRecord(*r) for r in rows]
+
+        return self._read(read)
+
+    def _require_arm(self, conn: sqlite3.Connection, experiment_id: int, arm: str) -> tuple:
+        row = conn.execute(
+            "SELECT visitors, conversions FROM arms WHERE experiment_id = ? AND name = ?",
+            (experiment_id, arm),
+        ).fetchone()
+        if row is None:
+            names = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM arms WHERE experiment_id = ? ORDER BY position",
+                    (experiment_id,),
+                )
+            ]
+            raise NotFoundError(
+                f"experiment {experiment_id} has no arm {arm!r} (arms: {', '.join(names)})",
+                column="arm",
+            )
+        return row
 
     def delete_experiment(self, experiment_id: int) -> None:
         """Remove an experiment with its arms and results."""
@@ -544,6 +635,19 @@ class Workspace:
                 "schema_version": _db.SCHEMA_VERSION,
                 "drafts": [d.to_json() for d in drafts],
                 "experiments": [e.to_json() for e in _load_experiments(conn, None)],
+                "experiment_days": [
+                    {
+                        "experiment_id": r[0],
+                        "arm": r[1],
+                        "day": r[2],
+                        "visitors": r[3],
+                        "conversions": r[4],
+                    }
+                    for r in conn.execute(
+                        "SELECT experiment_id, arm, day, visitors, conversions FROM arm_days "
+                        "ORDER BY experiment_id, day, arm"
+                    )
+                ],
             }
 
         return self._read(read)
@@ -693,6 +797,21 @@ def _text(value: Any, what: str, *, required: bool = False) -> str:
     if required and not value.strip():
         raise UsageError(f"{what} cannot be empty", column=what)
     return value.strip() if required else value
+
+
+def _day(value: Any) -> str:
+    """An ISO calendar date, 'YYYY-MM-DD' (what `--date` and the daily records hold)."""
+    import datetime as dt
+
+    text = _text(value, "date", required=True)
+    try:
+        return dt.date.fromisoformat(text).isoformat() if len(text) == 10 else _bad_day(text)
+    except ValueError:
+        return _bad_day(text)
+
+
+def _bad_day(text: str) -> str:
+    raise UsageError(f"date must be a day as YYYY-MM-DD, got {text!r}", column="date")
 
 
 def _count(value: Any, what: str) -> int:
