@@ -7,6 +7,8 @@ A function here takes plain values (a workspace path, a dataset path, ids) and r
 values; it never prints, never imports typer, rich or textual, and leaves rendering (and the
 names of flags or labels) to the front end. Heavy imports stay inside the functions.
 
+    ab           an A/B report (conversions or means, fixed or sequential, priors, power and
+                 days left), a sample size for means, an experiment's results day by day
     datasets     the dataset to open (argument, else the last one used, else the sample)
     drafts       add or save a draft with its suggested publish hour
     experiments  add an experiment from typed arms, save the A/B pane's arms, its verdict
