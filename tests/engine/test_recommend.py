@@ -173,14 +173,15 @@ def test_ease_closed_form():
     import scipy.sparse as sp
 
     rng = np.random.default_rng(0)
-    x = sp.csr_matrix((rng.random((40, 8)) < 0.3).astype(np.float32))
-    b = ease(x, lam=5.0)
-    g = (x.T @ x).toarray().astype(np.float64) + 5.0 * np.eye(8)
-    p = np.linalg.inv(g)
-    ref = -p / np.diag(p)
-    np.fill_diagonal(ref, 0.0)
-    assert np.allclose(b, ref, atol=1e-4)
-    assert np.allclose(np.diag(b), 0.0)
+    for users, items in ((40, 8), (500, 120)):
+        x = sp.csr_matrix((rng.random((users, items)) < 0.3).astype(np.float32))
+        b = ease(x, lam=5.0)
+        g = (x.T @ x).toarray().astype(np.float64) + 5.0 * np.eye(items)
+        p = np.linalg.inv(g)
+        ref = -p / np.diag(p)
+        np.fill_diagonal(ref, 0.0)
+        assert np.allclose(b, ref, atol=1e-4)
+        assert np.allclose(np.diag(b), 0.0)
 
 
 def test_one_viewer_still_gets_a_list_but_no_personas():
