@@ -23,6 +23,7 @@ from kptui.tui.messages import DatasetLoaded, Draft, DraftChanged, WorkspaceChan
 from kptui.tui.panes.ab import ABPane
 from kptui.tui.panes.base import Pane
 from kptui.tui.panes.data import DataPane
+from kptui.tui.panes.insights import InsightsPane
 from kptui.tui.panes.personas import PersonasPane
 from kptui.tui.panes.plan import PlanPane
 from kptui.tui.panes.recommend import RecommendPane
@@ -35,7 +36,15 @@ if TYPE_CHECKING:
 
 P = TypeVar("P", bound=Pane)
 HERE = Path(__file__).resolve().parent
-PANES: tuple[type[Pane], ...] = (DataPane, TagsPane, PersonasPane, RecommendPane, ABPane, PlanPane)
+PANES: tuple[type[Pane], ...] = (
+    DataPane,
+    TagsPane,
+    PersonasPane,
+    RecommendPane,
+    ABPane,
+    PlanPane,
+    InsightsPane,
+)
 
 
 def _pane_bindings() -> list[BindingType]:

@@ -18,6 +18,13 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("Recommend pane", "What to show to whom (key 4)", "", "show_pane('recommend')"),
     ("A/B pane", "Experiment verdict and sample size (key 5)", "", "show_pane('ab')"),
     ("Plan pane", "Saved drafts and experiments (key 6)", "", "show_pane('plan')"),
+    (
+        "Insights pane",
+        "Outliers, when to post, funnel, trends, tags that work (key 7)",
+        "",
+        "show_pane('insights')",
+    ),
+    ("Recompute insights", "Run the insights again on the loaded data", "insights", "recompute"),
     ("Load dataset…", "Type a folder or file path to load", "data", "focus_path"),
     ("Load the bundled sample", "Open the sample that ships with kptui", "data", "load_sample"),
     ("Reload dataset", "Load the current path again", "data", "reload"),

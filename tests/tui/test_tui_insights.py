@@ -1,0 +1,101 @@
+"""The Insights pane by keyboard: key 7, the pictures, an outlier's details, "needs" states."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tui_helpers import screen_text, settle
+
+from kptui.tui.app import KptuiApp
+from kptui.tui.panes.insights import InsightsPane, VideoScreen
+from kptui.tui.widgets import FrameTable
+from kptui.tui.widgets.heatmap import Heatmap
+
+INSIGHTS_DATA = Path(__file__).resolve().parents[1] / "data" / "insights"
+
+
+@pytest.fixture
+def creator(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(INSIGHTS_DATA)  # a relative path: no machine path on screen
+    return "creator"
+
+
+async def open_insights(app: KptuiApp, pilot) -> InsightsPane:
+    await settle(app, pilot)
+    await pilot.press("7")
+    await settle(app, pilot)
+    return app.query_one(InsightsPane)
+
+
+async def test_key_7_shows_every_section_and_enter_opens_a_video(creator: str) -> None:
+    app = KptuiApp(creator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_insights(app, pilot)
+        assert app.current_pane is pane and pane.result is not None
+        text = screen_text(app)
+        assert "When to post" in text and "Funnel" in text
+        assert "[▓]" in text  # the recommended slot, marked without colour
+        assert "Post Thu 18-21h: 18 posts" in text
+        assert "weakest: profile visits -> purchases" in text
+        heat = app.query_one(Heatmap)
+        assert heat.render().plain.count("Mon") == 1
+        table = app.query_one("#ins-outliers", FrameTable)
+        assert app.focused is table
+        first = table.cursor_values()
+        assert first is not None and first[-1] == "p040" and first[0] == pytest.approx(4.44, 0.01)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VideoScreen)
+        detail = screen_text(app)
+        assert "Post 40 #python #tutorial" in detail and "4.44x (n=10)" in detail
+        assert "impressions 55k → views 4.4k" in detail and "#tutorial" in detail
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, VideoScreen)
+        await pilot.press("tab")  # on to the tags table, scrolled into view
+        assert app.focused is app.query_one("#ins-tags", FrameTable)
+        assert "tutorial  1.98" in screen_text(app)
+
+
+async def test_each_section_says_what_it_needs(videos_only: str) -> None:
+    app = KptuiApp(videos_only)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_insights(app, pilot)
+        assert pane.result is not None
+        text = screen_text(app)
+        assert "needs a per-day table" in text
+        for name in ("outliers", "when", "funnel", "trends", "tags"):
+            part = pane.result[name]
+            assert part["status"] in ("ok", "needs")
+            if part["status"] == "needs":
+                assert part["needs"]
+
+
+async def test_the_pane_follows_a_new_dataset(creator: str, sample: str) -> None:
+    app = KptuiApp(creator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_insights(app, pilot)
+        assert pane.result is not None and pane.result["videos"] == 60
+        app.query_one("#data-path").value = sample
+        await pilot.press("1")
+        from kptui.tui.panes.data import DataPane
+
+        app.query_one(DataPane).load(sample)
+        await settle(app, pilot)
+        await pilot.press("escape", "7")
+        await settle(app, pilot)
+        assert pane.result["videos"] == 300
+
+
+@pytest.mark.parametrize("no_color", [False, True], ids=["colour", "NO_COLOR"])
+async def test_insights_snapshot(
+    snapshot, creator: str, monkeypatch: pytest.MonkeyPatch, no_color: bool
+) -> None:
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = KptuiApp(creator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_insights(app, pilot)
+        name = "insights_80x24" + ("_no_color" if no_color else "")
+        await snapshot(app, pilot, name)
