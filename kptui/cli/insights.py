@@ -36,11 +36,12 @@ def register(app: typer.Typer) -> None:
         """
         from kptui.cli import output
         from kptui.cli.common import resolve_dataset
-        from kptui.engine.insights import SECTIONS, run
+        from kptui.engine.insights import SECTIONS
+        from kptui.services.insights import insights as job
 
         dataset = resolve_dataset(data, map_, quiet=json_)
         wanted = [s.value for s in section] if section else list(SECTIONS)
-        result = run(dataset, wanted, seed=seed)
+        result = job(dataset, wanted, seed=seed)
         if json_:
             output.print_json(result)
             return

@@ -61,8 +61,8 @@ def register(app: typer.Typer) -> None:
 
         from kptui.cli import output
         from kptui.cli.common import resolve_dataset
-        from kptui.engine.insights import tag_history
         from kptui.engine.tags import tag_index
+        from kptui.services.insights import tag_history
 
         dataset = resolve_dataset(data, map_, quiet=json_)
         with output.progress("Building the tag index") as report:

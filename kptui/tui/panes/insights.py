@@ -57,14 +57,10 @@ class InsightsReady(Message):
 
 
 def compute(dataset: Dataset) -> dict[str, Any]:
-    """The same job as `kptui insights`: the application layer when present, else the engine."""
-    try:
-        from kptui.services.insights import insights as job  # type: ignore[import-not-found]
-    except ImportError:
-        from kptui.engine.insights import run
+    """The same job as `kptui insights` (kptui.services.insights)."""
+    from kptui.services.insights import insights
 
-        return run(dataset)
-    return job(dataset)
+    return insights(dataset)
 
 
 class InsightsPane(Pane):
