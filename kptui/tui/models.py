@@ -38,6 +38,12 @@ class Models:
 
         return self._get("tags", lambda: tag_index(self.dataset, progress=progress))
 
+    def tag_history(self) -> dict[str, float]:
+        """How each tag did for this creator (the tag suggester's `history` source)."""
+        from kptui.services.insights import tag_history
+
+        return self._get("tag_history", lambda: tag_history(self.dataset))
+
     def personas(self, progress=None) -> Any:
         """The persona model (cached on disk by the engine, by data fingerprint)."""
         from kptui.engine.personas import load_or_fit_personas

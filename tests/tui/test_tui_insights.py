@@ -99,3 +99,17 @@ async def test_insights_snapshot(
         await open_insights(app, pilot)
         name = "insights_80x24" + ("_no_color" if no_color else "")
         await snapshot(app, pilot, name)
+
+
+async def test_tags_pane_says_which_suggestions_worked_for_this_creator(creator: str) -> None:
+    from kptui.tui.panes.tags import TagsPane
+
+    app = KptuiApp(creator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await pilot.press(*"python tutorial")
+        await settle(app, pilot, delay=0.4)
+        pane = app.query_one(TagsPane)
+        by_tag = {s.tag: s for s in pane.suggestions}
+        assert by_tag["tutorial"].source == "history" and by_tag["tutorial"].history > 1.5

@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.widgets import Input
 from tui_helpers import cells, screen_text, settle
 
-from kptui.engine.tags import suggest, tag_index
+from kptui.engine.insights import tag_history
+from kptui.engine.tags import apply_history, suggest, tag_index
 from kptui.store import Workspace
 from kptui.tui.app import KptuiApp
 from kptui.tui.panes.tags import TagsPane, hashtag, visible
@@ -22,8 +23,12 @@ async def test_type_a_draft_and_see_tags(sample: str) -> None:
         assert isinstance(app.focused, Input) and app.focused.id == "tags-title"
         await pilot.press(*"python decorators for beginners")
         await settle(app, pilot)
+        history = tag_history(app.dataset)  # the pane marks tags that worked for this creator
         want = visible(
-            suggest(tag_index(app.dataset), "python decorators for beginners", "", top=15)
+            apply_history(
+                suggest(tag_index(app.dataset), "python decorators for beginners", "", top=15),
+                history,
+            )
         )
         rows = cells(app.query_one("#tags-table", FrameTable))
         assert [r[1] for r in rows] == [s.tag for s in want]
@@ -34,8 +39,14 @@ async def test_type_a_draft_and_see_tags(sample: str) -> None:
         app.query_one("#tags-desc", Input).value = "理财 存钱 基金"
         await settle(app, pilot)
         want2 = visible(
-            suggest(
-                tag_index(app.dataset), "python decorators for beginners", "理财 存钱 基金", top=15
+            apply_history(
+                suggest(
+                    tag_index(app.dataset),
+                    "python decorators for beginners",
+                    "理财 存钱 基金",
+                    top=15,
+                ),
+                history,
             )
         )
         assert [r[1] for r in cells(app.query_one("#tags-table", FrameTable))] == [

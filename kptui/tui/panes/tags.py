@@ -179,12 +179,15 @@ class TagsPane(Pane):
 
     @work(thread=True, exclusive=True, group="tag-suggest", exit_on_error=False)
     def _suggest(self, seq: int, models: Any, title: str, description: str) -> None:
-        from kptui.engine.tags import suggest
+        from kptui.engine.tags import apply_history, suggest
 
         start = time.perf_counter()
         index = models.tag_index()
+        history = models.tag_history()  # tags that worked for this creator say so
         result = (
-            visible(suggest(index, title, description, top=TOP)) if (title or description) else []
+            visible(apply_history(suggest(index, title, description, top=TOP), history))
+            if (title or description)
+            else []
         )
         if not get_current_worker().is_cancelled:
             self.post_message(TagsSuggested(seq, result, time.perf_counter() - start))
