@@ -312,15 +312,33 @@ def register(app: typer.Typer) -> None:
             int, typer.Option("--conversions", "-c", help="Conversions to add.")
         ] = 0,
         set_: Annotated[
-            bool, typer.Option("--set", help="Set the arm's totals instead of adding.")
+            bool,
+            typer.Option(
+                "--set", help="Set the arm's totals (with --date: that day's counts) instead."
+            ),
         ] = False,
+        date: Annotated[
+            str | None,
+            typer.Option(
+                "--date",
+                "-d",
+                help="The day these results are from, YYYY-MM-DD: kept day by day for the "
+                "lift-over-time chart (the totals move with it).",
+                show_default=False,
+            ),
+        ] = None,
         workspace: WorkspaceOption = None,
         json_: JsonOption = False,
     ) -> None:
-        """Add results to an arm (or set its totals with --set)."""
+        """Add results to an arm (or set its totals with --set); --date records a day."""
         with _open(workspace) as ws:
             exp = ws.record(
-                experiment_id, arm, visitors=visitors, conversions=conversions, replace=set_
+                experiment_id,
+                arm,
+                visitors=visitors,
+                conversions=conversions,
+                replace=set_,
+                day=date,
             )
         if json_:
             _json(exp.to_json())
@@ -341,16 +359,20 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show an experiment's arms and the A/B verdict on its results."""
         from kptui.services import experiments
+        from kptui.services.ab import experiment_timeline
 
         with _open(workspace) as ws:
             exp = ws.get_experiment(experiment_id)
         verdict = experiments.verdict(exp)
         result, why = verdict.result, _WAITING.get(verdict.waiting or "")
+        days = experiment_timeline(_workspace(workspace), experiment_id)
         if json_:
             shown = result.as_dict() if result is not None else None
-            _json({**exp.to_json(), "verdict": shown, "verdict_note": why})
+            extra = {k: days[k] for k in ("daily", "timeline", "first_significant_day")}
+            _json({**exp.to_json(), "verdict": shown, "verdict_note": why, **extra})
             return
         _print_experiment(exp, result, why)
+        _print_timeline(days)
 
     @exp_app.command("list")
     def experiment_list(
@@ -453,6 +475,36 @@ def register(app: typer.Typer) -> None:
 
 
 # ---------------------------------------------------------------------- helpers
+def _print_timeline(days: dict[str, Any]) -> None:
+    """Day by day, per variant: visitors so far, lift, its always-valid band and p."""
+    from kptui.cli.output import clean_line
+
+    level = f"{(1 - days['alpha']) * 100:.4g}%"
+    for name, points in days["timeline"].items():
+        if not points:
+            continue
+        print()
+        print(
+            clean_line(
+                f"{name} vs {days['arms'][0]} day by day (cumulative; the {level} always-valid "
+                "band may be read on any day):"
+            )
+        )
+        print(f"{'day':<10}  {'visitors':>9}  {'lift':>9}  {'always-valid band':>21}  {'p':>7}")
+        for p in points:
+            band = p["cs_abs"]
+            shown = "" if band is None else f"{band[0] * 100:+.2f} to {band[1] * 100:+.2f} pp"
+            pv = "" if p["p_value"] is None else f"{p['p_value']:.3g}"
+            mark = " *" if p["significant"] else ""
+            print(
+                f"{p['day']:<10}  {p['visitors_control'] + p['visitors_variant']:>9,}  "
+                f"{p['lift_abs'] * 100:>+6.2f} pp  {shown:>21}  {pv:>7}{mark}"
+            )
+        first = days["first_significant_day"].get(name)
+        if first:
+            print(clean_line(f"* significant under daily checking since {first}"))
+
+
 _WAITING = {
     "no results": "no results yet: kptui plan experiment record ID ARM --visitors N ...",
     "an arm without visitors": "every arm needs visitors before a verdict",

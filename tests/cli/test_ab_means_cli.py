@@ -254,3 +254,35 @@ def test_conversion_extras_stay_off_scipy(args) -> None:
     proc, heavy = _probe(args)
     assert proc.returncode == 0, proc.stderr
     assert not set(heavy) & {"numpy", "scipy", "sklearn", "polars", "textual", "pandas"}, heavy
+
+
+def test_daily_records_and_the_timeline(tmp_path, capsys) -> None:
+    ws = str(tmp_path / "ws.sqlite3")
+    code, _, err = run(
+        ["plan", "experiment", "add", "price", "--arm", "A", "--arm", "B", "--workspace", ws],
+        capsys,
+    )
+    assert code == 0, err
+    for day, (ca, cb) in enumerate([(20, 31), (24, 36), (22, 40)], start=1):
+        for arm, conv in (("A", ca), ("B", cb)):
+            args = ["plan", "experiment", "record", "1", arm, "-n", "500", "-c", str(conv)]
+            code, _, err = run([*args, "--date", f"2026-11-0{day}", "--workspace", ws], capsys)
+            assert code == 0, err
+    code, out, err = run(["plan", "experiment", "show", "1", "--json", "--workspace", ws], capsys)
+    assert code == 0, err
+    d = json.loads(out)
+    assert len(d["daily"]) == 6 and d["daily"][0] == {
+        "day": "2026-11-01", "arm": "A", "visitors": 500, "conversions": 20,
+    }  # fmt: skip
+    points = d["timeline"]["B"]
+    assert [p["day"] for p in points] == ["2026-11-01", "2026-11-02", "2026-11-03"]
+    assert points[-1]["visitors_control"] == 1500
+    assert points[-1]["lift_abs"] == pytest.approx(107 / 1500 - 66 / 1500)
+    assert d["arms"][1]["visitors"] == 1500  # the totals moved with the days
+    code, out, _ = run(["plan", "experiment", "show", "1", "--workspace", ws], capsys)
+    assert "B vs A day by day" in out and "2026-11-03" in out
+    code, _, err = run(
+        ["plan", "experiment", "record", "1", "A", "-n", "1", "--date", "3 Nov", "--workspace", ws],
+        capsys,
+    )
+    assert code == 2 and "YYYY-MM-DD" in err and err.count("\n") == 1
