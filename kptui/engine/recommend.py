@@ -283,14 +283,30 @@ class Recommender:
                 )
             index = np.array([lookup[u] for u in user_ids], dtype=np.int64)
         vids = np.asarray(self.video_ids, dtype=object)
-        report = (lambda f: progress("recommending", f)) if progress else None
-        idx, _ = self._serve(eng.matrix, index, top, paid_only, progress=report)
+        idx = self.top_items(index, top, paid_only, progress)
         ids = eng.user_ids
         out: dict[str, list[str]] = {}
         for j, u in enumerate(index.tolist()):
             row = idx[j]
             out[ids[u]] = vids[row[row >= 0]].tolist()
         return out
+
+    def top_items(
+        self,
+        index: np.ndarray | None = None,
+        top: int = 10,
+        paid_only: bool = False,
+        progress: Progress | None = None,
+    ) -> np.ndarray:
+        """Video indices of each viewer's `top` best (rows: `index` into `user_ids`, None:
+        every viewer), -1 where fewer are left: arrays, for writing every list at scale."""
+        import numpy as np
+
+        eng = self._engagement()
+        if index is None:
+            index = np.arange(eng.n_users)
+        report = (lambda f: progress("recommending", f)) if progress else None
+        return self._serve(eng.matrix, index, top, paid_only, progress=report)[0]
 
     # ---- personas ----------------------------------------------------------------------
 

@@ -133,3 +133,26 @@ def test_assignments_to_a_folder_is_a_usage_error(data: Path, tmp_path: Path):
     proc = kptui("personas", "--data", str(data), "--assignments", str(tmp_path))
     assert proc.returncode == 2
     assert "--assignments needs a file name" in proc.stderr
+
+
+def test_recommendations_file_is_the_recommend_answer(data: Path, tmp_path: Path):
+    target = tmp_path / "push.csv"
+    proc = kptui(
+        "personas", "--data", str(data), "--json", "--recommendations", str(target), "--top", "3"
+    )
+    assert proc.returncode == 0, proc.stderr
+    cards = json.loads(proc.stdout)["personas"]
+    pushed = pl.read_csv(target, infer_schema=False)
+    assert pushed.columns == ["user_id", "persona_id", "rank", "video_id"]
+    assert pushed.height == 400 * 3
+    sizes = pushed.filter(pl.col("rank") == "1").group_by("persona_id").len()
+    sizes = sizes.sort(pl.col("persona_id").cast(pl.Int64))["len"].to_list()
+    assert sizes == [c["size"] for c in cards]
+    # the same lists as `kptui recommend --user all`, which now starts from the cache
+    answer = kptui("recommend", "--data", str(data), "--user", "all", "--top", "3", "--json")
+    assert answer.returncode == 0, answer.stderr
+    lists = json.loads(answer.stdout)
+    got = pushed.group_by("user_id", maintain_order=True).agg("video_id")
+    assert {u: v for u, v in zip(got["user_id"], got["video_id"].to_list(), strict=True)} == lists
+    folder = kptui("personas", "--data", str(data), "--recommendations", str(tmp_path))
+    assert folder.returncode == 2 and "--recommendations needs a file name" in folder.stderr
