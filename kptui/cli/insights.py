@@ -165,7 +165,11 @@ def _when(con: Any, part: dict[str, Any]) -> None:
         con.print(Text("post: ", style="bold").append(rec["text"]))
     else:
         con.print(Text(f"no recommendation yet: needs {part['recommendation_needs']}", "yellow"))
-    ranked = sorted((c for c in part["cells"] if not c["thin"]), key=lambda c: -c["median"])[:8]
+    basis = (rec or {}).get("basis", "weekday x time")
+    tier = {"time of day": part.get("by_time"), "weekday": part.get("by_weekday")}
+    ranked = sorted(
+        (c for c in tier.get(basis) or part["cells"] if not c["thin"]), key=lambda c: -c["median"]
+    )[:8]
     if ranked:
         table = _table(
             ("slot", "left"), ("posts", "right"), ("median", "right"), ("95% interval", "right")
@@ -192,9 +196,10 @@ def _when(con: Any, part: dict[str, Any]) -> None:
 
 
 def _slot(cell: dict[str, Any], block: int) -> str:
-    if block >= 24:
-        return cell["weekday_name"]
-    return f"{cell['weekday_name']} {cell['hours'][0]:02d}-{cell['hours'][1]:02d}h"
+    day = cell["weekday_name"] or "any day"
+    if block >= 24 or cell["hours"] is None:
+        return day
+    return f"{day} {cell['hours'][0]:02d}-{cell['hours'][1]:02d}h"
 
 
 def _funnel(con: Any, part: dict[str, Any]) -> None:
@@ -234,27 +239,30 @@ def _trends(con: Any, part: dict[str, Any]) -> None:
         ("series", "left"),
         ("days", "right"),
         ("last", "right"),
-        ("7-day median", "right"),
-        ("week/week", "right"),
-        ("95% interval", "right"),
-        ("", "left"),
+        ("7d median", "right"),
+        ("wow", "right"),
+        ("95%", "right"),
+        ("last 4 weeks", "left"),
     )
     for s in part["series"]:
         wow = s.get("wow") or {}
         change = wow.get("change")
         table.add_row(
-            s["metric"] + (" gained" if s["kind"] == "level" else ""),
-            str(s["days"]),
+            s["metric"] + ("+" if s["kind"] == "level" else ""),
+            f"{s['days']:,}",
             f"{s['latest']:,.0f}",
             f"{s['latest_median7']:,.0f}",
-            "" if change is None else f"{change:+.1%}",
+            "" if change is None else f"{change:+.0%}",
             _ci(wow.get("ci"), "{:+.0%}"),
             _spark([p["value"] for p in s["values"][-28:]]),
         )
     con.print(table)
     first = min(s["first"] for s in part["series"])
     last = max(s["last"] for s in part["series"])
-    con.print(f"{first} to {last}; week/week: the last 7 days against the 7 before", style="dim")
+    con.print(
+        f"{first} to {last}; wow: the last 7 days against the 7 before (+: gains of a level)",
+        style="dim",
+    )
 
 
 def _spark(values: list[float]) -> str:

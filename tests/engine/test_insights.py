@@ -61,14 +61,14 @@ def test_baseline_is_the_ten_nearest_in_publish_order_and_shifts_at_the_ends() -
 
 
 def test_format_splits_the_baseline_and_a_rare_format_uses_the_whole_channel() -> None:
-    n = 12
-    fmt = ["video", "image"] * 5 + ["live", "video"]
-    views = [100, 10] * 5 + [50, 100]
+    n = 14
+    fmt = ["video", "image"] * 6 + ["live", "video"]
+    views = [100, 10] * 6 + [50, 100]
     got = score(videos(n, views=views, format=fmt)).frame
     assert got.get_column("x_views").to_list()[:2] == [1.0, 1.0]  # each against its own kind
-    # the one live video (index 10) is compared with its 10 nearest of the whole channel
-    assert got.get_column("n_views")[10] == 10
-    assert got.get_column("b_views")[10] == pytest.approx(55.0)
+    # the one live video (index 12) is compared with its 10 nearest of the whole channel
+    assert got.get_column("n_views")[12] == 10
+    assert got.get_column("b_views")[12] == pytest.approx(55.0)
 
 
 def test_no_views_says_what_each_section_needs() -> None:
@@ -127,13 +127,17 @@ def test_when_cells_medians_thin_cells_and_one_recommendation() -> None:
     assert "followers most active" in rec["text"] and "20h" in rec["text"]
 
 
-def test_when_with_too_few_posts_per_slot_says_so() -> None:
-    frame = videos(5, views=[10, 20, 30, 40, 50])  # five different weekdays
+def test_when_falls_back_to_the_time_of_day_then_says_what_it_needs() -> None:
+    frame = videos(5, views=[10, 20, 30, 40, 50])  # five weekdays, all at 19h
     out = when(score(frame))
+    assert all(c["thin"] for c in out["cells"])
+    rec = out["recommendation"]
+    assert rec["basis"] == "time of day" and rec["weekday"] is None and rec["n"] == 5
+    assert rec["text"].startswith("any day 18-21h: 5 posts")
+    assert out["audience"] is None and "FollowerActivity" in out["audience_needs"]
+    out = when(score(videos(4, views=[10, 20, 30, 40])))
     assert out["status"] == "ok" and out["recommendation"] is None
     assert "at least 5 posts" in out["recommendation_needs"]
-    assert all(c["thin"] for c in out["cells"])
-    assert out["audience"] is None and "FollowerActivity" in out["audience_needs"]
 
 
 def test_funnel_rates_are_ratios_of_sums_and_the_weakest_step_is_named() -> None:

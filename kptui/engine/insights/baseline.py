@@ -5,8 +5,8 @@ and published close in time: the baseline is the median of the `WINDOW` videos n
 publish order (half before, half after, shifted at either end), the video itself left out.
 Neighbours in publish order have had about as long to collect views, so an old video is
 not flattered against last week's, and a channel that grew is judged against its own level
-at the time. A format with too few videos is compared with the whole channel. Without
-publish times the baseline is the median of every other comparable video.
+at the time. A format with fewer than `MIN_FORMAT` videos is compared with the whole
+channel. Without publish times the baseline is the median of every other comparable video.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 WINDOW = 10  # comparable videos per baseline
 MIN_N = 3  # fewer comparable videos with a value: no baseline, no multiple
+MIN_FORMAT = 6  # a format with fewer videos is compared with the whole channel
 
 # Metrics a video is scored on when its column exists: name -> how to compute it.
 PRIMARY = ("views", "watch_hours", "likes")  # the performance measure: first one present
@@ -76,7 +77,7 @@ def score(videos: pl.DataFrame, window: int = WINDOW, min_n: int = MIN_N) -> Sco
     frame = frame.with_row_index("_row").sort(["published_at", "_row"], nulls_last=True)
     formats = frame.get_column("format").fill_null("").to_numpy()
     sizes = frame.group_by("format").len()
-    by_format = sizes.height > 1 and int(sizes.get_column("len").max() or 0) > min_n
+    by_format = sizes.height > 1 and int(sizes.get_column("len").max() or 0) >= MIN_FORMAT
     if primary is None or frame.height == 0:
         return Scored(frame.sort("_row").drop("_row"), None, metrics, False, dated)
     k = max(window // 2, 1)
@@ -87,7 +88,7 @@ def score(videos: pl.DataFrame, window: int = WINDOW, min_n: int = MIN_N) -> Sco
         if by_format:
             codes = np.unique(formats, return_inverse=True)[1]
             split = _baselines(values, codes, k, min_n, dated)
-            small = np.bincount(codes)[codes] <= min_n
+            small = np.bincount(codes)[codes] < MIN_FORMAT
             base = np.where(small, whole[0], split[0])
             n = np.where(small, whole[1], split[1])
         else:

@@ -59,62 +59,87 @@ def when(
     timed = bool((stamps.dt.hour() + stamps.dt.minute() + stamps.dt.second()).max())
     block = BLOCK if timed else 24
     out["block_hours"] = block
-    cells_frame = (
-        frame.select(
-            (pl.col("published_at").dt.weekday() - 1).alias("weekday"),
-            (pl.col("published_at").dt.hour() // block * block).alias("start"),
-            pl.col(f"x_{m}").alias("x"),
-        )
-        .group_by("weekday", "start")
-        .agg(pl.col("x"))
-        .sort("weekday", "start")
+    posts = frame.select(
+        (pl.col("published_at").dt.weekday() - 1).alias("weekday"),
+        (pl.col("published_at").dt.hour() // block * block).alias("start"),
+        pl.col(f"x_{m}").alias("x"),
     )
     rng = np.random.default_rng(seed)
+    cells = _cells(posts, ["weekday", "start"], block, min_posts, rng)
+    out.update(status="ok", needs=None, posts=frame.height, timed=timed, cells=cells)
+    # a small channel has few posts per weekday x slot: then the time of day alone (any
+    # weekday), then the weekday alone, each said as such
+    tiers = [("weekday x time", cells)]
+    if timed:
+        tiers.append(("time of day", _cells(posts, ["start"], block, min_posts, rng)))
+    tiers.append(("weekday", _cells(posts, ["weekday"], block, min_posts, rng)))
+    out["by_time"] = tiers[1][1] if timed else []
+    out["by_weekday"] = tiers[-1][1]
+    for basis, tier in tiers:
+        # the slot whose interval's low end is highest: a sure 1.3x beats a lucky 3x
+        ranked = sorted(
+            (c for c in tier if not c["thin"]),
+            key=lambda c: (
+                -(c["ci"][0] if c["ci"] else 0.0),
+                -c["median"],
+                -c["n"],
+                c["weekday"] if c["weekday"] is not None else -1,
+            ),
+        )
+        if ranked:
+            best = ranked[0]
+            clear = bool(best["ci"] and best["ci"][0] > 1.0)
+            out["recommendation"] = {
+                **best,
+                "basis": basis,
+                "clear": clear,
+                "text": _evidence(best, audience, timed, m, clear),
+            }
+            out["recommendation_needs"] = None
+            return out
+    out["recommendation"] = None
+    out["recommendation_needs"] = (
+        f"at least {min_posts} posts on one weekday or in one time slot "
+        f"(the most in any weekday and time slot is {max(c['n'] for c in cells)})"
+    )
+    return out
+
+
+def _cells(
+    posts: pl.DataFrame, by: list[str], block: int, min_posts: int, rng: np.random.Generator
+) -> list[dict[str, Any]]:
+    """One cell per group of `by` (weekday and/or slot start): n, median, interval, thin."""
+    import polars as pl
+
+    groups = posts.group_by(by).agg(pl.col("x")).sort(by)
     cells = []
-    for wd, start, xs in cells_frame.iter_rows():
-        values = np.asarray(xs, dtype=float)
+    for row in groups.iter_rows(named=True):
+        values = np.asarray(row["x"], dtype=float)
         thin = len(values) < min_posts
+        wd = row.get("weekday")
+        start = row.get("start")
         cells.append(
             {
-                "weekday": int(wd),
-                "weekday_name": WEEKDAYS[wd],
-                "hours": [int(start), int(start) + block],
+                "weekday": None if wd is None else int(wd),
+                "weekday_name": None if wd is None else WEEKDAYS[wd],
+                "hours": None if start is None else [int(start), int(start) + block],
                 "n": len(values),
                 "median": float(np.median(values)),
                 "ci": None if thin else median_interval(values, rng),
                 "thin": thin,
             }
         )
-    out.update(status="ok", needs=None, posts=frame.height, timed=timed, cells=cells)
-    # the slot whose interval's low end is highest: a sure 1.3x beats a lucky 3x on 3 posts
-    ranked = sorted(
-        (c for c in cells if not c["thin"]),
-        key=lambda c: (-(c["ci"][0] if c["ci"] else 0.0), -c["median"], -c["n"], c["weekday"]),
-    )
-    if not ranked:
-        out["recommendation"] = None
-        out["recommendation_needs"] = (
-            f"at least {min_posts} posts in one weekday and time slot "
-            f"(the most in any slot is {max(c['n'] for c in cells)})"
-        )
-        return out
-    best = ranked[0]
-    clear = bool(best["ci"] and best["ci"][0] > 1.0)
-    out["recommendation"] = {
-        **best,
-        "clear": clear,
-        "text": _evidence(best, audience, timed, m, clear),
-    }
-    out["recommendation_needs"] = None
-    return out
+    return cells
 
 
 def _evidence(
     cell: dict[str, Any], audience: dict[str, Any] | None, timed: bool, m: str, clear: bool
 ) -> str:
-    slot = cell["weekday_name"]
-    if timed:
+    slot = cell["weekday_name"] or "any day"
+    if cell["hours"] is not None and timed:
         slot += f" {cell['hours'][0]:02d}-{cell['hours'][1]:02d}h"
+    elif cell["weekday"] is not None and timed:
+        slot += " (any time)"
     text = f"{slot}: {cell['n']} posts, median {cell['median']:.2f}x {m}"
     if cell["ci"]:
         text += f" (95% {cell['ci'][0]:.2f}-{cell['ci'][1]:.2f}x)"

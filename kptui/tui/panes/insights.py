@@ -176,7 +176,9 @@ class InsightsPane(Pane):
             text.update(Text(f"needs {plain(part['needs'])}", style="yellow"))
             return
         rec = part.get("recommendation")
-        best = (rec["weekday"], rec["hours"][0]) if rec else None
+        best = None
+        if rec and rec["weekday"] is not None and rec["hours"] is not None:
+            best = (rec["weekday"], rec["hours"][0])
         heat.set_cells(part["cells"], part["block_hours"], best, audience)
         out = Text()
         if rec:
