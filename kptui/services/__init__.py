@@ -13,5 +13,7 @@ names of flags or labels) to the front end. Heavy imports stay inside the functi
     drafts       add or save a draft with its suggested publish hour
     experiments  add an experiment from typed arms, save the A/B pane's arms, its verdict
     exports      the plan as JSON, CSV or Markdown, to a file or as text
+    insights     what the creator's history says (outliers, when, funnel, trends, tags), and
+                 each tag's multiple for the tag suggester
     personas     a persona's members, and every viewer's persona, as CSV files
 """

@@ -113,3 +113,55 @@ async def test_tags_pane_says_which_suggestions_worked_for_this_creator(creator:
         pane = app.query_one(TagsPane)
         by_tag = {s.tag: s for s in pane.suggestions}
         assert by_tag["tutorial"].source == "history" and by_tag["tutorial"].history > 1.5
+
+
+def creator_with_daily():
+    """The creator fixture plus 8 weeks of daily totals and hourly follower activity."""
+    from datetime import date, timedelta
+
+    import polars as pl
+
+    from kptui.engine.io import load_dataset
+
+    ds = load_dataset(INSIGHTS_DATA / "creator")
+    days = [date(2026, 3, 1) + timedelta(days=i) for i in range(56)]
+    ds.daily = pl.DataFrame(
+        {
+            "date": days * 2,
+            "metric": ["views"] * 56 + ["followers"] * 56,
+            "value": [1000.0 + 10 * i for i in range(56)] + [500.0 + 3 * i for i in range(56)],
+            "dimension": [None] * 112,
+            "key": [None] * 112,
+        },
+        schema_overrides={"dimension": pl.Utf8, "key": pl.Utf8},
+    )
+    ds.follower_activity = pl.DataFrame(
+        {
+            "date": [days[0]] * 24,
+            "hour": list(range(24)),
+            "active": [100.0 if h in (20, 21) else 10.0 for h in range(24)],
+        }
+    )
+    return ds
+
+
+async def test_trends_and_audience_arrive_with_the_dataset_message(creator: str) -> None:
+    from kptui.tui.messages import DatasetLoaded
+
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.post_message(DatasetLoaded(creator_with_daily(), "creator", {}))
+        await settle(app, pilot)
+        await pilot.press("7")
+        await settle(app, pilot)
+        pane = app.query_one(InsightsPane)
+        assert pane.result["trends"]["status"] == "ok"
+        heat = app.query_one(Heatmap).render().plain
+        aud = next(line for line in heat.splitlines() if line.startswith("aud "))
+        assert aud[4 + 20] == aud[4 + 21] == "█"  # hours 20 and 21, aligned with the columns
+        advice = app.query_one("#ins-when-text").render()
+        assert "followers most active 20h, 21h" in str(advice)
+        trends = screen_text(app)
+        assert "views" in trends and "wow +5%" in trends and "followers+" in trends
+        spark = next(line for line in trends.splitlines() if "views  " in line and "wow" in line)
+        assert "▁▁▂▂" in spark and spark.count("█") >= 2  # drawn across the box's width

@@ -187,5 +187,7 @@ def audience_hours(
 
 def _peaks(values: list[float], source: str, n: int | None, unit: str) -> dict[str, Any]:
     order = sorted(range(24), key=lambda h: (-values[h], h))
-    peaks = sorted(h for h in order[:3] if values[h] > 0)
+    top = max(values)
+    # up to three hours, each near the busiest one (a flat day has no peak worth naming)
+    peaks = sorted(h for h in order[:3] if values[h] > 0 and values[h] >= 0.75 * top)
     return {"source": source, "by_hour": values, "peak_hours": peaks, "n": n, "n_unit": unit}

@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState
 from kptui.tui.panes.base import Pane
 from kptui.tui.text import lit, plain
 from kptui.tui.widgets import BarChart, Col, FrameTable
-from kptui.tui.widgets.heatmap import Heatmap, sparkline
+from kptui.tui.widgets.heatmap import Heatmap, TrendLines, _short
 
 if TYPE_CHECKING:
     from kptui.engine.types import Dataset
@@ -90,7 +90,7 @@ class InsightsPane(Pane):
                     yield Static("", id="ins-funnel-text", markup=False)
             yield Static("", id="ins-when-text", markup=False)
             with Vertical(id="ins-trends-box", classes="box"):
-                yield Static("", id="ins-trends", markup=False)
+                yield TrendLines(id="ins-trends")
             yield FrameTable(id="ins-outliers", title="Outliers", sortable=True, page_size=100)
             yield FrameTable(id="ins-tags", title="Tags that work for you", page_size=100)
 
@@ -216,36 +216,11 @@ class InsightsPane(Pane):
         text.update(out)
 
     def _show_trends(self, part: dict[str, Any]) -> None:
-        box = self.query_one("#ins-trends", Static)
+        lines = self.query_one("#ins-trends", TrendLines)
         if part["status"] != "ok":
-            box.update(Text(f"needs {plain(part['needs'])}", style="yellow"))
+            lines.set_series([], empty=f"needs {plain(part['needs'])}")
             return
-        width = max(self.query_one("#ins-trends-box").size.width - 36, 12)
-        out = Text(no_wrap=True, overflow="crop")
-        for i, s in enumerate(part["series"]):
-            if i:
-                out.append("\n")
-            name = s["metric"] + ("+" if s["kind"] == "level" else "")
-            out.append(f"{name[:12]:<12} ", style="bold")
-            # the last 26 weeks of the 7-day median, squeezed to the width
-            values = [p["median7"] for p in s["values"][-182:]]
-            out.append(sparkline(values, width).ljust(width), style="cyan")
-            out.append(f" {_short_number(s['latest_median7']):>6}")
-            wow = s.get("wow") or {}
-            change = wow.get("change")
-            if change is None:
-                out.append("  wow —", style="dim")
-            else:
-                out.append(f"  wow {change:+.0%}", style="bold")
-                ci = wow.get("ci")
-                if ci:
-                    out.append(f" ({ci[0]:+.0%}…{ci[1]:+.0%})", style="dim")
-        last = max(s["last"] for s in part["series"])
-        out.append(
-            f"\n7-day median, last 26 weeks to {last}; wow: last 7 days vs the 7 before",
-            style="dim",
-        )
-        box.update(out)
+        lines.set_series(part["series"])
 
     def _show_outliers(self, part: dict[str, Any]) -> None:
         table = self.query_one("#ins-outliers", FrameTable)
@@ -317,15 +292,7 @@ def _rate(x: float | None) -> str:
     return f"{x:.1%}" if x < 10 else f"{x:.0f}x"
 
 
-def _short_number(x: float | None) -> str:
-    if x is None:
-        return "—"
-    for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= div * 10:
-            return f"{x / div:.0f}{suffix}"
-        if abs(x) >= div:
-            return f"{x / div:.1f}{suffix}"
-    return f"{x:.0f}" if abs(x) >= 10 or x == int(x) else f"{x:.2f}"
+_short_number = _short
 
 
 class VideoScreen(ModalScreen[None]):

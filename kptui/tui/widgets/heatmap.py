@@ -120,3 +120,60 @@ class Heatmap(Widget):
             out.append("\n")
         out.append(LEGEND, style="dim")
         return out
+
+
+class TrendLines(Widget):
+    """One line per daily series: name, sparkline of its 7-day median, last value, wow."""
+
+    DEFAULT_CSS = """
+    TrendLines { height: auto; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._series: list[dict[str, Any]] = []
+        self._empty = ""
+
+    def set_series(self, series: Sequence[dict[str, Any]], empty: str = "") -> None:
+        """`series`: the trends section's series (plain values)."""
+        self._series = list(series)
+        self._empty = empty
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        if not self._series:
+            return Text(self._empty, style="yellow")
+        width = max(self.size.width - 42, 8)  # name 12, value 7, wow and its interval 23
+        out = Text(no_wrap=True, overflow="crop")
+        for i, s in enumerate(self._series):
+            if i:
+                out.append("\n")
+            name = s["metric"] + ("+" if s["kind"] == "level" else "")
+            out.append(f"{name[:11]:<11} ", style="bold")
+            # the last 26 weeks of the 7-day median, squeezed to the width
+            values = [p["median7"] for p in s["values"][-182:]]
+            out.append(sparkline(values, width).ljust(width), style="cyan")
+            out.append(f" {_short(s['latest_median7']):>6}")
+            wow = s.get("wow") or {}
+            change = wow.get("change")
+            if change is None:
+                out.append("  wow —", style="dim")
+                continue
+            out.append(f"  wow {change:+.0%}", style="bold")
+            ci = wow.get("ci")
+            if ci:
+                out.append(f" ({ci[0]:+.0%}…{ci[1]:+.0%})", style="dim")
+        last = max(s["last"] for s in self._series)
+        out.append(f"\n7-day median to {last}; wow: last 7 days vs the 7 before", style="dim")
+        return out
+
+
+def _short(x: float | None) -> str:
+    if x is None:
+        return "—"
+    for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= div * 10:
+            return f"{x / div:.0f}{suffix}"
+        if abs(x) >= div:
+            return f"{x / div:.1f}{suffix}"
+    return f"{x:.0f}" if abs(x) >= 10 or x == int(x) else f"{x:.2f}"
