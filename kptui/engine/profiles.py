@@ -104,26 +104,35 @@ def _id_codes(series: pl.Series) -> tuple[list[str], np.ndarray]:
     return uniq, codes
 
 
-def interaction_weights(interactions: pl.DataFrame, videos: pl.DataFrame) -> np.ndarray:
+def _weight_expr(duration: str = "duration_s"):
     """Per interaction row, its engagement weight (views scaled by the share watched)."""
     import polars as pl
 
+    base = pl.col("event").replace_strict(EVENT_WEIGHTS, default=1.0, return_dtype=pl.Float64)
+    watched = (pl.col("watch_s") / pl.col(duration)).clip(0.0, 1.0)
+    factor = (
+        pl.when((pl.col("event") == "view") & watched.is_not_null() & (pl.col(duration) > 0))
+        .then(0.5 + watched)
+        .otherwise(1.0)
+    )
+    return (base * factor).alias("w")
+
+
+def interaction_weights(interactions: pl.DataFrame, videos: pl.DataFrame) -> np.ndarray:
+    """Per interaction row, its engagement weight (views scaled by the share watched)."""
     duration = videos.select("video_id", "duration_s")
     frame = interactions.select("video_id", "event", "watch_s").join(
         duration, on="video_id", how="left", maintain_order="left"
     )
-    base = pl.col("event").replace_strict(EVENT_WEIGHTS, default=1.0, return_dtype=pl.Float64)
-    watched = (pl.col("watch_s") / pl.col("duration_s")).clip(0.0, 1.0)
-    factor = (
-        pl.when((pl.col("event") == "view") & watched.is_not_null() & (pl.col("duration_s") > 0))
-        .then(0.5 + watched)
-        .otherwise(1.0)
-    )
-    return frame.select((base * factor).alias("w")).to_series().to_numpy()
+    return frame.select(_weight_expr()).to_series().to_numpy()
 
 
 def engagement(dataset: Dataset, progress: Progress | None = None) -> Engagement:
-    """The viewer x video matrix; `DataError` when the dataset has no interactions."""
+    """The viewer x video matrix; `DataError` when the dataset has no interactions.
+
+    Everything up to the (viewer, video) weights happens in polars, as hash joins and one
+    group-by (no sort of 10M id strings, no `ufunc.at`): numpy only sees the codes per row,
+    which personas need, and the aggregated pairs, already in CSR order."""
     import numpy as np
     import polars as pl
     import scipy.sparse as sp
@@ -134,30 +143,48 @@ def engagement(dataset: Dataset, progress: Progress | None = None) -> Engagement
     it = dataset.interactions
     assert it is not None
     video_ids = dataset.videos["video_id"].to_list()
-    user_ids, ucode = _id_codes(it["user_id"])
-    vmap = pl.DataFrame(
-        {"video_id": dataset.videos["video_id"], "_v": np.arange(len(video_ids), dtype=np.int64)}
+    users = it.select(pl.col("user_id").unique().sort()).with_row_index("_u")
+    user_ids = users["user_id"].to_list()
+    vmap = dataset.videos.select("video_id", pl.col("duration_s").alias("_dur")).with_row_index(
+        "_v"
     )
-    vcode = (
-        it.select("video_id")
-        .join(vmap, on="video_id", how="left", maintain_order="left")["_v"]
-        .fill_null(-1)
-        .to_numpy()
+    has_ts = it["ts"].null_count() < it.height
+    rows = (
+        it.lazy()
+        .select("user_id", "video_id", "event", "watch_s", *(["ts"] if has_ts else []))
+        .join(users.lazy(), on="user_id", how="left", maintain_order="left")
+        .join(vmap.lazy(), on="video_id", how="left", maintain_order="left")
+        .select(
+            pl.col("_u").cast(pl.Int64),
+            pl.col("_v").cast(pl.Int64).fill_null(-1),
+            _weight_expr("_dur"),
+            *([pl.col("ts").dt.epoch("s").alias("_t")] if has_ts else []),
+        )
+        .collect()
     )
-    keep = vcode >= 0
-    weights = interaction_weights(it, dataset.videos)
+    ucode = rows["_u"].to_numpy()
+    vcode = rows["_v"].to_numpy()
+    pairs = (
+        rows.lazy()
+        .filter(pl.col("_v") >= 0)
+        .group_by("_u", "_v")
+        .agg(pl.col("w").sum())
+        .sort("_u", "_v")
+        .collect()
+    )
+    counts = np.bincount(pairs["_u"].to_numpy(), minlength=len(user_ids))
+    indptr = np.zeros(len(user_ids) + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    data = np.log1p(pairs["w"].to_numpy().astype(np.float32))
     m = sp.csr_matrix(
-        (weights[keep].astype(np.float32), (ucode[keep], vcode[keep])),
+        (data, pairs["_v"].to_numpy().astype(np.int32), indptr),
         shape=(len(user_ids), len(video_ids)),
-        dtype=np.float32,
     )
-    m.sum_duplicates()
-    np.log1p(m.data, out=m.data)
     last_ts = None
-    if it["ts"].null_count() < it.height:
-        epoch = it["ts"].dt.epoch("s").fill_null(np.iinfo(np.int64).min).to_numpy()
+    if has_ts:
+        latest = rows.group_by("_u").agg(pl.col("_t").max()).drop_nulls()
         last_ts = np.full(len(user_ids), np.iinfo(np.int64).min, dtype=np.int64)
-        np.maximum.at(last_ts, ucode, epoch)
+        last_ts[latest["_u"].to_numpy()] = latest["_t"].to_numpy()
     return Engagement(user_ids, video_ids, m, ucode, vcode, last_ts)
 
 
