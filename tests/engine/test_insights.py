@@ -272,3 +272,25 @@ def test_tag_history_feeds_the_tag_suggester() -> None:
 def test_run_rejects_an_unknown_section() -> None:
     with pytest.raises(ValueError, match="unknown insights section"):
         insights.run(dataset(videos(2, views=[1, 2])), ["nope"])
+
+
+def test_audience_hours_from_interactions_when_there_is_no_follower_activity() -> None:
+    stamps = [datetime(2026, 3, 2, h, 5) for h in (9, 20, 20, 20, 21, 21, 21, 21)]
+    inter = pl.DataFrame({"user_id": ["u"] * 8, "video_id": ["v0"] * 8, "ts": stamps})
+    out = when(score(videos(6, views=[1, 2, 3, 4, 5, 6])), interactions=inter)
+    aud = out["audience"]
+    assert aud["source"] == "interactions" and aud["n"] == 8 and aud["n_unit"] == "events"
+    assert aud["by_hour"][21] == 4.0 and aud["by_hour"][9] == 1.0
+    assert aud["peak_hours"] == [20, 21]  # 9h is far below the busiest hour
+
+
+def test_dates_without_times_compare_weekdays_only() -> None:
+    start = datetime(2026, 3, 2)  # midnight: the export gave dates only
+    frame = videos(
+        21, views=[100] * 21, published_at=[start + timedelta(days=i) for i in range(21)]
+    )
+    out = when(score(frame))
+    assert out["timed"] is False and out["block_hours"] == 24
+    assert {c["hours"][0] for c in out["cells"]} == {0} and len(out["cells"]) == 7
+    assert out["recommendation"] is None  # three posts per weekday: too few
+    assert "5 posts" in out["recommendation_needs"]
