@@ -145,3 +145,12 @@ def _baselines(
         count[rows] = n
     base = np.where(count >= min_n, base, np.nan)
     return base, count
+
+
+def baseline_needs(scored: Scored) -> str:
+    """What a section needs when no video has a baseline (too few videos with the metric)."""
+    m = scored.metric
+    have = scored.frame.get_column(f"v_{m}").drop_nulls().len() if m else 0
+    return (
+        f"at least {MIN_N + 1} videos with {m} to compare with each other (this export has {have})"
+    )

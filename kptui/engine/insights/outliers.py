@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from kptui.engine.insights.baseline import MIN_N, WINDOW, Scored
+from kptui.engine.insights.baseline import MIN_N, WINDOW, Scored, baseline_needs
 
 if TYPE_CHECKING:
     import polars as pl
@@ -45,7 +45,7 @@ def outliers(scored: Scored, limit: int = LIMIT) -> dict[str, Any]:
     if frame.height == 0:
         return {
             "status": "needs",
-            "needs": f"at least {MIN_N + 1} videos with {m} (and a baseline above 0)",
+            "needs": baseline_needs(scored),
             **base,
         }
     ranked = frame.sort(f"x_{m}", descending=True)

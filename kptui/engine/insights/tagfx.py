@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kptui.engine.insights.baseline import Scored
+from kptui.engine.insights.baseline import Scored, baseline_needs
 from kptui.engine.insights.stats import LEVEL, ratio_of_medians
 
 if TYPE_CHECKING:
@@ -73,6 +73,8 @@ def tags_section(scored: Scored, min_uses: int = MIN_USES, seed: int = 0) -> dic
             "needs": "per-video views (or watch time or likes) to compare videos with a tag",
         }
     frame = scored.frame.filter(pl.col(f"x_{m}").is_not_null())
+    if frame.height == 0:
+        return {**base, "status": "needs", "tags": [], "needs": baseline_needs(scored)}
     if "tags" not in frame.columns or not any(frame.get_column("tags").to_list()):
         return {**base, "status": "needs", "tags": [], "needs": "tags or #hashtags on the videos"}
     effects = tag_effects(

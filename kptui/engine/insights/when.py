@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kptui.engine.insights.baseline import Scored
+from kptui.engine.insights.baseline import Scored, baseline_needs
 from kptui.engine.insights.stats import LEVEL, median_interval, present
 
 if TYPE_CHECKING:
@@ -54,7 +54,9 @@ def when(
         pl.col(f"x_{m}").is_not_null() & pl.col("published_at").is_not_null()
     )
     if frame.height == 0:
-        return {**out, "status": "needs", "needs": "publish times of videos with a baseline"}
+        scored_any = scored.frame.get_column(f"x_{m}").drop_nulls().len() > 0
+        needs = "publish times of the videos" if scored_any else baseline_needs(scored)
+        return {**out, "status": "needs", "needs": needs}
     stamps = frame.get_column("published_at")
     timed = bool((stamps.dt.hour() + stamps.dt.minute() + stamps.dt.second()).max())
     block = BLOCK if timed else 24
