@@ -294,3 +294,12 @@ def test_dates_without_times_compare_weekdays_only() -> None:
     assert {c["hours"][0] for c in out["cells"]} == {0} and len(out["cells"]) == 7
     assert out["recommendation"] is None  # three posts per weekday: too few
     assert "5 posts" in out["recommendation_needs"]
+
+
+def test_the_newest_posts_are_not_called_under_performers_yet() -> None:
+    views = [100] * 20
+    views[19] = 10  # posted yesterday: few views so far
+    views[5] = 10
+    out = insights.run(dataset(videos(20, views=views)), ["outliers"])["outliers"]
+    assert [v["video_id"] for v in out["under"]] == ["v5"]
+    assert out["recent_excluded"] == 1 and out["recent_days"] == 7

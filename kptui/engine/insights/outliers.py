@@ -1,9 +1,11 @@
 """Over- and under-performers against the creator's own baseline, and what each group shares.
 
 A video at `OVER` times its baseline or more is an over-performer (repost it, make a
-follow-up), one at `UNDER` or less an under-performer. What a group has in common is told
-against the whole channel: the tags most of its videos carry (with their share in the
-group and in the channel), the median length, and the most common publish hour.
+follow-up), one at `UNDER` or less an under-performer, unless it is one of the posts of the
+last `RECENT_DAYS` days (still collecting views: its neighbours have had longer). What a
+group has in common is told against the whole channel: the tags most of its videos carry
+(with their share in the group and in the channel), the median length, and the most common
+publish hour.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 OVER = 2.0
 UNDER = 0.5
 LIMIT = 10  # videos listed per group
+RECENT_DAYS = 7  # posts this close to the newest are not judged under-performers yet
 
 
 def outliers(scored: Scored, limit: int = LIMIT) -> dict[str, Any]:
@@ -51,6 +54,13 @@ def outliers(scored: Scored, limit: int = LIMIT) -> dict[str, Any]:
     ranked = frame.sort(f"x_{m}", descending=True)
     over = ranked.filter(pl.col(f"x_{m}") >= OVER)
     under = ranked.filter(pl.col(f"x_{m}") <= UNDER).reverse()
+    # the newest posts are still collecting views: never called under-performers yet
+    recent = 0
+    newest = frame.get_column("published_at").max()
+    if newest is not None:
+        young = pl.col("published_at") > pl.lit(newest) - pl.duration(days=RECENT_DAYS)
+        recent = under.filter(young).height
+        under = under.filter(~young)
     return {
         "status": "ok",
         "needs": None,
@@ -58,6 +68,8 @@ def outliers(scored: Scored, limit: int = LIMIT) -> dict[str, Any]:
         "scored": frame.height,
         "over_count": over.height,
         "under_count": under.height,
+        "recent_days": RECENT_DAYS,
+        "recent_excluded": recent,
         "over": [video_json(r, scored) for r in over.head(limit).iter_rows(named=True)],
         "under": [video_json(r, scored) for r in under.head(limit).iter_rows(named=True)],
         "common": {
