@@ -347,27 +347,34 @@ def _describe(dataset: Dataset, eng: Engagement, cont: Content, raw_labels):
     gram_names, gram_matrix = _gram_matrix(dataset.videos)
     gram_loglift = _loglift(weights, gram_matrix)
 
-    # Per-viewer facts from the raw interactions.
+    # Per-viewer facts from the raw interactions (vectorised: polars masks, bincounts).
+    import polars as pl
+
     ucode = eng.user_code
-    events = it["event"].to_numpy()
+    event = it["event"]
     n_pairs = eng.matrix.getnnz(axis=1)
-    engaged_rows = np.isin(events, ["like", "comment", "share", "follow", "purchase"])
+    engaged_rows = event.is_in(["like", "comment", "share", "follow", "purchase"]).to_numpy()
     pair_key = ucode[engaged_rows].astype(np.int64) * len(eng.video_ids) + eng.video_code[
         engaged_rows
     ].astype(np.int64)
     engaged_pairs = np.bincount(
         (np.unique(pair_key) // max(len(eng.video_ids), 1)).astype(np.int64), minlength=n_users
     )
-    buys = events == "purchase"
+    buys = (event == "purchase").fill_null(False).to_numpy()
     purchaser = np.zeros(n_users, dtype=bool)
     purchaser[ucode[buys]] = True
-    amount = it["amount"].to_numpy()
-    has_amount = bool(np.isfinite(amount.astype(np.float64)).any()) if len(amount) else False
+    amount = it["amount"].cast(pl.Float64)
+    has_amount = bool(amount.is_finite().any()) if len(amount) else False
     revenue_u = np.zeros(n_users)
     if has_amount:
-        a = np.nan_to_num(amount.astype(np.float64), nan=0.0)
-        np.add.at(revenue_u, ucode, a)
-    hours = it["ts"].dt.hour().to_numpy() if it["ts"].null_count() < it.height else None
+        a = np.nan_to_num(amount.to_numpy(), nan=0.0)
+        revenue_u = np.bincount(ucode, weights=a, minlength=n_users)
+    hour_hist = None
+    if it["ts"].null_count() < it.height:
+        hour = it["ts"].dt.hour()
+        known = hour.is_not_null().to_numpy()
+        cell = labels[ucode[known]].astype(np.int64) * 24 + hour.drop_nulls().to_numpy()
+        hour_hist = np.bincount(cell, minlength=k * 24)[: k * 24].reshape(k, 24).astype(float)
 
     videos = dataset.videos
     titles = videos["title"].to_list()
@@ -410,9 +417,8 @@ def _describe(dataset: Dataset, eng: Engagement, cont: Content, raw_labels):
             "active_hours": None,
             "best_hours": [],
         }
-        if hours is not None:
-            rows = members[ucode] & ~np.isnan(hours.astype(np.float64))
-            hist = np.bincount(hours[rows].astype(np.int64), minlength=24)[:24].astype(float)
+        if hour_hist is not None:
+            hist = hour_hist[p]
             if hist.sum() > 0:
                 shares = hist / hist.sum()
                 card["active_hours"] = [round(float(x), 4) for x in shares]
