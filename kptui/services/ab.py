@@ -206,15 +206,21 @@ def size_means(
 
 
 def experiment_timeline(workspace: str | None, experiment_id: int) -> dict[str, Any]:
-    """An experiment's results day by day: the stored daily counts and, per variant, the
-    cumulative lift with its single-look interval, its always-valid band and p-value
-    (`kptui.engine.ab_timeline`), plus the first day the sequential test calls it."""
-    from kptui.engine.ab_timeline import DayCount, first_significant_day, timeline, timeline_json
+    """An experiment's results day by day, read from the workspace (see `timeline_for`)."""
     from kptui.store import Workspace
 
     with Workspace.open(workspace, timeout=5.0) as ws:
         exp = ws.get_experiment(experiment_id)
         days = ws.daily(experiment_id)
+    return timeline_for(exp, days)
+
+
+def timeline_for(exp: Any, days: Sequence[Any]) -> dict[str, Any]:
+    """The stored daily counts and, per variant, the cumulative lift with its single-look
+    interval, its always-valid band and p-value (`kptui.engine.ab_timeline`), plus the first
+    day the sequential test calls it. "points" holds the dataclasses for the panes' charts."""
+    from kptui.engine.ab_timeline import DayCount, first_significant_day, timeline, timeline_json
+
     names = [a.name for a in exp.arms]
     series = timeline(
         [DayCount(d.day, d.arm, d.visitors, d.conversions) for d in days],
@@ -228,5 +234,5 @@ def experiment_timeline(workspace: str | None, experiment_id: int) -> dict[str, 
         "daily": [d.to_json() for d in days],
         "timeline": timeline_json(series),
         "first_significant_day": {n: first_significant_day(p) for n, p in series.items()},
-        "points": series,  # the dataclasses, for the panes' charts (not JSON)
+        "points": series,
     }

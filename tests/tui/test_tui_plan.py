@@ -128,3 +128,31 @@ async def test_delete_asks_first_and_then_removes_from_the_workspace() -> None:
         await delete("delete", "y")
         with Workspace.open() as ws:
             assert ws.list_experiments() == []
+
+
+def fill_daily() -> None:
+    with Workspace.open() as ws:
+        e = ws.add_experiment("Price page", arms=["A", "B"])
+        ws.add_experiment("No days yet", arms=[Arm("A", 100, 5), Arm("B", 100, 9)])
+        for day in range(1, 11):
+            ws.record(e.id, "A", visitors=500, conversions=25, day=f"2026-11-{day:02d}")
+            ws.record(e.id, "B", visitors=500, conversions=38, day=f"2026-11-{day:02d}")
+
+
+async def test_experiment_lift_day_by_day_with_its_band() -> None:
+    from kptui.tui.widgets.lift_chart import LiftChart
+
+    fill_daily()
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_plan(app, pilot, "experiments")
+        await pilot.pause()
+        chart = app.query_one("#plan-timeline", LiftChart)
+        assert chart.display and len(chart.points) == 10
+        text = screen_text(app)
+        assert "B vs A day by day: significant under daily checks since 2026-11-0" in text
+        assert "░" in text and "●" in text and "2026-11-10" in text
+        assert chart.points[-1].visitors_control == 5000
+        await pilot.press("down")  # the experiment without daily records: no chart
+        await pilot.pause()
+        assert not chart.display

@@ -1,6 +1,8 @@
 """Plan pane: the drafts and experiments saved in the workspace (SQLite), read in a worker.
 
-Enter opens a draft in the Tags pane or an experiment in the A/B pane; `x` moves a draft's
+Enter opens a draft in the Tags pane or an experiment in the A/B pane; an experiment with
+results recorded by date (`plan experiment record --date`) shows its lift day by day under
+the table, with the always-valid band of the sequential test. `x` moves a draft's
 status along (idea -> ready -> published). A workspace that cannot be opened (damaged, from a
 newer kptui, read-only) shows its one-line reason here instead of a list.
 """
@@ -22,6 +24,7 @@ from kptui.tui.messages import WorkspaceChanged
 from kptui.tui.panes.base import Pane
 from kptui.tui.text import plain
 from kptui.tui.widgets import Col, FrameTable
+from kptui.tui.widgets.lift_chart import LiftChart
 
 WORKSPACE_TIMEOUT = 5.0  # seconds to wait for another process's lock before saying so
 DRAFT_COLS = (
@@ -43,12 +46,20 @@ EXPERIMENT_COLS = (
 
 
 class PlanLoaded(Message):
-    def __init__(self, path: str, drafts: list[Any], experiments: list[Any], verdicts: dict):
+    def __init__(
+        self,
+        path: str,
+        drafts: list[Any],
+        experiments: list[Any],
+        verdicts: dict,
+        timelines: dict | None = None,
+    ):
         super().__init__()
         self.path = path
         self.drafts = drafts
         self.experiments = experiments
         self.verdicts = verdicts
+        self.timelines = timelines or {}  # experiment id -> services.ab.timeline_for(...)
 
 
 def verdict_of(exp: Any) -> str:
@@ -76,6 +87,18 @@ def verdict_of(exp: Any) -> str:
     return text
 
 
+def timeline_of(exp: Any, days: list[Any]) -> dict | None:
+    """The experiment's results over time (kptui.services.ab), or None when they cannot be
+    computed (a broken record must not hide the plan)."""
+    from kptui.errors import KptuiError
+    from kptui.services.ab import timeline_for
+
+    try:
+        return timeline_for(exp, days)
+    except KptuiError:
+        return None
+
+
 class PlanPane(Pane):
     PANE_ID = "plan"
     PANE_TITLE = "Plan"
@@ -91,6 +114,7 @@ class PlanPane(Pane):
         super().__init__(**kwargs)
         self.drafts: list[Any] = []
         self.experiments: list[Any] = []
+        self.timelines: dict[int, dict] = {}
         self._loaded_once = False
 
     def compose(self) -> ComposeResult:
@@ -98,6 +122,7 @@ class PlanPane(Pane):
         with Vertical(id="plan-body"):
             yield FrameTable(id="plan-drafts", title="Drafts (Enter: open in Tags)")
             yield FrameTable(id="plan-experiments", title="Experiments (Enter: open in A/B)")
+            yield LiftChart(id="plan-timeline")
 
     def pane_shown(self) -> None:
         if not self._loaded_once:
@@ -117,11 +142,19 @@ class PlanPane(Pane):
         with Workspace.open(workspace, timeout=WORKSPACE_TIMEOUT) as ws:
             drafts = ws.list_drafts()
             experiments = ws.list_experiments()
+            days = {e.id: ws.daily(e.id) for e in experiments}
             path = str(ws.path)
             readonly = ws.readonly
         verdicts = {e.id: verdict_of(e) for e in experiments}
+        timelines = {e.id: timeline_of(e, days[e.id]) for e in experiments if days[e.id]}
         self.post_message(
-            PlanLoaded(path + (" (read-only)" if readonly else ""), drafts, experiments, verdicts)
+            PlanLoaded(
+                path + (" (read-only)" if readonly else ""),
+                drafts,
+                experiments,
+                verdicts,
+                timelines,
+            )
         )
 
     @on(Worker.StateChanged)
@@ -134,6 +167,7 @@ class PlanPane(Pane):
         event.stop()
         self.drafts = event.drafts
         self.experiments = event.experiments
+        self.timelines = event.timelines
         self._status(
             f"{len(event.drafts)} draft(s), {len(event.experiments)} experiment(s) in "
             f"{plain(event.path)}"
@@ -172,6 +206,27 @@ class PlanPane(Pane):
             ],
             empty="no experiments yet: enter arms in A/B (5) and press ctrl+s",
         )
+        self._show_timeline()
+
+    @on(FrameTable.RowHighlighted, "#plan-experiments")
+    def _experiment_highlighted(self, event: FrameTable.RowHighlighted) -> None:
+        self._show_timeline()
+
+    def _show_timeline(self) -> None:
+        """The highlighted experiment's lift day by day (its first variant), if recorded."""
+        chart = self.query_one("#plan-timeline", LiftChart)
+        values = self.query_one("#plan-experiments", FrameTable).cursor_values()
+        found = self.timelines.get(values[0]) if values else None
+        points = next((p for p in (found or {}).get("points", {}).values() if p), None)
+        chart.display = points is not None
+        if points is None:
+            return
+        variant = next(n for n, p in found["points"].items() if p is points)
+        level = f"{1 - found['alpha']:.0%}"
+        first = found["first_significant_day"].get(variant)
+        when = f"significant under daily checks since {first}" if first else "not significant yet"
+        title = plain(f"{variant} vs {found['arms'][0]} day by day: {when}", limit=90)
+        chart.set_points(points, title=title, level=level)
 
     # actions ----------------------------------------------------------------------------
     @on(FrameTable.RowChosen, "#plan-drafts")

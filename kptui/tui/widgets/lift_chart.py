@@ -46,21 +46,27 @@ def chart_lines(
         hi, lo = lo + 1e-9, lo - 1e-9
     height = max(3, height)
 
-    def row_of(x: float) -> int:
-        r = round((hi - x) / (hi - lo) * (height - 1))
-        return min(height - 1, max(0, r))
+    # zero sits exactly on a row, so a band is drawn on it only when it really holds 0
+    zero = min(height - 1, max(0, round(hi / (hi - lo) * (height - 1))))
+    above, below = zero, height - 1 - zero
+    levels = [
+        hi * (zero - r) / above if r < zero else lo * (r - zero) / below if r > zero else 0.0
+        for r in range(height)
+    ]
+
+    def nearest(x: float) -> int:
+        return min(range(height), key=lambda r: abs(levels[r] - x))
 
     grid = [[" "] * len(pts) for _ in range(height)]
     kinds: list[list[tuple[int, str]]] = [[] for _ in range(height)]
-    zero = row_of(0.0)
     for c in range(len(pts)):
         grid[zero][c] = "─"
     for c, p in enumerate(pts):
         if p.cs_abs is not None:
-            top, bottom = row_of(p.cs_abs[1]), row_of(p.cs_abs[0])
-            for r in range(top, bottom + 1):
-                grid[r][c] = "░"
-        grid[row_of(p.lift_abs)][c] = "●"
+            for r in range(height):
+                if p.cs_abs[0] <= levels[r] <= p.cs_abs[1]:
+                    grid[r][c] = "░"
+        grid[nearest(p.lift_abs)][c] = "●"
     out = []
     for r in range(height):
         if r == zero:
@@ -120,7 +126,8 @@ class LiftChart(Widget):
         out = Text(no_wrap=True, overflow="crop")
         if self._title:
             out.append(self._title + "\n", style="bold")
-        rows = chart_lines(self._points, width, unit=self._unit)
+        grid = 5 if self.app.size.height < 30 else 7  # leave the tables room at 80x24
+        rows = chart_lines(self._points, width, height=grid, unit=self._unit)
         for i, (line, kinds) in enumerate(rows):
             if i:
                 out.append("\n")
