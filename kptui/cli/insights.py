@@ -19,7 +19,9 @@ class Section(StrEnum):
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("insights")
+    @app.command(
+        "insights", short_help="What your history says: outliers, when to post, funnel, tags."
+    )
     def insights(
         data: DataOption = None,
         map_: MapOption = None,
