@@ -7,7 +7,9 @@ one process; the first, cold run with its imports is printed too). The dataset i
 memory in kptui's own schema (the shape the export readers produce): per-video metrics of
 every kind, formats and tags, a daily table (channel totals for views, followers, follows,
 revenue, watch hours, plus views per traffic source and per country) and hourly follower
-activity. Per-section times show where the second goes.
+activity. The same channel is then written as YouTube Studio files (Table data, Totals,
+Chart data by traffic source), loaded by the export readers and timed again. Per-section
+times show where the second goes.
 """
 
 from __future__ import annotations
@@ -115,6 +117,56 @@ def build(videos: int, years: int, seed: int = 0):
     )
 
 
+def write_youtube_studio(folder, dataset) -> None:
+    """The same channel as YouTube Studio exports it: per-video Table data, per-day Totals,
+    per-day Chart data by traffic source (what `load_dataset` reads back)."""
+    import polars as pl
+
+    v = dataset.videos
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    table = pl.DataFrame(
+        {
+            "Content": v["video_id"],
+            "Video title": v["title"],
+            "Video publish time": [
+                f"{months[d.month - 1]} {d.day}, {d.year}" for d in v["published_at"].to_list()
+            ],
+            "Duration": v["duration_s"].round(0).cast(pl.Int64),
+            "Views": v["views"],
+            "Watch time (hours)": v["watch_hours"].round(4),
+            "Subscribers": v["follows"],
+            "Impressions": v["impressions"],
+            "Impressions click-through rate (%)": (v["ctr"] * 100).round(2),
+            "Average percentage viewed (%)": (v["avg_pct_viewed"] * 100).round(2),
+            "Likes": v["likes"],
+            "Shares": v["shares"],
+            "Comments added": v["comments"],
+            "Your estimated revenue (USD)": v["revenue"].round(3),
+        }
+    )
+    table.write_csv(folder / "Table data.csv")
+    daily = dataset.daily
+    totals = daily.filter(pl.col("metric") == "views", pl.col("dimension").is_null())
+    totals.select(pl.col("date").alias("Date"), pl.col("value").cast(pl.Int64).alias("Views")).sort(
+        "Date"
+    ).write_csv(folder / "Totals.csv")
+    chart = daily.filter(pl.col("dimension") == "traffic source")
+    chart.select(
+        pl.col("date").alias("Date"),
+        pl.col("key").alias("Traffic source"),
+        pl.col("value").cast(pl.Int64).alias("Views"),
+    ).write_csv(folder / "Chart data.csv")
+
+
+def timed(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--videos", type=int, default=10_000)
@@ -154,6 +206,33 @@ def main() -> None:
             insights(dataset, [name])
             per.append(time.perf_counter() - t0)
         print(f"  --section {name:<8} {statistics.median(per):.3f} s")
+
+    # the same channel written as YouTube Studio files and read back by the export readers
+    import tempfile
+    from pathlib import Path
+
+    from kptui.engine.io import load_dataset
+    from kptui.errors import KptuiError
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_youtube_studio(Path(tmp), dataset)
+        t0 = time.perf_counter()
+        try:
+            loaded = load_dataset(Path(tmp))
+        except KptuiError as exc:
+            print(f"YouTube Studio files: not read by this build ({exc})")
+            return
+        load_s = time.perf_counter() - t0
+        yt = insights(loaded)
+        answered = [s for s in SECTIONS if yt[s]["status"] == "ok"]
+        med_yt = timed(lambda: insights(loaded), args.runs)
+        print(
+            f"YouTube Studio files ({loaded.videos.height:,} videos, "
+            f"{0 if loaded.daily is None else loaded.daily.height:,} daily rows): load "
+            f"{load_s:.2f} s, then insights {med_yt:.3f} s median; answered: "
+            f"{', '.join(answered)}; needs: "
+            + "; ".join(f"{s}: {yt[s]['needs']}" for s in SECTIONS if s not in answered)
+        )
 
 
 if __name__ == "__main__":

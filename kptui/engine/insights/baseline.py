@@ -104,6 +104,19 @@ def score(videos: pl.DataFrame, window: int = WINDOW, min_n: int = MIN_N) -> Sco
     return Scored(frame, primary, metrics, by_format, dated)
 
 
+def _row_medians(rows: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Median of each row's finite values (NaN where none): one sort, NaNs sorted last.
+
+    np.nanmedian goes through masked arrays and costs ~10x more on these small windows.
+    """
+    ordered = np.sort(rows, axis=1)  # NaN sorts to the end
+    lo = np.clip((n - 1) // 2, 0, None)
+    hi = np.clip(n // 2, 0, rows.shape[1] - 1)
+    at = np.arange(rows.shape[0])
+    med = (ordered[at, lo] + ordered[at, hi]) / 2.0
+    return np.where(n > 0, med, np.nan)
+
+
 def _baselines(
     values: np.ndarray, groups: np.ndarray, k: int, min_n: int, dated: bool
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -135,13 +148,7 @@ def _baselines(
         idx = start[:, None] + np.arange(width)[None, :]
         neigh = np.where(idx == pos[:, None], np.nan, v[idx])
         n = np.isfinite(neigh).sum(axis=1)
-        with np.errstate(all="ignore"):
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                med = np.nanmedian(neigh, axis=1)
-        base[rows] = med
+        base[rows] = _row_medians(neigh, n)
         count[rows] = n
     base = np.where(count >= min_n, base, np.nan)
     return base, count

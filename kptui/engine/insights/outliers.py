@@ -10,7 +10,6 @@ publish hour.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from kptui.engine.insights.baseline import MIN_N, WINDOW, Scored, baseline_needs
@@ -61,6 +60,7 @@ def outliers(scored: Scored, limit: int = LIMIT) -> dict[str, Any]:
         young = pl.col("published_at") > pl.lit(newest) - pl.duration(days=RECENT_DAYS)
         recent = under.filter(young).height
         under = under.filter(~young)
+    shares = tag_counts(frame)
     return {
         "status": "ok",
         "needs": None,
@@ -73,8 +73,8 @@ def outliers(scored: Scored, limit: int = LIMIT) -> dict[str, Any]:
         "over": [video_json(r, scored) for r in over.head(limit).iter_rows(named=True)],
         "under": [video_json(r, scored) for r in under.head(limit).iter_rows(named=True)],
         "common": {
-            "over": common(over, frame),
-            "under": common(under, frame),
+            "over": common(over, frame, shares),
+            "under": common(under, frame, shares),
         },
     }
 
@@ -105,7 +105,25 @@ def video_json(row: dict[str, Any], scored: Scored) -> dict[str, Any]:
     }
 
 
-def common(group: pl.DataFrame, everyone: pl.DataFrame) -> dict[str, Any] | None:
+def tag_counts(frame: pl.DataFrame) -> dict[str, int]:
+    """How many of the frame's videos carry each tag (a tag counted once per video)."""
+    import polars as pl
+
+    if "tags" not in frame.columns or frame.height == 0:
+        return {}
+    counts = (
+        frame.select(pl.col("tags").list.unique())
+        .explode("tags")
+        .drop_nulls()
+        .group_by("tags")
+        .len()
+    )
+    return dict(counts.iter_rows())
+
+
+def common(
+    group: pl.DataFrame, everyone: pl.DataFrame, all_counts: dict[str, int]
+) -> dict[str, Any] | None:
     """What the group's videos share, next to the channel as a whole; None for an empty group."""
     import polars as pl
 
@@ -113,16 +131,13 @@ def common(group: pl.DataFrame, everyone: pl.DataFrame) -> dict[str, Any] | None
         return None
     out: dict[str, Any] = {"n": group.height, "n_all": everyone.height}
     if "tags" in group.columns:
-        counts = Counter(t for tags in group.get_column("tags").to_list() for t in set(tags or []))
-        all_counts = Counter(
-            t for tags in everyone.get_column("tags").to_list() for t in set(tags or [])
-        )
+        counts = tag_counts(group)
         shared = [
             {
                 "tag": tag,
                 "count": n,
                 "share": n / group.height,
-                "share_all": all_counts[tag] / everyone.height,
+                "share_all": all_counts.get(tag, 0) / everyone.height,
             }
             for tag, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
             if n >= 2 or group.height == 1

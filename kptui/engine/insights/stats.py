@@ -25,7 +25,15 @@ def present(frame: pl.DataFrame | None, column: str) -> bool:
     return frame.get_column(column).null_count() < frame.height
 
 
-def bootstrap_medians(values: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
+def sorted_median(x: np.ndarray) -> float:
+    """The median of an already sorted array (no partition pass)."""
+    n = x.size
+    return float((x[(n - 1) // 2] + x[n // 2]) / 2.0)
+
+
+def bootstrap_medians(
+    values: np.ndarray, draws: int, rng: np.random.Generator, presorted: bool = False
+) -> np.ndarray:
     """`draws` medians of bootstrap resamples of `values`, drawn exactly in O(draws).
 
     Resampling n values with replacement is applying the sample's quantile function to n
@@ -34,7 +42,9 @@ def bootstrap_medians(values: np.ndarray, draws: int, rng: np.random.Generator) 
     the same distribution as resampling and taking the median, without the n-sized resamples
     (which would cost n * draws per tag and per cell).
     """
-    x = np.sort(np.asarray(values, dtype=float))
+    x = np.asarray(values, dtype=float)
+    if not presorted:
+        x = np.sort(x)
     n = x.size
     if n == 0:
         return np.full(draws, np.nan)
@@ -68,19 +78,21 @@ def median_interval(values: np.ndarray, rng: np.random.Generator) -> list[float]
 
 
 def ratio_of_medians(
-    a: np.ndarray, b: np.ndarray, rng: np.random.Generator
+    a: np.ndarray, b: np.ndarray, rng: np.random.Generator, presorted: bool = False
 ) -> tuple[float | None, list[float] | None]:
     """median(a) / median(b) and its bootstrap interval (each group resampled on its own)."""
     if len(a) == 0 or len(b) == 0:
         return None, None
-    mb = float(np.median(b))
+    if not presorted:
+        a, b = np.sort(a), np.sort(b)
+    mb = sorted_median(b)
     if mb <= 0:
         return None, None
-    point = float(np.median(a)) / mb
+    point = sorted_median(a) / mb
     if len(a) < 3 or len(b) < 3:
         return point, None
-    da = bootstrap_medians(a, DRAWS, rng)
-    db = bootstrap_medians(b, DRAWS, rng)
+    da = bootstrap_medians(a, DRAWS, rng, presorted=True)
+    db = bootstrap_medians(b, DRAWS, rng, presorted=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(db > 0, da / np.where(db > 0, db, 1.0), np.nan)
     return point, percentile_interval(ratio)

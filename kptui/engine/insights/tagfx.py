@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kptui.engine.insights.baseline import Scored, baseline_needs
-from kptui.engine.insights.stats import LEVEL, ratio_of_medians
+from kptui.engine.insights.stats import LEVEL, ratio_of_medians, sorted_median
 
 if TYPE_CHECKING:
     pass
@@ -37,12 +37,17 @@ def tag_effects(
     ]
     eligible.sort(key=lambda kv: (-len(kv[1]), kv[0]))
     rng = np.random.default_rng(seed)
+    # sort once: each tag's two groups are then taken out of the sorted array already sorted
+    order = np.argsort(multiples, kind="stable")
+    ranks = np.empty(n, dtype=np.int64)
+    ranks[order] = np.arange(n)
+    ordered = multiples[order]
     out = []
     for tag, idx in eligible[:LIMIT]:
         mask = np.zeros(n, dtype=bool)
-        mask[idx] = True
-        with_, without = multiples[mask], multiples[~mask]
-        ratio, ci = ratio_of_medians(with_, without, rng)
+        mask[ranks[idx]] = True
+        with_, without = ordered[mask], ordered[~mask]
+        ratio, ci = ratio_of_medians(with_, without, rng, presorted=True)
         if ratio is None:
             continue
         out.append(
@@ -50,8 +55,8 @@ def tag_effects(
                 "tag": tag,
                 "n_with": int(mask.sum()),
                 "n_without": int((~mask).sum()),
-                "median_with": float(np.median(with_)),
-                "median_without": float(np.median(without)),
+                "median_with": sorted_median(with_),
+                "median_without": sorted_median(without),
                 "multiple": ratio,
                 "ci": ci,
             }
