@@ -18,9 +18,6 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("KPTUI_WORKSPACE", str(root / "workspace.sqlite3"))
     monkeypatch.delenv("KPTUI_DEBUG", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    from kptui.cli.state import STATE
-
-    monkeypatch.setattr(STATE, "workspace", None)  # a CliRunner test's --workspace must not leak
     yield root
 
 

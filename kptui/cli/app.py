@@ -60,7 +60,7 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
         if version:
             typer.echo(f"kptui {__version__}")
             raise typer.Exit(0)
-        state.STATE.workspace = workspace
+        ctx.obj = state.CliState(workspace=workspace)  # read back by state.workspace()
         if ctx.invoked_subcommand is None:
             from kptui.cli.tui import open_app
 

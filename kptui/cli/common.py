@@ -30,10 +30,10 @@ MapOption = Annotated[
 
 def remember_dataset(path: str | Path) -> None:
     """Best effort: a broken workspace never stops an analysis command."""
-    from kptui.cli.state import STATE
+    from kptui.cli import state
     from kptui.services.datasets import remember_dataset as remember
 
-    remember(path, STATE.workspace)
+    remember(path, state.workspace())
 
 
 def resolve_dataset(
@@ -41,14 +41,13 @@ def resolve_dataset(
 ) -> Dataset:
     """Load `--data`, else the last dataset, else the sample (kptui.services.datasets, the
     rule the app opens with); note problems on stderr."""
-    from kptui.cli import output
-    from kptui.cli.state import STATE
+    from kptui.cli import output, state
     from kptui.engine.schema import parse_mapping
     from kptui.services.datasets import open_dataset
 
     fields = parse_mapping(mapping)
     with output.progress("Loading data") as report:
-        dataset, path = open_dataset(data, STATE.workspace, mapping=fields, progress=report)
+        dataset, path = open_dataset(data, state.workspace(), mapping=fields, progress=report)
     if dataset.problems and not quiet:
         n = sum(p.count for p in dataset.problems)
         output.warn(

@@ -8,10 +8,10 @@ import typer
 
 
 def open_app(path: str | None) -> None:
-    from kptui.cli.state import STATE
+    from kptui.cli import state
     from kptui.tui.app import run_app
 
-    run_app(path, workspace=STATE.workspace)
+    run_app(path, workspace=state.workspace())
 
 
 def register(app: typer.Typer) -> None:

@@ -22,16 +22,6 @@ from kptui.store import Workspace
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_state():
-    """`kptui.cli.state.STATE` is process-global: don't let one test's --workspace leak."""
-    from kptui.cli.state import STATE
-
-    STATE.workspace = None
-    yield
-    STATE.workspace = None
-
-
 def run(*args: str) -> str:
     result = runner.invoke(build_app(), list(args), catch_exceptions=False)
     assert result.exit_code == 0, result.output

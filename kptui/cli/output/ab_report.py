@@ -4,15 +4,15 @@ visitor), the sequential mode, priors, power so far and days left; and `ab size`
 Everything renders the report dict of `kptui.services.ab` (the same numbers `--json`
 prints). Words matter as much as numbers here: P(beat) is said to be a posterior chance, not
 1 - p; the expected loss is said to be an average shortfall; the mode says whether the
-verdict may be read on any day. Standard library only, like `kptui.cli.ab`.
+verdict may be read on any day. Standard library only, like `kptui.cli.output.ab`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kptui.cli.ab import _chance, _count, _p_cell, _pct, _Screen
 from kptui.cli.output import clean_line
+from kptui.cli.output.ab import _chance, _count, _p_cell, _pct, _Screen
 from kptui.services.ab_words import _conf, _digits, _rel_span, _span, mean_verdict, money
 
 Report = dict[str, Any]
@@ -203,7 +203,7 @@ def _share(x: float) -> str:
 
 def render_conversion_extras(rep: Report) -> None:
     """After the conversion table: P(beat) words, prior, mode, power, days left."""
-    from kptui.cli.ab import _points
+    from kptui.cli.output.ab import _points
 
     scr = _Screen()
     c = clean_line(rep["control"]["name"])

@@ -1,8 +1,11 @@
-"""One place for output: JSON to stdout, human tables via rich, diagnostics to stderr.
+"""One output layer for every command: JSON to stdout, human text, diagnostics to stderr.
 
-Data from files is untrusted: everything shown to a human goes through `safe()` (no Rich
-markup, no terminal escapes), and JSON is written with `allow_nan=False` so a NaN is a bug
-we see rather than invalid JSON a script chokes on.
+Data from files is untrusted, so no data string reaches a terminal unsanitised: rich tables
+and lines get it through `safe()` (a rich Text: never markup, control characters made
+visible), plain-text output through `clean_line()` (the same `kptui.textsafe` cleaning), and
+JSON is written with `allow_nan=False` so a NaN is a bug we see rather than invalid JSON a
+script chokes on. Renderers of one command family live beside this module: `ab` and
+`ab_report` (plain text, standard library only: the `kptui ab` fast path) and `plan` (rich).
 """
 
 from __future__ import annotations
@@ -54,6 +57,13 @@ def console(stderr: bool = False):
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def say(*parts: str) -> None:
+    """One line to stdout; every part is shown literally (titles are untrusted text)."""
+    from rich.text import Text
+
+    console().print(Text.assemble(*(safe(p) for p in parts)))
 
 
 def warn(message: str) -> None:
