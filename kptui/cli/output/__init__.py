@@ -5,7 +5,8 @@ and lines get it through `safe()` (a rich Text: never markup, control characters
 visible), plain-text output through `clean_line()` (the same `kptui.textsafe` cleaning), and
 JSON is written with `allow_nan=False` so a NaN is a bug we see rather than invalid JSON a
 script chokes on. Renderers of one command family live beside this module: `ab` and
-`ab_report` (plain text, standard library only: the `kptui ab` fast path) and `plan` (rich).
+`ab_report` (plain text, standard library only: the `kptui ab` fast path), `plan` and
+`insights` (rich).
 """
 
 from __future__ import annotations
