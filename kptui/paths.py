@@ -32,3 +32,32 @@ def workspace_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def sample_data_dir() -> Path:
     """The bundled sample dataset, inside the installed package."""
     return Path(__file__).resolve().parent / "sample_data"
+
+
+def buyer_salt() -> bytes:
+    """The secret that keys buyers' hashed ids (`KPTUI_SALT`, else a random one kept in the
+    data folder): stable across runs, so the same buyer keeps the same id, and never part
+    of any output, so an id cannot be checked against a guessed email."""
+    import secrets
+
+    env = os.environ.get("KPTUI_SALT")
+    if env:
+        return env.encode()
+    path = data_dir() / "buyer-salt"
+    try:
+        salt = path.read_bytes()
+        if len(salt) >= 16:
+            return salt
+    except OSError:
+        pass
+    salt = secrets.token_hex(32).encode()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(salt)
+    except FileExistsError:
+        return path.read_bytes()
+    except OSError:
+        pass  # a read-only home: ids are still hashed, only not stable across runs
+    return salt

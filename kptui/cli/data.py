@@ -35,10 +35,10 @@ def register(app: typer.Typer) -> None:
         map_: MapOption = None,
         json_: Annotated[bool, typer.Option("--json", help="Print JSON (SPEC shape).")] = False,
     ) -> None:
-        """Load and validate: counts, date range, events, and every problem found.
+        """Load and validate: what each file is, counts, date range, notices and problems.
 
-        Exit code 0 when the data is clean, 1 when problems were found (the report is still
-        printed) or the data cannot be used at all.
+        Exit code 0 when the data is usable (problems are reported, the good rows kept);
+        1 when nothing usable is left or a required part is missing.
         """
         from kptui.cli import output
         from kptui.cli.common import remember_dataset
@@ -56,7 +56,8 @@ def register(app: typer.Typer) -> None:
             output.print_json(summary)
         else:
             _print_summary(summary)
-        if dataset.problems:
+        if not summary["usable"]:
+            output.warn("error: nothing usable in this dataset")
             raise typer.Exit(1)
 
     @data_app.command("sample")
@@ -122,17 +123,45 @@ def _print_summary(summary: dict) -> None:
         ("tagged", f"{summary['tagged_share']:.0%} of videos"),
         ("duplicates merged", f"{summary['duplicates_merged']:,}"),
     ]
+    extra = [
+        ("daily rows", summary.get("daily_rows", 0)),
+        ("breakdown rows", summary.get("breakdown_rows", 0)),
+        ("follower activity", summary.get("follower_activity_rows", 0)),
+    ]
+    rows += [(k, f"{v:,}") for k, v in extra if v]
+    metrics = {k: m for k, m in summary.get("metrics", {}).items() if k != "daily"}
+    if metrics:
+        rows.append(("metrics", ", ".join(metrics)))
     for key, value in rows:
         table.add_row(key, output.safe(value))
     con.print(table)
+    sources = summary.get("sources", [])
+    if sources:
+        stable = Table(title="sources", title_justify="left", box=None)
+        for col in ("file", "kind", "shape", "rows"):
+            stable.add_column(col, overflow="fold", justify="right" if col == "rows" else "left")
+        for src in sources:
+            stable.add_row(output.safe(src["file"]), src["kind"], src["shape"], f"{src['rows']:,}")
+        con.print(stable)
+    _print_findings(con, summary.get("notices", []), "notice", "notice(s)")
     problems = summary["problems"]
     if not problems:
         con.print("no problems found")
         return
-    ptable = Table(title=f"{len(problems)} problem(s)", title_justify="left", box=None)
-    for col in ("where", "count", "problem"):
+    _print_findings(con, problems, "problem", "problem(s)")
+
+
+def _print_findings(con, findings: list[dict], label: str, title: str) -> None:
+    from rich.table import Table
+
+    from kptui.cli import output
+
+    if not findings:
+        return
+    ptable = Table(title=f"{len(findings)} {title}", title_justify="left", box=None)
+    for col in ("where", "count", label):
         ptable.add_column(col, overflow="fold")
-    for p in problems:
+    for p in findings:
         where = ":".join(str(x) for x in (p["file"], p["row"], p["column"]) if x is not None)
         more = ""
         if p["count"] > 1 and p["examples"]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from kptui.engine import schema
 from kptui.engine.readers import MAX_FIELD, ROW, SUPPORTED_EXTS, RawTable, read_table
-from kptui.engine.types import EVENTS, VIDEO_COLUMNS, Dataset, Problem
+from kptui.engine.types import EVENTS, VIDEO_COLUMNS, Dataset, Problem, Source
 from kptui.errors import FIELD, DataError
 
 if TYPE_CHECKING:
@@ -42,25 +42,45 @@ def load_dataset(
     paths: str | Path | Sequence[str | Path],
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
+    salt_fn: Callable[[], bytes] | None = None,
 ) -> Dataset:
-    """Load a dataset folder, or explicit files (each taken as videos or interactions)."""
+    """Load a dataset: a folder, a zip, or files. Platform and store exports are recognised
+    from their headers (engine/exports); other files are kptui's own videos / interactions.
+    `salt_fn` gives the key for buyers' hashed ids (default: kept in the data folder)."""
     report = progress or (lambda stage=None, fraction=None: None)
     items = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
     if not items:
         raise DataError("no data path given")
+    from kptui.engine.exports import assemble
+
     files = _find_files(items)
     videos_raw: list[RawTable] = []
     inter_raw: list[RawTable] = []
+    parts: list = []
+    salt = salt_fn or _default_salt
     for i, path in enumerate(files):
         report(f"reading {path.name}", i / (len(files) + 1))
+        if assemble.is_zip(path):
+            found, rest = assemble.read_parts(list(assemble.zip_tables(path)), salt)
+            parts.extend(found)
+            for table in rest:  # a zip of kptui's own files
+                role = _role(Path(table.label), table.frame.columns, mapping)
+                if role is not None:
+                    (videos_raw if role == "videos" else inter_raw).append(table)
+            continue
         table = read_table(path)
+        if mapping is None or not mapping:
+            found, _ = assemble.read_parts([(table, None)], salt)
+            if found:
+                parts.extend(found)
+                continue
         role = _role(path, table.frame.columns, mapping)
         if role is None and path in items:
             role = "videos"  # a file named on purpose: say what is missing from it
         if role is None:
             continue
         (videos_raw if role == "videos" else inter_raw).append(table)
-    if not videos_raw:
+    if not videos_raw and not parts:
         names = ", ".join(p.name for p in files)
         raise DataError(
             f"no videos file found among: {names} "
@@ -68,7 +88,7 @@ def load_dataset(
             file=str(items[0]),
         )
     report("checking values", len(files) / (len(files) + 1))
-    dataset = _build(videos_raw, inter_raw, mapping, source=str(items[0]))
+    dataset = _build(videos_raw, inter_raw, mapping, source=str(items[0]), parts=parts)
     report("done", 1.0)
     return dataset
 
@@ -136,36 +156,75 @@ def _build(
     inter_raw: list[RawTable],
     mapping: dict[str, str] | None,
     source: str,
+    parts: Sequence = (),
 ) -> Dataset:
     import polars as pl
+
+    from kptui.engine.exports import assemble
 
     problems: list[Problem] = []
     for table in (*videos_raw, *inter_raw):
         problems.extend(table.problems)
+    sources = [Source(t.label, "kptui", "videos", 0) for t in videos_raw]
+    sources += [Source(t.label, "kptui", "interactions", 0) for t in inter_raw]
     vframes = [_videos(t, mapping, problems) for t in videos_raw]
-    videos = pl.concat(vframes, how="vertical") if len(vframes) > 1 else vframes[0]
-    videos, merged = _merge_duplicates(videos, problems)
+    for src, frame in zip(sources, vframes, strict=False):
+        src.rows = frame.height
+    merged = 0
+    videos = None
+    if vframes:
+        videos = pl.concat(vframes, how="vertical") if len(vframes) > 1 else vframes[0]
+        videos, merged = _merge_duplicates(videos, problems)
+        videos = videos.select(list(VIDEO_COLUMNS))
+    notices: list[Problem] = []
     interactions = None
+    if parts:
+        for part in parts:
+            problems.extend(part.problems)
+            notices.extend(part.notices)
+        videos = assemble.merge_videos(videos, list(parts), notices)
+        sales, videos, _ = assemble.sales_interactions(list(parts), videos, notices)
+        if sales is not None:
+            interactions = sales
     if inter_raw:
         iframes = [_interactions(t, mapping, problems) for t in inter_raw]
+        for src, frame in zip(sources[len(videos_raw) :], iframes, strict=True):
+            src.rows = frame.height
+        if interactions is not None:
+            iframes.append(interactions)
         interactions = pl.concat(iframes, how="vertical") if len(iframes) > 1 else iframes[0]
+    if interactions is not None:
         interactions = _drop_unknown_videos(interactions, videos, problems)
         interactions = interactions.drop("_file", ROW)
-    videos = videos.select(list(VIDEO_COLUMNS))
+    # what loses nothing is a notice, not a problem (duplicates merged, empty titles kept)
+    notices += [p for p in problems if p.severity == "notice"]
+    problems = [p for p in problems if p.severity != "notice"]
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"v{LOADER_VERSION}|{sorted((mapping or {}).items())}".encode())
-    for table in (*videos_raw, *inter_raw):
+    tables = [*videos_raw, *inter_raw, *(p.table for p in parts)]
+    for table in tables:
         digest.update(table.label.encode())
         digest.update(table.raw if table.raw else _frame_bytes(table.frame))
     return Dataset(
         videos=videos,
         interactions=interactions,
-        files=[t.label for t in (*videos_raw, *inter_raw)],
+        files=[t.label for t in tables],
         problems=problems,
         duplicates_merged=merged,
         fingerprint=digest.hexdigest(),
         source=source,
+        daily=assemble.stack(list(parts), "daily"),
+        breakdowns=assemble.stack(list(parts), "breakdowns"),
+        follower_activity=assemble.stack(list(parts), "follower_activity"),
+        sources=[*sources, *(p.source for p in parts)],
+        notices=notices,
     )
+
+
+def _default_salt() -> bytes:
+    from kptui.paths import buyer_salt
+
+    return buyer_salt()
 
 
 def _frame_bytes(frame: pl.DataFrame) -> bytes:
@@ -213,6 +272,7 @@ def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Prob
             "empty title (kept; tag suggestion has less to go on)",
             empty_title[ROW],
         )
+        problems[-1].severity = "notice"
     out = out.with_columns(
         pl.col("title").fill_null("").str.strip_chars(),
         # KuaiRec writes `UNKNOWN` for a video without cover text: no description at all.
@@ -264,6 +324,7 @@ def _merge_duplicates(videos: pl.DataFrame, problems: list[Problem]):
             "row(s) merged (kept the latest by snapshot date, else the last row)",
             merged,
             examples,
+            severity="notice",
         )
     )
     order = videos.with_row_index("_order")

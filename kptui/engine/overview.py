@@ -29,6 +29,8 @@ def summarize(dataset: Dataset) -> dict[str, Any]:
         pub = videos["published_at"].drop_nulls()
         if pub.len():
             first, last = pub.min(), pub.max()
+    if first is None and dataset.daily is not None and dataset.daily.height:
+        first, last = dataset.daily["date"].min(), dataset.daily["date"].max()
     tagged = videos.select((pl.col("tags").list.len() > 0).mean()).item() if videos.height else 0.0
     return {
         "files": list(dataset.files),
@@ -41,7 +43,82 @@ def summarize(dataset: Dataset) -> dict[str, Any]:
         "tagged_share": round(float(tagged or 0.0), 4),
         "duplicates_merged": int(dataset.duplicates_merged),
         "problems": [p.to_json() for p in dataset.problems],
+        "notices": [p.to_json() for p in dataset.notices],
+        "sources": [s.to_json() for s in dataset.sources],
+        "daily_rows": _height(dataset.daily),
+        "breakdown_rows": _height(dataset.breakdowns),
+        "follower_activity_rows": _height(dataset.follower_activity),
+        "metrics": measured_metrics(dataset),
+        "usable": usable(dataset),
     }
+
+
+def _height(frame) -> int:
+    return int(frame.height) if frame is not None else 0
+
+
+def usable(dataset: Dataset) -> bool:
+    """Something left to work on: videos, interactions, or a daily / breakdown table."""
+    return bool(
+        dataset.videos.height
+        or dataset.has_interactions
+        or _height(dataset.daily)
+        or _height(dataset.breakdowns)
+        or _height(dataset.follower_activity)
+    )
+
+
+PLATFORM_METRICS = (
+    "views",
+    "watch_hours",
+    "avg_view_s",
+    "avg_pct_viewed",
+    "completion_rate",
+    "impressions",
+    "ctr",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "follows",
+    "profile_visits",
+    "revenue",
+)
+
+
+def measured_metrics(dataset: Dataset) -> dict[str, Any]:
+    """Per-video metric -> its total (counts, hours, revenue) or mean (rates, seconds), for the
+    metrics the export carries; daily metrics -> their total over the days."""
+    import polars as pl
+
+    out: dict[str, Any] = {}
+    videos = dataset.videos
+    for name in PLATFORM_METRICS:
+        if name not in videos.columns:
+            continue
+        col = videos[name]
+        n = col.len() - col.null_count()
+        if not n:
+            continue
+        mean_like = name in ("avg_view_s", "avg_pct_viewed", "completion_rate", "ctr")
+        value = col.mean() if mean_like else col.sum()
+        out[name] = {"videos": int(n), ("mean" if mean_like else "total"): _num(value)}
+    daily = dataset.daily
+    if daily is not None and daily.height:
+        totals = (
+            daily.filter(pl.col("dimension").is_null())
+            .group_by("metric", maintain_order=True)
+            .agg(pl.col("value").sum(), pl.col("date").n_unique().alias("days"))
+        )
+        out["daily"] = {m: {"days": int(d), "total": _num(v)} for m, v, d in totals.iter_rows()}
+    return out
+
+
+def _num(value: Any) -> float | int | None:
+    if value is None:
+        return None
+    f = float(value)
+    return int(f) if f.is_integer() else round(f, 4)
 
 
 def _iso(value: Any) -> str | None:

@@ -47,9 +47,13 @@ def read_table(path: Path) -> RawTable:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+    return read_bytes(raw, label, path.suffix.lower())
+
+
+def read_bytes(raw: bytes, label: str, ext: str) -> RawTable:
+    """Read a file's content by its extension (a zip member, or a file already read)."""
     if not raw.strip():
         raise DataError("file is empty", file=label)
-    ext = path.suffix.lower()
     is_zip = raw[:4] == b"PK\x03\x04"
     is_parquet = raw[:4] == b"PAR1"
     if ext in {".xlsx", ".xlsm"} and not is_zip:
@@ -96,13 +100,30 @@ def _decode(raw: bytes, strict: bool = True) -> str | None:
 def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
     import polars as pl
 
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise DataError("UTF-16 text is not supported: save it as UTF-8 CSV", file=label)
+    problems: list[Problem] = []
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with BOM, as Excel and Meta write it
+        try:
+            raw = raw.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise DataError("cannot decode as UTF-16 text", file=label) from None
     if b"\x00" in raw[:8192]:
         raise DataError("not a text file (binary content)", file=label)
     text = _decode(raw)
     if text is None:
         raise DataError("cannot decode as UTF-8 or GB18030/GBK text", file=label)
+    text, skipped, forced_sep = _preamble(text)
+    if skipped:
+        raw = text.encode("utf-8")
+        problems.append(
+            Problem(
+                label,
+                1,
+                None,
+                f"{skipped} line(s) above the header skipped",
+                skipped,
+                severity="notice",
+            )
+        )
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         data = text.encode("utf-8")
@@ -115,8 +136,7 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
         except UnicodeDecodeError:
             data = text.encode("utf-8")
     first_line = text.split("\n", 1)[0]
-    sep = "\t" if ext == ".tsv" else _sniff_separator(first_line)
-    problems: list[Problem] = []
+    sep = forced_sep or ("\t" if ext == ".tsv" else _sniff_separator(first_line))
     try:
         frame = pl.read_csv(
             io.BytesIO(data),
@@ -124,7 +144,7 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
             infer_schema=False,
             empty_string_is_null=False,
             row_index_name=ROW,
-            row_index_offset=2,
+            row_index_offset=2 + skipped,
             raise_if_empty=True,
         )
         ragged = {}
@@ -134,6 +154,9 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
         raise DataError("file is empty", file=label) from None
     except pl.exceptions.PolarsError:
         frame, ragged = _read_text_slow(text, sep, label)
+        if skipped:
+            frame = frame.with_columns(pl.col(ROW) + skipped)
+            ragged = {r + skipped: n for r, n in ragged.items()}
     if ragged:
         rows = sorted(ragged)
         problems.append(
@@ -151,6 +174,35 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
     if frame.height == 0 and text.count('"') % 2 == 1 and text.strip().count("\n") > 0:
         raise DataError('no rows could be read: a quote (") is never closed', file=label, row=2)
     return RawTable(frame, label, raw, problems)
+
+
+def _preamble(text: str) -> tuple[str, int, str | None]:
+    """Drop what some exports put above the header: a `sep=,` line (Excel's hint, which also
+    names the separator) and banner or title lines (one field where the header has several).
+    Returns the text from the header on, how many lines were dropped, and the named separator.
+    """
+    lines = text.split("\n", 6)
+    skipped = 0
+    forced = None
+    first = lines[0].strip().strip('"')
+    if first.lower().startswith("sep=") and len(first) == 5:
+        forced = first[4]
+        skipped = 1
+    head = lines[skipped:-1] if len(lines) > 6 else lines[skipped:]
+    if len(head) >= 2:
+        seps = (forced,) if forced else _SNIFF_SEPARATORS
+        widths = [
+            max(len(next(csv.reader([line[:4096]], delimiter=sep), [])) - 1 for sep in seps)
+            for line in head[:5]
+        ]
+        if widths[0] == 0 and max(widths) > 0:
+            extra = next(i for i, w in enumerate(widths) if w > 0)
+            if all(len(line.strip()) < 200 for line in head[:extra]):
+                skipped += extra
+    if not skipped:
+        return text, 0, None
+    rest = text.split("\n", skipped)[-1]
+    return rest, skipped, forced
 
 
 def _sniff_separator(header: str) -> str:

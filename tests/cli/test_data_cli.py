@@ -24,7 +24,7 @@ BAD_CASES = {
     "wrong_delimiter.csv": "delimiter",
     "ragged_rows.csv": "wrong number of fields",
     "gbk_bad_date.csv": "timestamp not understood ('明天')",
-    "utf16.csv": "UTF-16",
+    "utf16.csv": "no rows (only a header)",  # UTF-16 is read; this one has only a header
     "binary.csv": "not a text file",
     "garbage.xlsx": "not an Excel",
     "fake_excel.xlsx": "holds CSV text",
@@ -45,6 +45,23 @@ BAD_CASES = {
 }
 
 
+# usable despite the problem: `data inspect` reports it and exits 0 (SPEC: 1 = nothing usable)
+USABLE = {
+    "ragged_rows.csv",
+    "gbk_bad_date.csv",
+    "fake_excel.xlsx",
+    "bad_lines.jsonl",
+    "duplicate_ids.csv",
+    "negative_counts.csv",
+    "nan_inf.csv",
+    "text_in_numbers.csv",
+    "empty_ids.csv",
+    "unknown_events",
+    "bad_dates",
+    "unknown_video",
+}
+
+
 def test_corpus_is_complete():
     present = {p.name for p in BAD.iterdir() if p.name not in {"make_bad.py", "README.md"}}
     assert present == set(BAD_CASES)
@@ -54,7 +71,7 @@ def test_corpus_is_complete():
 @pytest.mark.parametrize("name", sorted(BAD_CASES))
 def test_bad_input_gives_one_clear_line(name: str):
     res = kptui("data", "inspect", str(BAD / name))
-    assert res.returncode in (1, 2), res
+    assert res.returncode == 0 if name in USABLE else res.returncode in (1, 2), res
     assert "Traceback" not in res.stderr + res.stdout
     text = res.stderr + res.stdout
     assert BAD_CASES[name] in " ".join(text.split()), text
@@ -65,9 +82,9 @@ def test_bad_input_gives_one_clear_line(name: str):
 @pytest.mark.parametrize("name", ["unknown_events", "bad_dates", "duplicate_ids.csv"])
 def test_bad_rows_reported_in_json_and_good_rows_kept(name: str):
     res = kptui("data", "inspect", str(BAD / name), "--json")
-    assert res.returncode == 1
+    assert res.returncode == 0  # usable: reported, not refused
     doc = json.loads(res.stdout)
-    problem = doc["problems"][0]
+    problem = (doc["problems"] or doc["notices"])[0]  # duplicates merged are a notice
     assert problem["file"] and problem["row"] and problem["column"]
     assert problem["count"] >= 1
     assert doc["videos"] >= 2
@@ -85,7 +102,7 @@ def test_ten_megabyte_field(tmp_path: Path):
     big = tmp_path / "videos.csv"
     big.write_text("video_id,title,description\nv1,Big," + "x" * 10_000_000 + "\nv2,Small,ok\n")
     res = kptui("data", "inspect", str(big), "--json")
-    assert res.returncode == 1
+    assert res.returncode == 0
     doc = json.loads(res.stdout)
     assert doc["videos"] == 2
     assert "longer than 100,000 characters" in doc["problems"][0]["message"]
@@ -126,7 +143,7 @@ def test_markup_and_escapes_in_data_are_shown_literally(tmp_path: Path):
         'video_id,title,views\nv1,x,"[bold red]x[/] \x1b[31mred"\n', encoding="utf-8"
     )
     res = kptui("data", "inspect", str(tmp_path / "videos.csv"))
-    assert res.returncode == 1
+    assert res.returncode == 0  # usable; the bad value is reported
     assert "\x1b" not in res.stdout
     flat = "".join(res.stdout.split())
     assert "[boldred]x[/]" in flat  # the markup is printed, not applied

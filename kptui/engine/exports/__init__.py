@@ -1,0 +1,129 @@
+"""Readers for the analytics and sales exports creators really download.
+
+A file is recognised from its header (after dropping banner rows), never from its name; a
+zip's member names only help date the export window. `recognise` says which reader fits;
+`read_part` turns the file into a `Part` (videos, daily, breakdowns, follower activity or
+sales), with notices for what was skipped or guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from kptui.engine.exports.common import Context, Part, Reader, keys
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from kptui.engine.readers import RawTable
+
+_BANNER_ROWS = 5
+
+
+def readers() -> list[Reader]:
+    from kptui.engine.exports import china, stores, tiktok, youtube
+
+    return [*youtube.READERS, *tiktok.READERS, *china.READERS, *stores.READERS]
+
+
+def recognise(frame: pl.DataFrame) -> tuple[Reader, str, pl.DataFrame] | None:
+    """(reader, shape, frame) for a known export; the frame's header may come from a row below
+    a banner. None when no platform's header fits (kptui's own schema, or unknown)."""
+    import polars as pl
+
+    from kptui.engine.readers import ROW
+
+    found = _match(list(keys(frame)))
+    if found:
+        return (*found, frame)
+    data_cols = [c for c in frame.columns if c != ROW]
+    for i in range(min(_BANNER_ROWS, frame.height)):
+        row = [frame[c][i] for c in data_cols]
+        names = [str(x).strip() if x is not None else "" for x in row]
+        if sum(1 for n in names if n) < 2:
+            continue
+        from kptui.engine.exports import values
+        from kptui.engine.schema import header_key
+
+        found = _match([header_key(values.header(n)) for n in names if n])
+        if not found:
+            continue
+        unique = _unique([n or f"column_{j + 1}" for j, n in enumerate(names)])
+        body = frame.slice(i + 1).rename(dict(zip(data_cols, unique, strict=True)))
+        body = body.select(pl.col(ROW), *[pl.col(n) for n in unique if n])
+        return (*found, body)
+    return None
+
+
+def _match(names: list[str]) -> tuple[Reader, str] | None:
+    for reader in readers():
+        shape = reader.detect(names)
+        if shape:
+            return reader, shape
+    return None
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        if n in seen:
+            seen[n] += 1
+            n = f"{n}_{seen[n]}"
+        else:
+            seen[n] = 0
+        out.append(n)
+    return out
+
+
+STORE_KINDS = ("gumroad", "lemonsqueezy", "stripe", "memberstack", "orders")
+
+
+def read_part(
+    table: RawTable,
+    window_end: dt.date | None = None,
+    salt: Callable[[], bytes] | None = None,
+) -> Part | None:
+    """The part of a dataset this file gives, or None when it is not a known export.
+    `salt` is asked for only when the file holds buyers (it keys their hashed ids)."""
+    found = recognise(table.frame)
+    if found is None:
+        return None
+    reader, _shape, frame = found
+    ctx = Context(table.label, window_end)
+    if reader.kind in STORE_KINDS and salt is not None:
+        ctx.salt = salt()
+    part = reader.read(frame, table.label, ctx)
+    part.table = table
+    for p in table.problems:
+        (part.notices if p.severity == "notice" else part.problems).append(p)
+    if frame is not table.frame:
+        from kptui.engine.exports.common import notice
+
+        notice(part, None, "banner row(s) above the header skipped")
+    return part
+
+
+_EPOCH = re.compile(r"(?<!\d)(1[5-9]\d{8})(?!\d)")  # 10-digit epoch seconds, 2017..2033
+_ISO_DAY = re.compile(r"(?<!\d)(20\d\d)[-_]?(\d\d)[-_]?(\d\d)(?!\d)")
+
+
+def window_from_name(name: str) -> dt.date | None:
+    """The export date in a zip or file name: TikTok's `Overview_<start>_<epoch>_<handle>`
+    carries the export's epoch; others a `YYYY-MM-DD` (the latest one wins)."""
+    m = _EPOCH.search(name)
+    if m:
+        return dt.datetime.fromtimestamp(int(m.group(1)), tz=dt.UTC).date()
+    days = []
+    for y, mo, d in _ISO_DAY.findall(name):
+        try:
+            days.append(dt.date(int(y), int(mo), int(d)))
+        except ValueError:
+            continue
+    return max(days) if days else None
+
+
+__all__ = ["Context", "Part", "read_part", "recognise", "window_from_name"]

@@ -1,0 +1,263 @@
+"""What every platform reader shares: the part of a dataset one file gives, column lookup by
+header, typed columns with their problems reported, and the marker rows exports add."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kptui.engine.exports import values
+from kptui.engine.readers import ROW
+from kptui.engine.schema import header_key
+from kptui.engine.types import Problem, Source
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+@dataclass
+class Context:
+    """What a reader may know beyond the file: where it came from and when it was exported."""
+
+    label: str
+    window_end: dt.date | None = None  # from a zip name or a sibling table, when known
+    salt: bytes = b""  # keys the buyers' hashed ids (stores)
+
+
+@dataclass
+class Part:
+    """What one recognised file contributes. Frames hold only what the file says."""
+
+    source: Source
+    videos: pl.DataFrame | None = None  # video_id plus any VIDEO_COLUMNS, typed; _file, ROW
+    daily: pl.DataFrame | None = None
+    breakdowns: pl.DataFrame | None = None
+    follower_activity: pl.DataFrame | None = None
+    sales: pl.DataFrame | None = None  # buyer, order_id, item_id, item_name, item_link, ts, amount
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+    rank: int = 5  # merging per-video sources: a lower rank wins a column both fill
+    table: Any = None  # the RawTable read (for the dataset's fingerprint)
+
+
+@dataclass
+class Reader:
+    """One export format: `detect` answers the shape from the header keys, or None."""
+
+    kind: str
+    detect: Callable[[list[str]], str | None]
+    read: Callable[[pl.DataFrame, str, Context], Part]
+
+
+def keys(frame: pl.DataFrame) -> dict[str, str]:
+    """header key -> column name, stray spaces and BOMs ignored."""
+    out: dict[str, str] = {}
+    for col in frame.columns:
+        if col != ROW:
+            out.setdefault(header_key(values.header(col)), col)
+    return out
+
+
+def find(cols: dict[str, str], *names: str, prefix: bool = False) -> str | None:
+    """The first column whose key is one of `names` (or starts with one, with `prefix`)."""
+    for name in names:
+        k = header_key(name)
+        if k in cols:
+            return cols[k]
+    if prefix:
+        for name in names:
+            k = header_key(name)
+            for key, col in cols.items():
+                if key.startswith(k):
+                    return col
+    return None
+
+
+def notice(part: Part, column: str | None, message: str, rows: list[int] | None = None) -> None:
+    rows = rows or []
+    part.notices.append(
+        Problem(
+            part.source.file,
+            rows[0] if rows else None,
+            column,
+            message,
+            max(1, len(rows)),
+            rows[:5],
+            severity="notice",
+        )
+    )
+
+
+def problem(part: Part, column: str, message: str, rows: list[int]) -> None:
+    part.problems.append(Problem(part.source.file, rows[0], column, message, len(rows), rows[:5]))
+
+
+TOTAL_WORDS = ("total", "totals", "合计", "总计", "汇总", "合計", "gesamt", "totale")
+
+
+def drop_marker_rows(frame: pl.DataFrame, first: str, part: Part) -> pl.DataFrame:
+    """Drop the `Total` row, `Showing top 500 results` footers and blank rows, with notices."""
+    import polars as pl
+
+    cell = frame[first].cast(pl.Utf8).str.strip_chars()
+    low = cell.str.to_lowercase()
+    total = low.is_in(TOTAL_WORDS).fill_null(False)
+    footer = low.str.contains(r"^(showing top|显示前|only the top)").fill_null(False)
+    others = [c for c in frame.columns if c not in (ROW, first)]
+    blank = (cell.is_null() | (cell == "")) & pl.select(
+        pl.all_horizontal(
+            (pl.lit(frame[c]).cast(pl.Utf8).str.strip_chars().fill_null("") == "") for c in others
+        )
+        if others
+        else pl.lit(True)
+    ).to_series()
+    if total.any():
+        rows = frame.filter(total)[ROW].to_list()
+        notice(part, first, "Total row skipped (not a data row)", rows)
+    if footer.any():
+        rows = frame.filter(footer)[ROW].to_list()
+        text = frame.filter(footer)[first][0]
+        notice(part, first, f"footer row {text!r} skipped", rows)
+    return frame.filter(~(total | footer | blank))
+
+
+def typed(
+    frame: pl.DataFrame,
+    part: Part,
+    spec: list[tuple[str, str | None, Callable[[pl.Series], pl.Series]]],
+) -> dict[str, pl.Series]:
+    """field -> typed Series for each (field, column, parser); a present value that does not
+    parse becomes null and is reported once per column with its rows."""
+    import polars as pl
+
+    out: dict[str, pl.Series] = {}
+    for name, column, parse in spec:
+        if column is None:
+            continue
+        src = frame[column]
+        got = parse(src)
+        present = values.text(src).is_not_null()
+        bad = present & got.is_null()
+        if bad.any():
+            shown = src.filter(bad).unique(maintain_order=True).head(3).to_list()
+            rows = frame.filter(bad)[ROW].to_list()
+            problem(
+                part,
+                column,
+                f"not understood ({', '.join(map(repr, shown))}); value left empty",
+                rows,
+            )
+        out[name] = got.alias(name)
+    return {k: (v if v.dtype != pl.Null else v.cast(pl.Utf8)) for k, v in out.items()}
+
+
+def dates_of(part: Part, column: str, **kw) -> Callable[[pl.Series], pl.Series]:
+    """A parser for `typed` that parses dates and says what it guessed in notices."""
+
+    def parse(series: pl.Series) -> pl.Series:
+        out, reading = values.dates(series, **kw)
+        if reading.yearless:
+            across = ", across a year boundary" if reading.across_years else ""
+            notice(
+                part,
+                column,
+                f"{reading.yearless} date(s) written without a year: year taken from "
+                f"{reading.year_from}{across}",
+            )
+        if reading.day_first is not None:
+            order = "day first (D/M/Y)" if reading.day_first else "month first (M/D/Y)"
+            notice(part, column, f"numeric dates read {order}, as the values show")
+        elif reading.ambiguous:
+            notice(
+                part,
+                column,
+                f"{reading.ambiguous} numeric date(s) could be D/M or M/D: read month first",
+            )
+        return out
+
+    return parse
+
+
+def videos_frame(part: Part, frame: pl.DataFrame, cols: dict[str, pl.Series]) -> pl.DataFrame:
+    """The per-video columns a file gave, with its row numbers and file label, tags from
+    the title's and description's #hashtags (and a `tags` column when there is one)."""
+    import polars as pl
+
+    from kptui.engine import tagparse
+
+    data = {ROW: frame[ROW], **cols}
+    out = pl.DataFrame(data)
+    if "title" in out.columns or "description" in out.columns or "tags" in out.columns:
+        raw = out["tags"].to_list() if "tags" in out.columns else [None] * out.height
+        titles = out["title"].to_list() if "title" in out.columns else [None] * out.height
+        descs = (
+            out["description"].to_list() if "description" in out.columns else [None] * out.height
+        )
+        tags = [
+            tagparse.dedupe([*tagparse.split_tags(r), *tagparse.hashtags(t), *tagparse.hashtags(d)])
+            for r, t, d in zip(raw, titles, descs, strict=True)
+        ]
+        out = out.with_columns(pl.Series("tags", tags, dtype=pl.List(pl.Utf8)))
+    return out.with_columns(pl.lit(part.source.file).alias("_file"))
+
+
+def synthetic_ids(title: pl.Series, published: pl.Series | None, prefix: str) -> pl.Series:
+    """A stable id for exports without one (Douyin, Xiaohongshu): title + publish time."""
+    import polars as pl
+
+    basis = title.fill_null("")
+    if published is not None:
+        basis = basis + "|" + published.cast(pl.Utf8).fill_null("")
+    digest = basis.hash(seed=12).cast(pl.Utf8)
+    return (prefix + digest).alias("video_id")
+
+
+def long_metrics(
+    frame: pl.DataFrame, ids: dict[str, pl.Series], metrics: dict[str, pl.Series]
+) -> pl.DataFrame:
+    """A wide table of metrics -> long rows (ids..., metric, value)."""
+    import polars as pl
+
+    if not metrics:
+        return pl.DataFrame()
+    wide = pl.DataFrame({**ids, **{m: s.cast(pl.Float64) for m, s in metrics.items()}})
+    return wide.unpivot(
+        index=list(ids), on=list(metrics), variable_name="metric", value_name="value"
+    ).filter(pl.col("value").is_not_null())
+
+
+def daily_frame(
+    date: pl.Series, metrics: dict[str, pl.Series], dimension: str | None = None, key=None
+) -> pl.DataFrame:
+    """Rows of `DAILY_COLUMNS` from a date column and metric columns (and a dimension)."""
+    import polars as pl
+
+    ids = {"date": date.cast(pl.Date)}
+    if key is not None:
+        ids["key"] = key.cast(pl.Utf8)
+    out = long_metrics(pl.DataFrame(), ids, metrics)
+    if out.is_empty():
+        return out
+    out = out.filter(pl.col("date").is_not_null())
+    if key is None:
+        out = out.with_columns(pl.lit(None, dtype=pl.Utf8).alias("key"))
+    return out.with_columns(pl.lit(dimension, dtype=pl.Utf8).alias("dimension")).select(
+        "date", "metric", "value", "dimension", "key"
+    )
+
+
+def breakdown_frame(dimension: str, key: pl.Series, metrics: dict[str, pl.Series]):
+    """Rows of `BREAKDOWN_COLUMNS` from a key column and metric columns."""
+    import polars as pl
+
+    out = long_metrics(pl.DataFrame(), {"key": key.cast(pl.Utf8)}, metrics)
+    return out.with_columns(pl.lit(dimension).alias("dimension")).select(
+        "dimension", "key", "metric", "value"
+    )
+
+
+def slug(name: str) -> str:
+    """`Traffic source` -> `traffic-source` (for shapes and dimension names)."""
+    return "-".join(values.header(name).lower().replace("_", " ").split())
