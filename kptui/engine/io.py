@@ -124,7 +124,9 @@ def _find_files(items: list[Path]) -> list[Path]:
             found = sorted(
                 p
                 for p in item.iterdir()
-                if p.is_file() and p.suffix.lower() in SUPPORTED_EXTS and not p.name.startswith(".")
+                if p.is_file()
+                and p.suffix.lower() in (*SUPPORTED_EXTS, ".zip")
+                and not p.name.startswith(".")
             )
             found = [p for p in found if not any(p.stem.lower().startswith(s) for s in SIDE_FILES)]
             if not found:
