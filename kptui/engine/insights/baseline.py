@@ -27,6 +27,7 @@ MIN_FORMAT = 6  # a format with fewer videos is compared with the whole channel
 
 # Metrics a video is scored on when its column exists: name -> how to compute it.
 PRIMARY = ("views", "watch_hours", "likes")  # the performance measure: first one present
+NO_METRIC = "per-video views, watch time or likes"  # what a section needs without PRIMARY
 SECONDARY = ("completion_rate", "ctr", "follows_per_1k", "purchases", "revenue")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kptui.engine.insights.baseline import MIN_N, WINDOW, Scored, baseline_needs
+from kptui.engine.insights.baseline import MIN_N, NO_METRIC, WINDOW, Scored, baseline_needs
 
 if TYPE_CHECKING:
     import polars as pl
@@ -40,7 +40,7 @@ def outliers(scored: Scored, limit: int = LIMIT) -> dict[str, Any]:
     if m is None:
         return {
             "status": "needs",
-            "needs": "per-video views (or watch time or likes) to compare videos with each other",
+            "needs": NO_METRIC,
             **base,
         }
     frame = scored.frame.filter(pl.col(f"x_{m}").is_not_null())

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kptui.engine.insights.baseline import Scored, baseline_needs
+from kptui.engine.insights.baseline import NO_METRIC, Scored, baseline_needs
 from kptui.engine.insights.stats import LEVEL, ratio_of_medians, sorted_median
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def tags_section(scored: Scored, min_uses: int = MIN_USES, seed: int = 0) -> dic
             **base,
             "status": "needs",
             "tags": [],
-            "needs": "per-video views (or watch time or likes) to compare videos with a tag",
+            "needs": NO_METRIC,
         }
     frame = scored.frame.filter(pl.col(f"x_{m}").is_not_null())
     if frame.height == 0:

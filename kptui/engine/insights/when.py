@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kptui.engine.insights.baseline import Scored, baseline_needs
+from kptui.engine.insights.baseline import NO_METRIC, Scored, baseline_needs
 from kptui.engine.insights.stats import LEVEL, median_interval, present
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def when(
         return {
             **out,
             "status": "needs",
-            "needs": "per-video views (or watch time or likes) to tell which times did well",
+            "needs": NO_METRIC,
         }
     frame = scored.frame.filter(
         pl.col(f"x_{m}").is_not_null() & pl.col("published_at").is_not_null()

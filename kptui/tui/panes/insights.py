@@ -156,8 +156,9 @@ class InsightsPane(Pane):
         """Draw a result of `engine.insights.run` (plain values only)."""
         self.result = result
         self.query_one("#ins-body").display = True
-        metric = result.get("metric") or "views"
-        self._status(f"{result.get('videos', 0):,} videos, {metric} against your own baseline")
+        metric = result.get("metric")
+        videos = f"{result.get('videos', 0):,} videos"
+        self._status(f"{videos}, {metric} against your own baseline" if metric else videos)
         self._show_when(result["when"])
         self._show_funnel(result["funnel"])
         self._show_trends(result["trends"])
@@ -171,9 +172,10 @@ class InsightsPane(Pane):
         heat = self.query_one("#ins-heatmap", Heatmap)
         text = self.query_one("#ins-when-text", Static)
         audience = (part.get("audience") or {}).get("by_hour")
+        box = self.query_one("#ins-when")
+        box.display = part["status"] == "ok"  # nothing to draw: the funnel takes the row
         if part["status"] != "ok":
-            heat.set_cells([], 3, empty="")
-            text.update(Text(f"needs {plain(part['needs'])}", style="yellow"))
+            text.update(Text(f"When to post: needs {plain(part['needs'])}", style="yellow"))
             return
         rec = part.get("recommendation")
         best = None
@@ -193,8 +195,8 @@ class InsightsPane(Pane):
     def _show_funnel(self, part: dict[str, Any]) -> None:
         chart = self.query_one("#ins-funnel", BarChart)
         text = self.query_one("#ins-funnel-text", Static)
+        chart.display = part["status"] == "ok"
         if part["status"] != "ok":
-            chart.set_rows([], empty="")
             text.update(Text(f"needs {plain(part['needs'])}", style="yellow"))
             return
         rates = {c["to"]: c for c in part["conversions"]}
