@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import ContentSwitcher, Footer, Input, Label, Tab, Tabs
 
 from kptui.tui.commands import KptuiCommands
-from kptui.tui.messages import DatasetLoaded, Draft, DraftChanged, WorkspaceChanged
+from kptui.tui.messages import DatasetLoaded, Draft, DraftChanged, PaneRequest
 from kptui.tui.panes.ab import ABPane
 from kptui.tui.panes.base import Pane
 from kptui.tui.panes.data import DataPane
@@ -252,18 +252,27 @@ class KptuiApp(App[None]):
             parts.append(f"{viewers:,} viewers")
         label.update(" · ".join(parts))
 
-    def personas_ready(self, model: Any) -> None:
-        """The persona model is fitted: the Recommend pane can list personas."""
-        self.pane(RecommendPane).personas_ready(model)
-
     @on(DraftChanged)
     def _draft_changed(self, event: DraftChanged) -> None:
-        self.draft = event.draft
-        self.pane(RecommendPane).draft_changed(event.draft)
+        if not event.delivered:
+            self.draft = event.draft
 
-    @on(WorkspaceChanged)
-    def _workspace_changed(self, event: WorkspaceChanged) -> None:
-        self.pane(PlanPane).reload()
+    @on(PaneRequest)
+    def _route(self, event: PaneRequest) -> None:
+        """Deliver one pane's request to the pane it names: panes never call each other."""
+        if event.delivered:  # the target let its copy bubble back up: nothing more to do
+            return
+        event.stop()
+        found = [pane for pane in self.query(Pane) if pane.id == event.TARGET]  # not the Tab
+        if not found:  # not mounted yet (just after the first frame): try again shortly
+            tries = getattr(event, "route_tries", 0)
+            if tries < 40:
+                event.route_tries = tries + 1  # type: ignore[attr-defined]
+                self.set_timer(0.05, lambda: self._route(event))
+            return
+        found[0].post_message(event.delivery())
+        if event.SHOW:
+            self.action_show_pane(event.TARGET)
 
     def report_error(self, error: BaseException, where: str = "") -> None:
         """A worker failed: one readable notice, never a traceback, data shown literally."""

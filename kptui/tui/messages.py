@@ -1,9 +1,16 @@
-"""Messages that thread workers post back to the UI thread (workers never touch widgets)."""
+"""Messages: what thread workers post back to the UI thread (workers never touch widgets),
+and what one pane asks of another.
+
+Panes never import or call each other. A pane that wants something of another posts a
+`PaneRequest`; it bubbles up to the app, which delivers a copy to the pane the request names
+(and shows that pane when the request says so). The target handles the delivered copy.
+"""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from textual.message import Message
 
@@ -49,13 +56,73 @@ class Draft:
         return not (self.title.strip() or self.description.strip())
 
 
-class DraftChanged(Message):
-    """The Tags pane's draft changed (title, description or chosen tags)."""
+class PaneRequest(Message):
+    """Something for the pane `TARGET` to do; the app delivers it (see the module docstring).
+
+    `delivered` is False on the way up to the app and True on the copy the target gets, so a
+    pane that both posts and handles one kind (the Plan pane and `WorkspaceChanged`) acts on
+    the delivered copy only.
+    """
+
+    TARGET: ClassVar[str] = ""
+    SHOW: ClassVar[bool] = False  # switch to the target pane as well
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.delivered = False
+
+    def delivery(self) -> Self:
+        """A fresh copy of this request for the target pane (same payload, new routing)."""
+        out = copy.copy(self)
+        out.__post_init__()
+        out.delivered = True
+        return out
+
+
+class DraftChanged(PaneRequest):
+    """The Tags pane's draft changed (title, description, chosen tags or target personas):
+    posted once typing pauses, the same debounce its suggestions wait for."""
+
+    TARGET = "recommend"
 
     def __init__(self, draft: Draft) -> None:
         super().__init__()
         self.draft = draft
 
 
-class WorkspaceChanged(Message):
+class WorkspaceChanged(PaneRequest):
     """Something was saved to the workspace; the Plan pane reloads."""
+
+    TARGET = "plan"
+
+
+class OpenDraft(PaneRequest):
+    """Open a saved draft (a `kptui.store.Draft`) in the Tags pane for editing."""
+
+    TARGET = "tags"
+    SHOW = True
+
+    def __init__(self, draft: Any) -> None:
+        super().__init__()
+        self.draft = draft
+
+
+class OpenExperiment(PaneRequest):
+    """Open a saved experiment (a `kptui.store.Experiment`) in the A/B pane."""
+
+    TARGET = "ab"
+    SHOW = True
+
+    def __init__(self, experiment: Any) -> None:
+        super().__init__()
+        self.experiment = experiment
+
+
+class TogglePersona(PaneRequest):
+    """Target (or stop targeting) a persona with the Tags pane's draft."""
+
+    TARGET = "tags"
+
+    def __init__(self, persona_id: int) -> None:
+        super().__init__()
+        self.persona_id = persona_id

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Static
 from textual.worker import get_current_worker
 
-from kptui.tui.messages import WorkspaceChanged
+from kptui.tui.messages import OpenExperiment, WorkspaceChanged
 from kptui.tui.panes.base import Pane
 from kptui.tui.text import pct, plain
 from kptui.tui.widgets import Col, FrameTable, IntervalChart
@@ -299,6 +299,16 @@ class ABPane(Pane):
             self.query_one("#ab-name", Input).value = name
         self.query_one("#ab-alpha", Input).value = f"{alpha:g}"
         self._schedule(0)
+
+    @on(OpenExperiment)
+    def _open_experiment(self, event: OpenExperiment) -> None:
+        """A saved experiment chosen in the Plan pane: its arms, name and alpha."""
+        event.stop()
+        exp = event.experiment
+        self.experiment_id = exp.id
+        self.set_arms(
+            [(a.name, a.visitors, a.conversions) for a in exp.arms], name=exp.name, alpha=exp.alpha
+        )
 
     @on(Input.Changed)
     @on(Checkbox.Changed)

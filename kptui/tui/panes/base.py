@@ -15,6 +15,13 @@ if TYPE_CHECKING:
     from kptui.tui.app import KptuiApp
 
 
+# What every pane built from viewers' behaviour says about a videos-only dataset.
+NO_INTERACTIONS = (
+    "This dataset has videos only. Personas are built from what viewers watched and did: "
+    "load a dataset with an interactions file (user_id, video_id, event)."
+)
+
+
 class Pane(Container):
     """A pane of the app. Subclasses override the hooks they need."""
 

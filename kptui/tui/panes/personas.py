@@ -20,7 +20,7 @@ from textual.widgets import Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from kptui.tui.panes.base import Pane
+from kptui.tui.panes.base import NO_INTERACTIONS, Pane
 from kptui.tui.text import pct, plain
 from kptui.tui.widgets import Col, FrameTable
 from kptui.tui.widgets.spark import spark
@@ -28,10 +28,6 @@ from kptui.tui.widgets.spark import spark
 if TYPE_CHECKING:
     from kptui.engine.types import Dataset
 
-NO_INTERACTIONS = (
-    "This dataset has videos only. Personas are built from what viewers watched and did: "
-    "load a dataset with an interactions file (user_id, video_id, event)."
-)
 MEMBER_COLS = (
     Col("user_id", "Viewer", width=20),
     Col("n", "Actions", "int"),
@@ -188,7 +184,6 @@ class PersonasPane(Pane):
             self.select(0)
         self._focus_if_shown(options)
         self.refresh_bindings()
-        self.kapp.personas_ready(event.model)
 
     # details ----------------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#persona-list")

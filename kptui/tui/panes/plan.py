@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Label
 from textual.worker import Worker, WorkerState
 
-from kptui.tui.messages import WorkspaceChanged
+from kptui.tui.messages import OpenDraft, OpenExperiment, WorkspaceChanged
 from kptui.tui.panes.base import Pane
 from kptui.tui.text import plain
 from kptui.tui.widgets import Col, FrameTable
@@ -231,26 +231,21 @@ class PlanPane(Pane):
     # actions ----------------------------------------------------------------------------
     @on(FrameTable.RowChosen, "#plan-drafts")
     def _open_draft(self, event: FrameTable.RowChosen) -> None:
-        from kptui.tui.panes.tags import TagsPane
-
         draft = next((d for d in self.drafts if d.id == event.values[0]), None)
-        if draft is None:
-            return
-        self.kapp.pane(TagsPane).load_draft(draft)
-        self.kapp.action_show_pane("tags")
+        if draft is not None:
+            self.post_message(OpenDraft(draft))  # the app hands it to the Tags pane
 
     @on(FrameTable.RowChosen, "#plan-experiments")
     def _open_experiment(self, event: FrameTable.RowChosen) -> None:
-        from kptui.tui.panes.ab import ABPane
-
         exp = next((e for e in self.experiments if e.id == event.values[0]), None)
-        if exp is None:
-            return
-        pane = self.kapp.pane(ABPane)
-        pane.experiment_id = exp.id
-        pane.set_arms([(a.name, a.visitors, a.conversions) for a in exp.arms], name=exp.name,
-                      alpha=exp.alpha)  # fmt: skip
-        self.kapp.action_show_pane("ab")
+        if exp is not None:
+            self.post_message(OpenExperiment(exp))  # the app hands it to the A/B pane
+
+    @on(WorkspaceChanged)
+    def _workspace_changed(self, event: WorkspaceChanged) -> None:
+        if event.delivered:  # not the one this pane just posted on its way to the app
+            event.stop()
+            self.reload()
 
     def action_next_status(self) -> None:
         from kptui.store import DRAFT_STATUSES

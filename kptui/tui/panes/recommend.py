@@ -20,9 +20,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, ProgressBar, Select
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from kptui.tui.messages import Draft
-from kptui.tui.panes.base import Pane
-from kptui.tui.panes.personas import NO_INTERACTIONS
+from kptui.tui.messages import Draft, DraftChanged, TogglePersona
+from kptui.tui.panes.base import NO_INTERACTIONS, Pane
 from kptui.tui.text import lit, plain
 from kptui.tui.widgets import Col, FrameTable
 from kptui.tui.widgets.tickbox import TickBox
@@ -190,9 +189,6 @@ class RecommendPane(Pane):
         self._focus_if_shown(select if cards else self.query_one("#rec-viewer", Input))
         self._request_fit()
 
-    def personas_ready(self, model: Any) -> None:
-        """The Personas pane fitted personas first; the recommender reuses them from the cache."""
-
     # lists ------------------------------------------------------------------------------
     @on(Select.Changed, "#rec-persona")
     def _persona_changed(self, event: Select.Changed) -> None:
@@ -264,6 +260,11 @@ class RecommendPane(Pane):
             self._status(event.error, error=True)
 
     # draft fit --------------------------------------------------------------------------
+    @on(DraftChanged)
+    def _draft_changed(self, event: DraftChanged) -> None:
+        event.stop()
+        self.draft_changed(event.draft)
+
     def draft_changed(self, draft: Draft) -> None:
         self._draft = draft
         self._request_fit()
@@ -323,11 +324,8 @@ class RecommendPane(Pane):
             table.move_cursor(row=row)
 
     def _toggle_target(self, values: tuple[Any, ...] | None) -> None:
-        if values is None:
-            return
-        from kptui.tui.panes.tags import TagsPane
-
-        self.kapp.pane(TagsPane).toggle_persona(int(values[1]))
+        if values is not None:
+            self.post_message(TogglePersona(int(values[1])))  # the app hands it to Tags
 
     @on(FrameTable.RowChosen, "#rec-fit")
     def _fit_chosen(self, event: FrameTable.RowChosen) -> None:

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from kptui.tui.messages import Draft, DraftChanged, WorkspaceChanged
+from kptui.tui.messages import Draft, DraftChanged, OpenDraft, TogglePersona, WorkspaceChanged
 from kptui.tui.panes.base import Pane
 from kptui.tui.text import NO_CONTROL, lit, plain
 from kptui.tui.widgets import Col, FrameTable
@@ -167,9 +167,10 @@ class TagsPane(Pane):
             self._timer = self.set_timer(delay, self._request)
         else:
             self._request()
-        self._post_draft()
 
     def _request(self) -> None:
+        """Typing paused: refresh the suggestions, and tell the app (for Recommend's fit)."""
+        self._post_draft()
         self._seq += 1
         if not self._index_ok:
             return
@@ -259,6 +260,11 @@ class TagsPane(Pane):
             return list(models.recommender().persona_model.cards)
         return []
 
+    @on(TogglePersona)
+    def _toggle_persona(self, event: TogglePersona) -> None:
+        event.stop()
+        self.toggle_persona(event.persona_id)
+
     def toggle_persona(self, pid: int) -> None:
         """Target (or stop targeting) a persona with this draft; saved with it."""
         if pid in self.personas:
@@ -318,6 +324,11 @@ class TagsPane(Pane):
 
     def _post_draft(self) -> None:
         self.post_message(DraftChanged(self.current_draft()))
+
+    @on(OpenDraft)
+    def _open_draft(self, event: OpenDraft) -> None:
+        event.stop()
+        self.load_draft(event.draft)
 
     def load_draft(self, saved: SavedDraft) -> None:
         """Open a saved draft (from the Plan pane) for editing."""
