@@ -155,3 +155,84 @@ async def test_half_typed_arm_waits_for_its_numbers() -> None:
         await pilot.press("tab", *"400")
         await settle(app, pilot)
         assert "p < 0.0001" in verdict(app)
+
+
+async def test_revenue_per_visitor_from_means_and_sds() -> None:
+    from scipy import stats
+    from textual.widgets import Select
+
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+        pane = app.query_one(ABPane)
+        app.query_one("#ab-metric", Select).value = "revenue"
+        await settle(app, pilot)
+        assert pane.has_class("-means")
+        control, variant = pane.arm_rows()
+        assert variant.sd_field.display and control.conversions_field.placeholder == "mean"
+        for row, (n, mean, sd) in (
+            (control, ("20000", "2.40", "7.4")),
+            (variant, ("20000", "2.80", "8.1")),
+        ):
+            row.visitors_field.value, row.conversions_field.value, row.sd_field.value = n, mean, sd
+        await settle(app, pilot)
+        assert "B earns ¥0.40 more per visitor than control (95% CI ¥" in " ".join(
+            verdict(app).split()
+        )
+        assert "not 1 - p" in verdict(app)
+        ref = stats.ttest_ind_from_stats(2.8, 8.1, 20000, 2.4, 7.4, 20000, equal_var=False)
+        assert pane.last_result["variants"][0]["p_value"] == ref.pvalue
+        rows = cells(app.query_one("#ab-table", FrameTable))
+        assert rows[1][:2] == ["B", "¥2.80"]
+        variant.sd_field.value = ""
+        await settle(app, pilot)
+        assert "enter its visitors, mean and SD" in verdict(app)
+        await pilot.press("ctrl+s")  # means are not saved: said, nothing written
+        await settle(app, pilot)
+        from kptui.store import Workspace
+
+        with Workspace.open() as ws:
+            assert ws.list_experiments() == []
+
+
+async def test_checked_daily_widens_the_interval() -> None:
+    from kptui.tui.widgets.tickbox import TickBox
+
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+        pane = app.query_one(ABPane)
+        control, variant = pane.arm_rows()
+        await type_arm(pilot, control, "5000", "250")
+        await type_arm(pilot, variant, "5000", "310")
+        await settle(app, pilot)
+        fixed = pane.last_result.variants[0]
+        assert "B beats control" in verdict(app)
+        app.query_one("#ab-sequential", TickBox).value = True
+        await settle(app, pilot)
+        seq = pane.last_result.variants[0]
+        assert seq.ci_abs[0] < fixed.ci_abs[0] and seq.p_value > fixed.p_value
+        assert "Checked daily" in verdict(app)
+
+
+async def test_an_experiment_opened_from_the_plan_shows_its_days() -> None:
+    from kptui.store import Workspace
+    from kptui.tui.widgets.lift_chart import LiftChart
+
+    with Workspace.open() as ws:
+        e = ws.add_experiment("Price page", arms=["A", "B"])
+        for day in range(1, 8):
+            ws.record(e.id, "A", visitors=600, conversions=30, day=f"2026-11-{day:02d}")
+            ws.record(e.id, "B", visitors=600, conversions=45, day=f"2026-11-{day:02d}")
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("6")
+        await settle(app, pilot)
+        app.query_one("#plan-experiments", FrameTable).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        pane = app.query_one(ABPane)
+        assert app.current_pane is pane and pane.experiment_id == e.id
+        chart = app.query_one("#ab-timeline", LiftChart)
+        assert app.query_one("#ab-timeline-box").display and len(chart.points) == 7
+        assert "B vs A: significant under daily checks since 2026-11-0" in screen_text(app)

@@ -1,5 +1,11 @@
 """A/B pane: arms in, verdict out as you type; each arm's rate with its interval; sample size.
 
+The metric is conversion (visitors, conversions per arm) or a mean such as revenue per
+visitor (visitors, mean, SD per arm: the same job as `kptui ab test --metric revenue
+--summary mean-sd`, kptui.services.ab). "checked daily" switches to the sequential test,
+whose verdict may be read on any day. An experiment opened from the Plan pane with results
+recorded by date shows its lift day by day with the always-valid band.
+
 The maths is `kptui.engine.abtest` (the same as `kptui ab test` / `ab size`). It is cheap, but
 it still runs in a thread worker so a large exact Bayesian sum can never stall typing; stale
 results are dropped by a sequence number.
@@ -16,13 +22,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from kptui.tui.messages import OpenExperiment, WorkspaceChanged
 from kptui.tui.panes.base import Pane
 from kptui.tui.text import pct, plain
 from kptui.tui.widgets import Col, FrameTable, IntervalChart
+from kptui.tui.widgets.lift_chart import LiftChart
 from kptui.tui.widgets.tickbox import TickBox
 
 if TYPE_CHECKING:
@@ -47,14 +54,29 @@ FIELD_LABELS = {
     "power": "power",
     "daily": "visitors/day",
     "arms": "number of arms",
+    "tuning": "tuning",
 }
+METRICS = (("conversion", "conversion"), ("revenue / visitor", "revenue"), ("mean", "mean"))
+MEAN_COLS = (
+    Col("arm", "Arm", width=14),
+    Col("mean", "Mean", width=10),
+    Col("ci", "Mean 95% CI", width=19),
+    Col("lift", "Lift", width=14),
+    Col("p", "p (Holm)", width=10),
+    Col("beat", "P(beat ctl)", "pct", digits=1),
+)
+P_BEAT_WORDS = (
+    "P(beat ctl) is the chance, given the data and a flat prior, that the variant's true value"
+    " is higher: not 1 - p, and not how large the lift is."
+)
 
 
 @dataclass
 class ArmInput:
     name: str
     visitors: str
-    conversions: str
+    conversions: str  # the mean, for a mean metric
+    sd: str = ""
 
 
 class ABComputed(Message):
@@ -86,18 +108,29 @@ class ArmRow(Horizontal):
             classes="arm-conversions",
             compact=True,
         )
+        self.sd_field = Input("", placeholder="SD", type="number", classes="arm-sd", compact=True)
         self.rate_label = Label("", classes="arm-rate", markup=False)
 
     def compose(self) -> ComposeResult:
         yield self.name_field
         yield self.visitors_field
         yield self.conversions_field
+        yield self.sd_field
         yield self.rate_label
 
     def value(self) -> ArmInput:
         return ArmInput(
-            self.name_field.value, self.visitors_field.value, self.conversions_field.value
+            self.name_field.value,
+            self.visitors_field.value,
+            self.conversions_field.value,
+            self.sd_field.value,
         )
+
+    def set_metric(self, metric: str) -> None:
+        """Conversions are whole numbers; a mean is any number."""
+        means = metric != "conversion"
+        self.conversions_field.type = "number" if means else "integer"
+        self.conversions_field.placeholder = "mean" if means else "conversions"
 
     def set_value(self, name: str, visitors: int | str, conversions: int | str) -> None:
         self.name_field.value = name
@@ -116,12 +149,106 @@ def _float(text: str, what: str, *, percent: bool = False) -> float:
     return value / 100 if percent else value
 
 
+def compute_means(
+    arms: list[ArmInput], alpha_text: str, metric: str, sequential: bool
+) -> tuple[dict | None, str | None]:
+    """A mean metric through kptui.services.ab.run_test (as `kptui ab test --metric ...
+    --summary mean-sd`); a bad value gives a message instead of a report."""
+    from kptui.errors import KptuiError
+    from kptui.services.ab import run_test
+
+    filled = [a for a in arms if a.visitors.strip() or a.conversions.strip() or a.sd.strip()]
+    if len(filled) < 2 or not arms[0].visitors.strip():
+        return None, "Enter visitors, mean and SD for the control and at least one variant."
+    half = next((a for a in filled if not (a.visitors and a.conversions and a.sd).strip()), None)
+    if half is not None:
+        return None, f"{half.name.strip() or 'an arm'}: enter its visitors, mean and SD."
+    specs = []
+    for i, a in enumerate(filled):
+        name = a.name.strip() or ("A" if i == 0 else f"V{i}")
+        numbers = ":".join(x.strip().replace(",", "") for x in (a.visitors, a.conversions, a.sd))
+        specs.append(f"{name}={numbers}")
+    try:
+        alpha = _float(alpha_text or "0.05", "alpha")
+        report = run_test(
+            metric=metric,
+            control=specs[0],
+            variants=specs[1:],
+            summary="mean-sd",
+            alpha=alpha,
+            sequential=sequential,
+        )
+    except KptuiError as exc:
+        return None, exc.text(FIELD_LABELS)
+    return report, None
+
+
+def mean_verdict_text(report: dict) -> Text:
+    """The same sentence `kptui ab test` prints, then what P(beat) means."""
+    from kptui.services.ab_words import mean_verdict
+
+    unit = "¥" if report["metric"] == "revenue" else ""
+    out = Text()
+    winner = any(v["significant"] and v["lift_abs"] > 0 for v in report["variants"])
+    style = "bold green" if winner else "bold yellow"
+    out.append(("✔ " if winner else "… ") + plain(mean_verdict(report, unit)), style=style)
+    out.append("\n" + P_BEAT_WORDS, style="dim")
+    for warning in report["warnings"]:
+        out.append("\n⚠ " + plain(warning), style="yellow")
+    return out
+
+
+def _mean_rows(report: dict) -> list[tuple[Any, ...]]:
+    from kptui.services.ab_words import money
+
+    unit = "¥" if report["metric"] == "revenue" else ""
+
+    def ci(pair: Any) -> str:
+        return f"{money(pair[0], unit)}–{money(pair[1], unit)}" if pair else "—"
+
+    c = report["control"]
+    rows: list[tuple[Any, ...]] = [
+        (c["name"], money(c["mean"], unit), ci(c["mean_ci"]), "—", "", None)
+    ]
+    for v in report["variants"]:
+        lift = money(v["lift_abs"], unit, True) + (
+            f" {v['lift_rel']:+.0%}" if v["lift_rel"] is not None else ""
+        )
+        adj = v["p_value_adjusted"]
+        rows.append(
+            (
+                v["name"],
+                money(v["mean"], unit),
+                ci(v["mean_ci"]),
+                lift,
+                fmt_p(adj).removeprefix("= ") if adj is not None else "—",
+                v["prob_beat_control"],
+            )
+        )
+    return rows
+
+
 def compute(
-    arms: list[ArmInput], alpha_text: str, planner: dict[str, Any]
-) -> tuple[ABTestResult | None, str | None, Any]:
-    """Run the engine on the typed values; a bad value gives a message instead of a result."""
+    arms: list[ArmInput],
+    alpha_text: str,
+    planner: dict[str, Any],
+    metric: str = "conversion",
+    sequential: bool = False,
+) -> tuple[Any, str | None, Any]:
+    """Run the engine on the typed values; a bad value gives a message instead of a result.
+
+    Conversions give an ABTestResult (sequential: its intervals are confidence sequences and
+    its p-values always valid); a mean metric gives the report dict of kptui.services.ab."""
     from kptui.engine import abtest
     from kptui.errors import KptuiError
+
+    if metric != "conversion":
+        report, problem = compute_means(arms, alpha_text, metric, sequential)
+        return (
+            report,
+            problem,
+            "This planner is for conversions; for a mean: kptui ab size --metric mean",
+        )
 
     result = error = None
     alpha = 0.05
@@ -142,6 +269,10 @@ def compute(
                 conversions = int(_float(a.conversions or "0", f"{where}: conversions"))
                 parsed.append(abtest.make_arm(a.name, visitors, conversions, where))
             result = abtest.analyze(parsed[0], parsed[1:], alpha=alpha)
+            if sequential:
+                from kptui.engine.ab_sequential import make_sequential
+
+                make_sequential(result, alpha)  # in place: bands and always-valid p
     except KptuiError as exc:
         error = exc.text(FIELD_LABELS)
 
@@ -178,7 +309,7 @@ def fmt_p(p: float | None) -> str:
     return "< 0.0001" if p < 0.0001 else f"= {p:.3g}"
 
 
-def verdict_text(result: ABTestResult) -> Text:
+def verdict_text(result: ABTestResult, sequential: bool = False) -> Text:
     """Plain words first: which arm wins (or that nothing does yet), then the numbers."""
     out = Text()
     ctl = result.control
@@ -208,9 +339,20 @@ def verdict_text(result: ABTestResult) -> Text:
         holm = f" (Holm {fmt_p(adj)})" if len(result.variants) > 1 else ""
         out.append(f"\n  p {fmt_p(v.p_value)}{holm} · P({name} beats control) ")
         out.append(f"{v.prob_beat_control:.1%}", style="bold")
+    if sequential:
+        out.append(
+            "\nChecked daily: intervals and p stay valid however often you look.", style="dim"
+        )
     for warning in result.warnings:
         out.append("\n⚠ " + plain(warning), style="yellow")
     return out
+
+
+class TimelineLoaded(Message):
+    def __init__(self, experiment_id: int, found: dict | None) -> None:
+        super().__init__()
+        self.experiment_id = experiment_id
+        self.found = found
 
 
 class ABPane(Pane):
@@ -241,10 +383,18 @@ class ABPane(Pane):
                         yield Input("A/B test", id="ab-name", compact=True, placeholder="name")
                         yield Label("alpha", classes="arm-label2")
                         yield Input("0.05", id="ab-alpha", compact=True)
+                    with Horizontal(id="ab-options"):
+                        yield Label("Metric", classes="arm-label")
+                        yield Select(
+                            METRICS, value="conversion", allow_blank=False, id="ab-metric",
+                            compact=True,
+                        )  # fmt: skip
+                        yield TickBox("checked daily", False, id="ab-sequential", compact=True)
                     with Horizontal(classes="arm-header"):
                         yield Label("arm", classes="arm-name-h")
                         yield Label("visitors", classes="arm-num-h")
-                        yield Label("conversions", classes="arm-num-h")
+                        yield Label("conversions", classes="arm-num-h", id="ab-second-h")
+                        yield Label("SD", classes="arm-sd-h")
                         yield Label("rate", classes="arm-rate-h")
                     yield ArmRow("control", control=True)
                     yield ArmRow("B")
@@ -252,6 +402,8 @@ class ABPane(Pane):
                     yield Static("", id="ab-verdict")
                 with Vertical(id="ab-chart-box", classes="box"):
                     yield IntervalChart(id="ab-chart")
+                with Vertical(id="ab-timeline-box", classes="box"):
+                    yield LiftChart(id="ab-timeline")
             with Vertical(id="ab-right"):
                 yield FrameTable(id="ab-table", title="Arms", page_size=50)
                 with Vertical(id="ab-size-box", classes="box"):
@@ -273,6 +425,7 @@ class ABPane(Pane):
         self.query_one("#ab-verdict-box").border_title = "Verdict"
         self.query_one("#ab-chart-box").border_title = "Conversion rate with 95% interval"
         self.query_one("#ab-size-box").border_title = "Sample size planner"
+        self.query_one("#ab-timeline-box").border_title = "Lift day by day"
         self._schedule(0)
 
     # inputs -----------------------------------------------------------------------------
@@ -298,7 +451,55 @@ class ABPane(Pane):
         if name is not None:
             self.query_one("#ab-name", Input).value = name
         self.query_one("#ab-alpha", Input).value = f"{alpha:g}"
+        self.query_one("#ab-metric", Select).value = "conversion"  # what the plan stores
         self._schedule(0)
+        if self.experiment_id is not None:
+            self._load_timeline(self.experiment_id)
+        else:
+            self.query_one("#ab-timeline-box").display = False
+
+    @property
+    def metric(self) -> str:
+        value = self.query_one("#ab-metric", Select).value
+        return value if isinstance(value, str) else "conversion"
+
+    @on(Select.Changed, "#ab-metric")
+    def _metric_changed(self, event: Select.Changed) -> None:
+        means = self.metric != "conversion"
+        self.set_class(means, "-means")
+        self.query_one("#ab-second-h", Label).update("mean" if means else "conversions")
+        self.query_one("#ab-chart-box").display = not means  # the table holds the means
+        for row in self.arm_rows():
+            row.set_metric(self.metric)
+        self._schedule(0)
+
+    @work(thread=True, exclusive=True, group="ab-timeline", exit_on_error=False)
+    def _load_timeline(self, experiment_id: int) -> None:
+        from kptui.errors import KptuiError
+        from kptui.services.ab import experiment_timeline
+
+        try:
+            found: dict | None = experiment_timeline(self.kapp.workspace, experiment_id)
+        except KptuiError:
+            found = None
+        self.post_message(TimelineLoaded(experiment_id, found))
+
+    @on(TimelineLoaded)
+    def _timeline_loaded(self, event: TimelineLoaded) -> None:
+        event.stop()
+        box = self.query_one("#ab-timeline-box")
+        found = event.found if event.experiment_id == self.experiment_id else None
+        points = next((p for p in (found or {}).get("points", {}).values() if p), None)
+        box.display = points is not None
+        if points is None or found is None:
+            return
+        variant = next(n for n, p in found["points"].items() if p is points)
+        first = found["first_significant_day"].get(variant)
+        when = f"significant under daily checks since {first}" if first else "not significant yet"
+        title = plain(f"{variant} vs {found['arms'][0]}: {when}", limit=90)
+        self.query_one("#ab-timeline", LiftChart).set_points(
+            points, title=title, level=f"{1 - found['alpha']:.0%}"
+        )
 
     @on(OpenExperiment)
     def _open_experiment(self, event: OpenExperiment) -> None:
@@ -332,12 +533,25 @@ class ABPane(Pane):
             "daily": self.query_one("#size-daily", Input).value,
         }
         self._worker(
-            self._seq, self.arm_inputs(), self.query_one("#ab-alpha", Input).value, planner
+            self._seq,
+            self.arm_inputs(),
+            self.query_one("#ab-alpha", Input).value,
+            planner,
+            self.metric,
+            self.query_one("#ab-sequential", Checkbox).value,
         )
 
     @work(thread=True, exclusive=True, group="ab", exit_on_error=False)
-    def _worker(self, seq: int, arms: list[ArmInput], alpha: str, planner: dict[str, Any]) -> None:
-        result, error, size = compute(arms, alpha, planner)
+    def _worker(
+        self,
+        seq: int,
+        arms: list[ArmInput],
+        alpha: str,
+        planner: dict[str, Any],
+        metric: str = "conversion",
+        sequential: bool = False,
+    ) -> None:
+        result, error, size = compute(arms, alpha, planner, metric, sequential)
         if not get_current_worker().is_cancelled:
             self.post_message(ABComputed(seq, result, error, size))
 
@@ -356,9 +570,13 @@ class ABPane(Pane):
             verdict.update(Text(plain(event.error or ""), style="yellow"))
             chart.set_arms([])
             table.set_data(RESULT_COLS, [], empty="no result yet")
+        elif isinstance(event.result, dict):  # a mean metric: the services report
+            verdict.update(mean_verdict_text(event.result))
+            chart.set_arms([])
+            table.set_data(MEAN_COLS, _mean_rows(event.result))
         else:
             r = event.result
-            verdict.update(verdict_text(r))
+            verdict.update(verdict_text(r, self.query_one("#ab-sequential", Checkbox).value))
             arms = [(r.control.name, r.control.rate, tuple(r.control.rate_ci), "bold")]
             for v in r.variants:
                 style = ("green" if v.lift_abs > 0 else "red") if v.significant else "yellow"
@@ -368,6 +586,10 @@ class ABPane(Pane):
         self._show_size(event.size)
 
     def _show_rates(self) -> None:
+        if self.metric != "conversion":
+            for row in self.arm_rows():
+                row.rate_label.update("")
+            return
         for row in self.arm_rows():
             value = row.value()
             label = row.rate_label
@@ -379,7 +601,9 @@ class ABPane(Pane):
 
     def _show_size(self, size: Any) -> None:
         box = self.query_one("#ab-size", Static)
-        if size is None:
+        if isinstance(size, str) and self.metric != "conversion":
+            box.update(Text(size, style="dim"))
+        elif size is None:
             box.update(Text("Type a baseline rate (or control numbers above) and an MDE.", "dim"))
         elif isinstance(size, str):
             box.update(Text(plain(size), style="yellow"))
@@ -408,6 +632,7 @@ class ABPane(Pane):
         used = {r.value().name for r in rows}
         name = next((n for n in ARM_NAMES if n not in used), f"arm {len(rows) + 1}")
         row = ArmRow(name)
+        row.set_metric(self.metric)
         self.query_one("#ab-arms").mount(row)
         self.call_after_refresh(row.visitors_field.focus)
         self._schedule(0)
@@ -422,6 +647,12 @@ class ABPane(Pane):
 
     def action_save_experiment(self) -> None:
         result = self.last_result
+        if isinstance(result, dict):
+            self.notify(
+                "The plan keeps conversion counts only: a mean metric cannot be saved yet.",
+                severity="warning",
+            )
+            return
         if result is None:
             self.notify("Nothing to save yet: enter visitors and conversions.", severity="warning")
             return
