@@ -180,6 +180,7 @@ async def test_revenue_per_visitor_from_means_and_sds() -> None:
             verdict(app).split()
         )
         assert "not 1 - p" in verdict(app)
+        assert "B: power so far" in verdict(app)
         ref = stats.ttest_ind_from_stats(2.8, 8.1, 20000, 2.4, 7.4, 20000, equal_var=False)
         assert pane.last_result["variants"][0]["p_value"] == ref.pvalue
         rows = cells(app.query_one("#ab-table", FrameTable))

@@ -150,7 +150,7 @@ def _float(text: str, what: str, *, percent: bool = False) -> float:
 
 
 def compute_means(
-    arms: list[ArmInput], alpha_text: str, metric: str, sequential: bool
+    arms: list[ArmInput], alpha_text: str, metric: str, sequential: bool, daily: str = ""
 ) -> tuple[dict | None, str | None]:
     """A mean metric through kptui.services.ab.run_test (as `kptui ab test --metric ...
     --summary mean-sd`); a bad value gives a message instead of a report."""
@@ -177,6 +177,7 @@ def compute_means(
             summary="mean-sd",
             alpha=alpha,
             sequential=sequential,
+            daily=_float(daily, "daily") if daily.strip() else None,
         )
     except KptuiError as exc:
         return None, exc.text(FIELD_LABELS)
@@ -192,10 +193,32 @@ def mean_verdict_text(report: dict) -> Text:
     winner = any(v["significant"] and v["lift_abs"] > 0 for v in report["variants"])
     style = "bold green" if winner else "bold yellow"
     out.append(("✔ " if winner else "… ") + plain(mean_verdict(report, unit)), style=style)
+    for v in report["variants"]:
+        out.append("\n" + plain(power_words(v, unit)))
     out.append("\n" + P_BEAT_WORDS, style="dim")
     for warning in report["warnings"]:
         out.append("\n⚠ " + plain(warning), style="yellow")
     return out
+
+
+def power_words(v: dict, unit: str) -> str:
+    """Power so far for the lift seen, and what reaching 80% would take."""
+    from kptui.services.ab_words import money
+
+    pw = v["power"]
+    text = (
+        f"{v['name']}: power so far {pw['power_reached']:.0%} for the "
+        f"{money(pw['effect'], unit, True)} seen"
+    )
+    if pw["visitors_needed"] is None:
+        return text
+    more = pw["visitors_needed"] - pw["visitors_so_far"]
+    if more <= 0:
+        return text + f"; {pw['power_target']:.0%} reached"
+    text += f"; {pw['power_target']:.0%} needs ~{more:,} more visitors"
+    if pw["days_left"] is not None:
+        text += f" ({pw['days_left']:,} days at {pw['daily']:,.0f}/day)"
+    return text
 
 
 def _mean_rows(report: dict) -> list[tuple[Any, ...]]:
@@ -243,7 +266,9 @@ def compute(
     from kptui.errors import KptuiError
 
     if metric != "conversion":
-        report, problem = compute_means(arms, alpha_text, metric, sequential)
+        report, problem = compute_means(
+            arms, alpha_text, metric, sequential, planner.get("daily", "")
+        )
         return (
             report,
             problem,
