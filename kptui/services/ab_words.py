@@ -11,11 +11,15 @@ from typing import Any
 Report = dict[str, Any]
 
 
-def _pct(x: float | None, signed: bool = False) -> str:
+def _pct(x: float | None, signed: bool = False, decimals: int | None = None) -> str:
+    """A rate as a percentage; digits from `decimals`, else ones that matter at its scale.
+    (Also the CLI's: kptui.cli.output.ab uses these number words.)"""
     if x is None:
         return "not computable"
     v = x * 100
     sign = "+" if signed else ""
+    if decimals is not None:
+        return f"{v:{sign}.{decimals}f}%"
     if v == 0:
         return "0%"
     if abs(v) >= 10:

@@ -448,22 +448,7 @@ class Workspace:
 
         def write(conn: sqlite3.Connection) -> None:
             self._require_experiment(conn, experiment_id)
-            row = conn.execute(
-                "SELECT visitors, conversions FROM arms WHERE experiment_id = ? AND name = ?",
-                (experiment_id, arm),
-            ).fetchone()
-            if row is None:
-                names = [
-                    r[0]
-                    for r in conn.execute(
-                        "SELECT name FROM arms WHERE experiment_id = ? ORDER BY position",
-                        (experiment_id,),
-                    )
-                ]
-                raise NotFoundError(
-                    f"experiment {experiment_id} has no arm {arm!r} (arms: {', '.join(names)})",
-                    column="arm",
-                )
+            row = self._require_arm(conn, experiment_id, arm)
             new_v, new_c = (v, c) if replace else (row[0] + v, row[1] + c)
             if new_c > new_v:
                 raise UsageError(

@@ -10,6 +10,7 @@ import math
 import sys
 
 from kptui.cli.output import clean_line
+from kptui.services.ab_words import _p, _pct  # the number words the app shows too
 
 _PEEKING = (
     "note: looking at results again and again and stopping at the first p < {alpha:g} "
@@ -24,23 +25,6 @@ def _decimals(ci: tuple[float, float] | None) -> int | None:
         return None
     width = (ci[1] - ci[0]) * 100
     return max(1, min(6, math.ceil(-math.log10(width)) + 1))
-
-
-def _pct(x: float | None, signed: bool = False, decimals: int | None = None) -> str:
-    """A rate as a percentage; digits from `decimals`, else ones that matter at its scale."""
-    if x is None:
-        return "not computable"
-    v = x * 100
-    sign = "+" if signed else ""
-    if decimals is not None:
-        return f"{v:{sign}.{decimals}f}%"
-    if v == 0:
-        return "0%"
-    if abs(v) >= 10:
-        return f"{v:{sign}.1f}%"
-    if abs(v) >= 0.1:
-        return f"{v:{sign}.2f}%"
-    return f"{v:{sign}.3g}%"
 
 
 def _points(x: float, signed: bool = False) -> str:
@@ -59,16 +43,6 @@ def _points(x: float, signed: bool = False) -> str:
 def _count(n: int) -> str:
     """Exact below ten million, then 4 significant digits (the JSON keeps every digit)."""
     return f"{n:,}" if n < 10_000_000 else f"{n / 1e6:,.4g}M"
-
-
-def _p(p: float | None) -> str:
-    if p is None:
-        return "not computable"
-    if p < 0.001:
-        return "< 0.001"
-    if p < 0.1:
-        return f"= {p:.2g}"
-    return f"= {p:.2f}"
 
 
 def _p_cell(p: float | None) -> str:
