@@ -39,6 +39,9 @@ PERSONA_STAGES = (
 def worker(data: str) -> None:
     import resource
 
+    from kptui.threads import calm_threads
+
+    calm_threads()  # what `kptui` does first (see kptui/threads.py)
     stages: dict[str, float] = {}
     t0 = time.perf_counter()
     import numpy  # noqa: F401
@@ -167,7 +170,7 @@ def main() -> None:
     res = json.loads(proc.stdout.strip().splitlines()[-1])
     stages = res["stages"]
     total = stages.pop("total")
-    print(f"data: {data} ({res['viewers']:,} viewers, k={res['k']})")
+    print(f"data: {data} ({res['viewers']:,} viewers, k={res['k']}); load {os.getloadavg()[0]:.1f}")
     print(f"{'stage':<24}{'seconds':>9}{'share':>8}")
     for name, secs in stages.items():
         print(f"{name:<24}{secs:>9.2f}{secs / total:>8.0%}")

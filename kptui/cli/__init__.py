@@ -16,6 +16,9 @@ _WRITE_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EROFS
 
 
 def main(argv: list[str] | None = None) -> None:
+    from kptui.threads import calm_threads
+
+    calm_threads()  # before numpy, scipy or scikit-learn is imported
     import typer
     from typer.exceptions import TyperException
 

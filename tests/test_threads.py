@@ -1,0 +1,46 @@
+"""Thread defaults: sleeping OpenMP threads always, one thread per library on a busy machine,
+and never over what the user set."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from kptui.threads import THREAD_VARS, calm_threads
+
+
+def test_busy_machine_gets_one_thread_each():
+    env: dict[str, str] = {}
+    assert calm_threads(env, load=5.0, cpus=2)
+    assert env["OMP_WAIT_POLICY"] == "PASSIVE"
+    assert all(env[v] == "1" for v in THREAD_VARS)
+
+
+def test_quiet_machine_keeps_its_threads():
+    env: dict[str, str] = {}
+    assert not calm_threads(env, load=0.5, cpus=2)
+    assert env == {"OMP_WAIT_POLICY": "PASSIVE"}
+
+
+def test_user_settings_win():
+    env = {"OMP_WAIT_POLICY": "ACTIVE", "OPENBLAS_NUM_THREADS": "4"}
+    calm_threads(env, load=9.0, cpus=2)
+    assert env["OMP_WAIT_POLICY"] == "ACTIVE" and env["OPENBLAS_NUM_THREADS"] == "4"
+    assert env["OMP_NUM_THREADS"] == "1"
+
+
+def test_the_cli_sets_them_before_numpy_loads():
+    code = (
+        "import os, json\n"
+        "from kptui.cli import main\n"
+        "try:\n    main(['ab', 'test', '--control', '100:8', '--variant', '100:9', '--json'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(json.dumps({'wait': os.environ.get('OMP_WAIT_POLICY')}))\n"
+    )
+    env = {"PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen["wait"] == "PASSIVE"
