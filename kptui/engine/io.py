@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kptui.engine import schema
-from kptui.engine.readers import MAX_FIELD, ROW, SUPPORTED_EXTS, RawTable, read_table
+from kptui.engine import parsecache, schema
+from kptui.engine.readers import MAX_FIELD, ROW, SUPPORTED_EXTS, RawTable
 from kptui.engine.types import EVENTS, VIDEO_COLUMNS, Dataset, Problem, Source
 from kptui.errors import FIELD, DataError
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 Progress = Callable[[str | None, float | None], None]
-LOADER_VERSION = "1"
+LOADER_VERSION = "3"
 VIDEO_STEMS = ("videos", "video", "items", "item", "captions", "posts", "works", "视频", "作品")
 INTERACTION_STEMS = (
     "interactions",
@@ -68,7 +68,7 @@ def load_dataset(
                 if role is not None:
                     (videos_raw if role == "videos" else inter_raw).append(table)
             continue
-        table = read_table(path)
+        table = parsecache.read(path)
         if mapping is None or not mapping:
             found, _ = assemble.read_parts([(table, None)], salt)
             if found:
@@ -206,7 +206,7 @@ def _build(
     tables = [*videos_raw, *inter_raw, *(p.table for p in parts)]
     for table in tables:
         digest.update(table.label.encode())
-        digest.update(table.raw if table.raw else _frame_bytes(table.frame))
+        digest.update(_content_digest(table))
     return Dataset(
         videos=videos,
         interactions=interactions,
@@ -227,6 +227,16 @@ def _default_salt() -> bytes:
     from kptui.paths import buyer_salt
 
     return buyer_salt()
+
+
+def _content_digest(table: RawTable) -> bytes:
+    """What a table adds to the fingerprint: a digest of the file's bytes (the same whether
+    the table was parsed now or read back from `parsecache`), else of the frame's rows."""
+    if table.raw_digest:
+        return table.raw_digest
+    if table.raw:
+        return hashlib.blake2b(table.raw, digest_size=16).digest()
+    return _frame_bytes(table.frame)
 
 
 def _frame_bytes(frame: pl.DataFrame) -> bytes:

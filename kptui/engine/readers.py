@@ -34,6 +34,7 @@ class RawTable:
     label: str  # the file name as shown in messages
     raw: bytes = b""  # file content, for the fingerprint
     problems: list[Problem] = field(default_factory=list)
+    raw_digest: bytes = b""  # blake2b-128 of the content, once `raw` is dropped (parsecache)
 
 
 def read_table(path: Path) -> RawTable:

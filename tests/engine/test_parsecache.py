@@ -1,0 +1,72 @@
+"""The Parquet copy of a parsed CSV: the second load reads it, an edited file is parsed
+again, a damaged copy is a miss, and the fingerprint never depends on which path ran."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from kptui.engine import modelcache, parsecache
+from kptui.engine.io import load_dataset
+from kptui.engine.sample import write_sample
+
+
+def _settle() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "kptui-parsecache":
+            thread.join()
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(parsecache, "MIN_BYTES", 0)
+    out = tmp_path / "d"
+    write_sample(out, users=200, videos=40, events=3000, seed=3)
+    with (out / "interactions.csv").open("a", encoding="utf-8") as fh:
+        fh.write("u9,v0001,teleport,2024-01-01,1,\n")  # a problem the copy must keep
+    return out
+
+
+def test_second_load_reads_the_copy(data: Path, monkeypatch: pytest.MonkeyPatch):
+    first = load_dataset(data)
+    _settle()
+    assert list((modelcache.folder("parsed", "x").parent).iterdir())
+
+    def parse_again(path: Path):
+        raise AssertionError(f"parsed {path.name} again")
+
+    monkeypatch.setattr(parsecache, "read_table", parse_again)
+    second = load_dataset(data)
+    assert second.fingerprint == first.fingerprint
+    assert second.interactions.equals(first.interactions)
+    assert second.videos.equals(first.videos)
+    assert [p.to_json() for p in second.problems] == [p.to_json() for p in first.problems]
+    assert any("teleport" in p.message for p in second.problems)
+
+
+def test_an_edited_file_is_parsed_again(data: Path):
+    first = load_dataset(data)
+    _settle()
+    path = data / "interactions.csv"
+    text = path.read_text(encoding="utf-8").replace(",view,", ",like,", 1)
+    path.write_text(text, encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    second = load_dataset(data)
+    assert second.fingerprint != first.fingerprint
+    likes = pl.col("event") == "like"
+    assert second.interactions.filter(likes).height == first.interactions.filter(likes).height + 1
+
+
+def test_a_damaged_copy_is_a_miss(data: Path):
+    first = load_dataset(data)
+    _settle()
+    for table in modelcache.folder("parsed", "x").parent.glob("*/table.parquet"):
+        table.write_bytes(b"PAR1 not really")
+    again = load_dataset(data)
+    assert again.fingerprint == first.fingerprint
+    assert again.interactions.equals(first.interactions)
