@@ -29,7 +29,7 @@ import sys, time, json
 marks = {}
 def mark(name):
     marks.setdefault(name, time.monotonic())
-import kptui.cli.app  # the `kptui` entry point imports typer first
+import kptui.cli  # the `kptui` entry point (bare `kptui` skips typer: kptui.cli.main)
 from textual import on
 from kptui.tui.app import KptuiApp
 from kptui.tui.messages import DatasetLoaded

@@ -52,3 +52,16 @@ def test_ab_commands_do_not_import_pydantic():
     loaded = loaded_after(code)
     assert "pydantic" not in loaded
     assert not loaded & HEAVY_FOR_HELP, loaded & HEAVY_FOR_HELP
+
+
+def test_bare_kptui_opens_the_app_without_typer():
+    code = (
+        "import os\nos.environ['KPTUI_WORKSPACE'] = '/tmp/ws.sqlite3'\n"
+        "import kptui.tui.app as tui_app\n"
+        "opened = []\n"
+        "tui_app.run_app = lambda path, workspace=None: opened.append((path, workspace))\n"
+        "from kptui.cli import main\nmain([])\n"
+        "assert opened == [(None, '/tmp/ws.sqlite3')], opened\n"
+    )
+    loaded = loaded_after(code)
+    assert "typer" not in loaded

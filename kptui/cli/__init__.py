@@ -19,28 +19,37 @@ def main(argv: list[str] | None = None) -> None:
     from kptui.threads import calm_threads
 
     calm_threads()  # before numpy, scipy or scikit-learn is imported
-    import typer
-    from typer.exceptions import TyperException
-
-    from kptui.cli.app import build_app
-    from kptui.cli.fastparams import install
     from kptui.errors import KptuiError
 
-    install()
     args = list(sys.argv[1:] if argv is None else argv)
-    app = build_app(args)
     debug = bool(os.environ.get("KPTUI_DEBUG"))
+    if args:
+        import typer
+        from typer.exceptions import TyperException
+
+        from kptui.cli.app import build_app
+        from kptui.cli.fastparams import install
+
+        install()
+        exit_, abort, usage = typer.Exit, typer.Abort, TyperException
+        app = build_app(args)
+    else:  # bare `kptui` opens the app: no typer to import and build before the first frame
+
+        class _Never(Exception):
+            pass
+
+        exit_ = abort = usage = _Never
     try:
-        rv = app(args=args, prog_name="kptui", standalone_mode=False)
+        rv = app(args=args, prog_name="kptui", standalone_mode=False) if args else _bare_app()
     except KptuiError as exc:
         if debug:
             raise
         _fail(f"error: {exc}", exc.exit_code)
-    except typer.Exit as exc:
+    except exit_ as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
+    except abort:
         _fail("aborted", 130)
-    except TyperException as exc:
+    except usage as exc:
         if debug:
             raise
         hint = ""
@@ -70,6 +79,16 @@ def main(argv: list[str] | None = None) -> None:
     _flush_stdout(debug)
     if isinstance(rv, int) and rv:
         sys.exit(rv)
+
+
+def _bare_app() -> None:
+    """`kptui` with no arguments: what the root command does, the workspace from
+    KPTUI_WORKSPACE (there is no --workspace to read)."""
+    from kptui.cli.state import STATE
+    from kptui.tui.app import run_app
+
+    STATE.workspace = os.environ.get("KPTUI_WORKSPACE") or None
+    run_app(None, workspace=STATE.workspace)
 
 
 def _flush_stdout(debug: bool) -> None:
