@@ -84,11 +84,9 @@ def main(argv: list[str] | None = None) -> None:
 def _bare_app() -> None:
     """`kptui` with no arguments: what the root command does, the workspace from
     KPTUI_WORKSPACE (there is no --workspace to read)."""
-    from kptui.cli.state import STATE
     from kptui.tui.app import run_app
 
-    STATE.workspace = os.environ.get("KPTUI_WORKSPACE") or None
-    run_app(None, workspace=STATE.workspace)
+    run_app(None, workspace=os.environ.get("KPTUI_WORKSPACE") or None)
 
 
 def _flush_stdout(debug: bool) -> None:
