@@ -52,14 +52,14 @@ def run(
             assert scored is not None
             out[name] = when(
                 scored,
-                getattr(dataset, "follower_activity", None),
+                dataset.follower_activity,
                 dataset.interactions,
                 seed=seed,
             )
         elif name == "funnel":
             out[name] = funnel(videos)
         elif name == "trends":
-            out[name] = trends(getattr(dataset, "daily", None), seed=seed)
+            out[name] = trends(dataset.daily, seed=seed)
         elif name == "tags":
             assert scored is not None
             out[name] = tags_section(scored, seed=seed)
