@@ -58,10 +58,11 @@ def load_dataset(
     inter_raw: list[RawTable] = []
     parts: list = []
     salt = salt_fn or _default_salt
+    window = assemble.dataset_window(files)
     for i, path in enumerate(files):
         report(f"reading {path.name}", i / (len(files) + 1))
         if assemble.is_zip(path):
-            found, rest = assemble.read_parts(list(assemble.zip_tables(path)), salt)
+            found, rest = assemble.read_parts(list(assemble.zip_tables(path)), salt, window)
             parts.extend(found)
             for table in rest:  # a zip of kptui's own files
                 role = _role(Path(table.label), table.frame.columns, mapping)
@@ -70,7 +71,7 @@ def load_dataset(
             continue
         table = parsecache.read(path)
         if mapping is None or not mapping:
-            found, _ = assemble.read_parts([(table, None)], salt)
+            found, _ = assemble.read_parts([(table, None)], salt, window)
             if found:
                 parts.extend(found)
                 continue

@@ -46,6 +46,14 @@ def is_zip(path: Path, head: bytes | None = None) -> bool:
     return head[:4] == b"PK\x03\x04" and path.suffix.lower() not in SUPPORTED_EXTS
 
 
+def dataset_window(files: list[Path]) -> dt.date | None:
+    """The latest export date any file or zip name of the dataset carries (TikTok puts the
+    export's epoch in `Overview_<start>_<epoch>_<handle>.zip`); year-less dates elsewhere in
+    the same dataset are resolved against it."""
+    days = [d for d in (window_from_name(p.name) for p in files) if d]
+    return max(days) if days else None
+
+
 def zip_tables(path: Path) -> Iterator[tuple[RawTable, dt.date | None]]:
     """Each data file inside the zip (`export.zip/Table data.csv`), with the export date the
     zip's name carries (TikTok's epoch, a `YYYY-MM-DD`)."""
@@ -79,13 +87,16 @@ def zip_tables(path: Path) -> Iterator[tuple[RawTable, dt.date | None]]:
 
 
 def read_parts(
-    tables: list[tuple[RawTable, dt.date | None]], salt: Callable[[], bytes]
+    tables: list[tuple[RawTable, dt.date | None]],
+    salt: Callable[[], bytes],
+    default_window: dt.date | None = None,
 ) -> tuple[list[Part], list[RawTable]]:
-    """(recognised parts, tables that are no known export: kptui's own schema or unknown)."""
+    """(recognised parts, tables that are no known export: kptui's own schema or unknown).
+    `default_window`: the export date another file of the dataset carries in its name."""
     parts: list[Part] = []
     rest: list[RawTable] = []
     for table, window in tables:
-        part = read_part(table, window, salt)
+        part = read_part(table, window or default_window, salt)
         if part is None:
             rest.append(table)
         else:
@@ -216,7 +227,7 @@ def sales_interactions(parts: list[Part], videos: pl.DataFrame, notices: list[Pr
             else f"item {m.item!r} matched nothing in the catalogue: a paid item of its own "
             f"({m.video_id})"
         )
-        notices.append(Problem(frame["_file"][0], None, "item", text, severity="notice"))
+        notices.append(Problem(m.file, None, "item", text, severity="notice"))
     if len(matches) > 20:
         notices.append(
             Problem(

@@ -22,6 +22,7 @@ class Match:
     title: str
     by: str  # "id", "link", "title" or "new paid item"
     score: float  # 100 for id and link matches
+    file: str = ""  # the sales file that named the item first
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -30,6 +31,7 @@ class Match:
             "title": self.title,
             "by": self.by,
             "score": round(self.score, 1),
+            "file": self.file,
         }
 
 
@@ -43,10 +45,12 @@ def match_items(sales: pl.DataFrame, videos: pl.DataFrame) -> tuple[pl.DataFrame
     vids = videos["video_id"].to_list()
     by_title = {t: vid for t, vid in zip(titles, vids, strict=True) if t}
     title_of = dict(zip(vids, titles, strict=True))
-    items = sales.select("item_id", "item_name", "item_link").unique(maintain_order=True)
+    items = sales.select("item_id", "item_name", "item_link", "_file").unique(
+        subset=["item_id", "item_name", "item_link"], maintain_order=True
+    )
     matches: list[Match] = []
     keys: list[tuple] = []
-    for item_id, name, link in items.iter_rows():
+    for item_id, name, link, file in items.iter_rows():
         label = name or item_id or link or "(unnamed item)"
         m: Match | None = None
         if item_id and item_id in ids:
@@ -68,9 +72,11 @@ def match_items(sales: pl.DataFrame, videos: pl.DataFrame) -> tuple[pl.DataFrame
                 vid = by_title[best[0]]
                 m = Match(label, vid, best[0], "title", float(best[1]))
         if m is None:
-            basis = (item_id or name or link or "").strip().casefold()
+            # the same item sold through two stores (ids differ) is one item: name first
+            basis = (name or item_id or link or "").strip().casefold()
             vid = "item-" + hashlib.blake2b(basis.encode(), digest_size=6).hexdigest()
             m = Match(label, vid, name or item_id or link or vid, "new paid item", 0.0)
+        m.file = file
         matches.append(m)
         keys.append((item_id, name, link, m.video_id))
     table = pl.DataFrame(
@@ -86,7 +92,7 @@ def paid_items(sales: pl.DataFrame, matches: list[Match]) -> pl.DataFrame:
     """A videos-table row for each item that matched nothing: title, price = median amount."""
     import polars as pl
 
-    new = {m.video_id: m.title for m in matches if m.by == "new paid item"}
+    new = {m.video_id: m.title for m in matches if m.by == "new paid item"}  # one per id
     if not new:
         return pl.DataFrame(schema={"video_id": pl.Utf8, "title": pl.Utf8, "price": pl.Float64})
     prices = (

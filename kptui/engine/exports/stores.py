@@ -239,7 +239,8 @@ def read_stripe(frame: pl.DataFrame, label: str, ctx: Context) -> Part:
         )
     if refunded_amt:
         excluded = excluded | (v.number(frame[refunded_amt]) > 0).fill_null(False)
-    ident_col = find(cols, "Customer ID", "Customer Email", "Customer")
+    # the email first: the same buyer in another store is then the same viewer
+    ident_col = find(cols, "Customer Email", "Customer ID", "Customer")
     identity = frame[ident_col]
     return _finish(
         part, frame, got, ctx_salt(ctx), identity, excluded, "refunded, failed or uncaptured"
@@ -265,7 +266,13 @@ def read_memberstack(frame: pl.DataFrame, label: str, ctx: Context) -> Part:
     base = pl.DataFrame(
         {
             ROW: frame[ROW],
-            "identity": v.text(frame[find(cols, "Member ID")]),
+            "identity": pl.select(
+                pl.coalesce(
+                    pl.lit(v.text(frame[c]))
+                    for c in (find(cols, "email"), find(cols, "Member ID"))
+                    if c
+                )
+            ).to_series(),
             "ts": got.get("ts", pl.Series([None] * frame.height, dtype=pl.Datetime("us"))),
         }
     )

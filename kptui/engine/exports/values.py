@@ -266,7 +266,12 @@ def _resolve_years(month, day, year, missing, window_end, ordered, reading: Date
     years = pl.Series([end.year] * len(md), dtype=pl.Int64).set(~missing, None)
     if seq.height:
         diffs = seq["md"].diff().drop_nulls()
-        ups, downs = int((diffs > 0).sum()), int((diffs < 0).sum())
+        # steps of under ~6 months show the direction; a bigger one is a wrap at New Year
+        small = diffs.filter(diffs.abs() <= 600)
+        big = diffs.filter(diffs.abs() > 600)
+        ups, downs = int((small > 0).sum()), int((small < 0).sum())
+        if ups == downs and big.len():
+            ups, downs = int((big < 0).sum()), int((big > 0).sum())
         if ordered and seq.height > 2 and min(ups, downs) <= 2 and ups != downs:
             ascending = ups > downs
             wraps = (seq["md"].diff() < 0) if ascending else (seq["md"].diff() > 0)
