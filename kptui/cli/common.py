@@ -47,7 +47,9 @@ def resolve_dataset(
 
     fields = parse_mapping(mapping)
     with output.progress("Loading data") as report:
-        dataset, path = open_dataset(data, state.workspace(), mapping=fields, progress=report)
+        dataset, path = open_dataset(
+            data, state.workspace(), mapping=fields, progress=report, note=output.warn
+        )
     if dataset.problems and not quiet:
         n = sum(p.count for p in dataset.problems)
         output.warn(

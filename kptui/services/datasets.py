@@ -56,13 +56,25 @@ def open_dataset(
     *,
     mapping: dict[str, str] | None = None,
     progress: Any = None,
+    note: Any = None,
 ) -> tuple[Dataset, str]:
     """Load `path` (else the default, as `startup_dataset`); a path the user named is
-    remembered as the last dataset. Returns the dataset and the path it came from."""
+    remembered as the last dataset. Returns the dataset and the path it came from.
+    `note(text)` is told when the last-used dataset is opened because no path was given:
+    no hidden defaults."""
     from kptui.engine.io import load_dataset
 
     chosen, why = startup_dataset(path, workspace)
+    if why == "last used" and note is not None:
+        note(default_note(chosen))
     dataset = load_dataset(Path(chosen), mapping=mapping, progress=progress)
     if why == "argument":
         remember_dataset(chosen, workspace)
     return dataset, chosen
+
+
+def default_note(path: str) -> str:
+    """`using ~/exports (last used; --data to change)`: the home folder shortened to `~`."""
+    home = str(Path.home())
+    shown = "~" + path[len(home) :] if home != "/" and path.startswith(home + "/") else path
+    return f"using {shown} (last used; --data to change)"

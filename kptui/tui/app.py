@@ -250,6 +250,8 @@ class KptuiApp(App[None]):
         parts = [plain(name, limit=24), f"{ds.videos.height:,} videos"]
         if viewers:
             parts.append(f"{viewers:,} viewers")
+        if self.overview.get("why") == "last used":
+            parts.append("last used")  # no hidden defaults: say why this dataset is open
         label.update(" · ".join(parts))
 
     @on(DraftChanged)

@@ -72,3 +72,13 @@ def test_no_email_or_name_reaches_any_output(tmp_path: Path, _isolated_dirs: Pat
     for secret in (*EMAILS, *NAMES):
         for blob in blobs:
             assert secret not in blob, secret
+
+
+def test_a_command_on_the_last_used_dataset_says_so(tmp_path: Path):
+    res = kptui("data", "inspect", str(REAL / "xiaohongshu"))
+    assert res.returncode == 0
+    res = kptui("tags", "suggest", "--title", "AI 入门", "--json")
+    assert res.returncode == 0, res.stderr
+    assert f"using {REAL / 'xiaohongshu'} (last used; --data to change)" in res.stderr
+    res = kptui("tags", "suggest", "--title", "AI 入门", "--data", str(REAL / "xiaohongshu"))
+    assert "last used" not in res.stderr

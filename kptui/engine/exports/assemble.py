@@ -155,8 +155,9 @@ def merge_videos(base: pl.DataFrame | None, parts: list[Part], notices: list[Pro
             ],
         )
         typed.append(f.select([*wanted, "_rank"]).with_row_index("_order"))
-    if len(typed) > 1:
-        _join_notice(typed, parts, base, notices)
+    if len(typed) == 1:
+        return finish_videos(typed[0].drop("_rank", "_order"))
+    _join_notice(typed, parts, base, notices)
     stacked = pl.concat(typed, how="vertical")
     first_seen = stacked.group_by("video_id").agg(pl.col("_rank").min(), pl.col("_order").min())
     merged = (

@@ -36,6 +36,9 @@ def number(values: pl.Series) -> pl.Series:
 
     if values.dtype.is_numeric():
         return values.cast(pl.Float64)
+    direct = values.cast(pl.Float64, strict=False)  # the common case: plain numbers
+    if direct.null_count() == values.null_count():
+        return direct.alias(values.name)
     s = text(values).str.replace_all(r"[,\s\u00a0]|^[+$¥￥€£]|^(US|CN|RMB)\$?", "")
     suffix = s.str.extract(r"([kKmMbBwW万亿])$", 1).str.to_lowercase()
     scale = suffix.replace_strict(_SCALES, default=1.0, return_dtype=pl.Float64)
