@@ -152,3 +152,16 @@ async def test_failed_first_load_keeps_the_path_to_fix(tmp_path: Path, shop: str
         await settle(app, pilot)
         assert app.dataset is not None and app.dataset.videos.height == 40
         assert app.query_one("#data-body").display
+
+
+async def test_a_real_export_shows_its_sources_metrics_and_notices() -> None:
+    real = Path(__file__).resolve().parents[1] / "data" / "exports" / "real" / "xiaohongshu"
+    app = KptuiApp(str(real))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        text = " ".join(screen_text(app).split())
+        assert "xiaohongshu per-video 41" in text
+        assert "impressions 67,588" in text and "ctr 6.6%" in text
+        assert "2 notice(s)" in text
+        rows = cells(app.query_one("#problems", FrameTable))
+        assert any("notice: banner row(s) above the header skipped" in r[-1] for r in rows)

@@ -106,13 +106,17 @@ def drop_marker_rows(frame: pl.DataFrame, first: str, part: Part) -> pl.DataFram
     total = low.is_in(TOTAL_WORDS).fill_null(False)
     footer = low.str.contains(r"^(showing top|显示前|only the top)").fill_null(False)
     others = [c for c in frame.columns if c not in (ROW, first)]
-    blank = (cell.is_null() | (cell == "")) & pl.select(
-        pl.all_horizontal(
-            (pl.lit(frame[c]).cast(pl.Utf8).str.strip_chars().fill_null("") == "") for c in others
-        )
-        if others
-        else pl.lit(True)
-    ).to_series()
+    blank = (cell.is_null() | (cell == "")).fill_null(True)
+    if blank.any():  # an empty first cell: blank only when every other cell is empty too
+        rest = frame.filter(blank)
+        empty = rest.select(
+            pl.all_horizontal(
+                pl.col(c).cast(pl.Utf8).str.strip_chars().fill_null("") == "" for c in others
+            )
+            if others
+            else pl.lit(True)
+        ).to_series()
+        blank = blank.scatter(blank.arg_true(), empty)
     if total.any():
         rows = frame.filter(total)[ROW].to_list()
         notice(part, first, "Total row skipped (not a data row)", rows)

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     import polars as pl
 
 PLACEHOLDERS = ("", "-", "--", "—", "–", "undefined", "nan", "null", "none", "n/a")
+# every capitalisation seen, so that matching needs no lower-casing of the whole column
+_PLACEHOLDER_FORMS = sorted(
+    {f for p in PLACEHOLDERS for f in (p, p.upper(), p.capitalize(), p.title())} | {"NaN"}
+)
 _SCALES = {"k": 1e3, "m": 1e6, "b": 1e9, "w": 1e4, "万": 1e4, "亿": 1e8}
 
 
@@ -23,7 +27,7 @@ def text(values: pl.Series) -> pl.Series:
     import polars as pl
 
     s = values.cast(pl.Utf8).str.strip_chars()
-    return s.set(s.str.to_lowercase().is_in(PLACEHOLDERS).fill_null(False), None)
+    return s.set(s.is_in(_PLACEHOLDER_FORMS).fill_null(False), None)
 
 
 def number(values: pl.Series) -> pl.Series:
@@ -174,6 +178,17 @@ def dates(
     reading = DateReading()
     if values.dtype != pl.Utf8:
         return parse_times(values), reading
+    uniques = values.unique(maintain_order=True)
+    if len(values) > 1000 and len(uniques) * 2 < len(values):
+        # a per-day table repeats each date once per key: parse each spelling once (in
+        # first-seen order, so a file's own order still resolves year-less dates)
+        parsed, reading = dates(uniques, window_end=window_end, ordered=ordered)
+        lookup = pl.DataFrame({"v": uniques, "d": parsed})
+        joined = pl.DataFrame({"v": values}).join(lookup, on="v", how="left", maintain_order="left")
+        for name in ("yearless", "ambiguous"):  # counts of rows, not of spellings
+            if getattr(reading, name) == len(uniques):
+                setattr(reading, name, len(values) - values.null_count())
+        return joined["d"].alias(values.name), reading
     s = text(values)
     iso = s
 

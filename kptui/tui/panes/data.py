@@ -47,6 +47,27 @@ def build_overview(dataset: Dataset) -> dict[str, Any]:
     }
 
 
+_RATES = {"ctr", "completion_rate", "avg_pct_viewed"}
+
+
+def _metric_words(metrics: dict[str, Any]) -> str:
+    """`views 12,686 · ctr 6.6% · avg_view_s 14s` from `summarize`'s per-video metrics."""
+    words = []
+    for name, m in metrics.items():
+        if name == "daily":
+            continue
+        if "mean" in m:
+            value = m["mean"]
+            shown = f"{value:.1%}" if name in _RATES else f"{value:,.0f}s"
+        else:
+            shown = f"{m['total']:,.0f}" if name != "watch_hours" else f"{m['total']:,.1f}h"
+        words.append(f"{name} {shown}")
+    daily = metrics.get("daily") or {}
+    if daily:
+        words.append(f"daily: {', '.join(list(daily)[:6])}")
+    return " · ".join(words)
+
+
 class DataPane(Pane):
     _attempted: str | None = None
 
@@ -220,6 +241,26 @@ class DataPane(Pane):
         lines.append(f"{ov.get('tagged_share', 0):.0%} of videos tagged")
         if ov.get("duplicates_merged"):
             lines.append(f" · {ov['duplicates_merged']:,} duplicate rows merged")
+        exports = [src for src in ov.get("sources") or [] if src.get("kind") != "kptui"]
+        if exports:  # platform / store exports: what each file is, and what they measure
+            lines.append("\n")
+            lines.append("sources ", style="dim")
+            lines.append(
+                ", ".join(
+                    f"{plain(Path(src['file']).name, limit=28)} ({src['kind']} {src['shape']} "
+                    f"{src['rows']:,})"
+                    for src in exports[:6]
+                )
+                + (f", +{len(exports) - 6} more" if len(exports) > 6 else "")
+            )
+            metrics = _metric_words(ov.get("metrics") or {})
+            if metrics:
+                lines.append("\n")
+                lines.append("metrics ", style="dim")
+                lines.append(metrics)
+        notices = ov.get("notices") or []
+        if notices:
+            lines.append(f" · {len(notices):,} notice(s)")
         problems = ov.get("problems") or []
         n = sum(p.get("count", 1) for p in problems)
         lines.append(" · ")
@@ -233,6 +274,10 @@ class DataPane(Pane):
         table = self.query_one("#problems", FrameTable)
         rows = [
             (Path(p.file).name, p.row, p.column or "", p.count, p.message) for p in dataset.problems
+        ]
+        rows += [  # nothing lost, but worth knowing: a Total row skipped, a year guessed
+            (Path(p.file).name, p.row, p.column or "", p.count, f"notice: {p.message}")
+            for p in dataset.notices
         ]
         table.set_data(PROBLEM_COLS, rows)
         table.display = bool(rows)
