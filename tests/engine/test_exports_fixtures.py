@@ -67,6 +67,8 @@ def test_youtube_zip_breakdowns_and_takeout_are_one_dataset(tmp_path: Path):
     assert by_content.filter(pl.col("date") == dt.date(2026, 9, 30))["value"].to_list() == [300]
     age = ds.breakdowns.filter(pl.col("dimension") == "age")
     assert "13–17 years" in age["key"].to_list()  # en dash kept
+    share = age.filter((pl.col("key") == "18–24 years") & (pl.col("metric") == "views_share"))
+    assert share["value"].to_list() == pytest.approx([0.402])
     city = ds.breakdowns.filter(pl.col("dimension") == "city")
     assert city.filter(pl.col("metric") == "views")["value"].sum() == 1400
 

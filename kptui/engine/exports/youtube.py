@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 _PCT = lambda s: v.rate(s, percent=True)  # noqa: E731
 METRICS: dict[str, tuple[str, object]] = {
     "views": ("views", v.count),
+    "views (%)": ("views_share", _PCT),  # age and gender tables: shares of the total
+    "watch time (hours) (%)": ("watch_hours_share", _PCT),
     "watch time (hours)": ("watch_hours", v.number),
     "subscribers": ("follows", v.count),
     "subscribers gained": ("follows", v.count),
@@ -132,10 +134,32 @@ def detect_studio(names: list[str]) -> str | None:
             return f"per-day-by-{_DIM_KEYS[dims[0]]}"
         if all(_metric_of(k) is not None for k in names[1:]):
             return "per-day"
+        others = [k for k in names[1:] if _metric_of(k) is None and k not in _DESCRIPTIVE]
+        if len(others) == 1 and set(names[1:]) & (_STUDIO_ONLY | {"views"}):
+            return f"per-day-by-{first_slug(others[0])}"
         return None
     if first in _DIM_KEYS:
         return f"by-{_DIM_KEYS[first]}"
+    if set(names[1:]) & _STUDIO_ONLY and first not in _NOT_DIMENSIONS:
+        return f"by-{first_slug(first)}"  # a breakdown Studio added later (`Audio track`...)
     return None
+
+
+# metrics only Studio writes: a table with one of them is Studio's, whatever its dimension
+_STUDIO_ONLY = {
+    header_key(k)
+    for k in (
+        "Watch time (hours)",
+        "Average view duration",
+        "Impressions click-through rate (%)",
+        "Average percentage viewed (%)",
+    )
+}
+_NOT_DIMENSIONS = {header_key(k) for k in ("video_id", "title", "video title", "id")}
+
+
+def first_slug(key: str) -> str:
+    return key.replace("(", "").replace(")", "").replace("%", "") or "dimension"
 
 
 def read_studio(frame: pl.DataFrame, label: str, ctx: Context) -> Part:
@@ -168,8 +192,15 @@ def read_studio(frame: pl.DataFrame, label: str, ctx: Context) -> Part:
         dim_col = None
         dimension = None
         if shape != "per-day":
-            dim_col = next(c for k, c in cols.items() if k in _DIM_KEYS)
             dimension = shape.removeprefix("per-day-by-")
+            dim_col = next(
+                (c for k, c in cols.items() if k in _DIM_KEYS),
+                next(
+                    c
+                    for k, c in cols.items()
+                    if k != names[0] and _metric_of(k) is None and k not in _DESCRIPTIVE
+                ),
+            )
         metric_cols = _metric_columns(cols, {names[0], *_DESCRIPTIVE})
         metrics = typed(frame, part, [(f, c, p) for c, (f, p) in metric_cols.items()])
         key = v.text(frame[dim_col]) if dim_col else None
