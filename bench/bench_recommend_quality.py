@@ -92,7 +92,7 @@ def run(name: str, shape: dict, max_eval: int) -> None:
     xb = binary[rows]
     results["SVD(64) binary"] = metrics((xb @ svd.components_.T) @ svd.components_, x, target)
     results["kptui per viewer"] = metrics(
-        np.vstack([rec.score_matrix(x[i : i + 2048]) for i in range(0, x.shape[0], 2048)]),
+        np.vstack([rec.viewer_scores(rows[i : i + 2048]) for i in range(0, len(rows), 2048)]),
         x,
         target,
     )

@@ -1,6 +1,7 @@
 """`kptui recommend`: what to push to whom, and which personas a draft fits.
 
-Engine: kptui.engine.recommend (hybrid EASE + content + popularity, cached per dataset).
+Engine: kptui.engine.recommend (recency-weighted EASE, what comes next, activity at the
+moment, content; the blend is tuned per dataset and cached).
 """
 
 from __future__ import annotations

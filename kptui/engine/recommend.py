@@ -1,14 +1,26 @@
 """Recommendations per viewer, per persona, and which personas a draft fits.
 
-Model (hybrid, all closed form or vectorised; no per-viewer Python loop):
-- Collaborative part: EASE (Steck 2019), the closed-form item-item model
-  `B = I - P / diag(P)` with `P = (XᵀX + λI)⁻¹` over the binary viewer x video matrix,
-  restricted to the `MAX_CF_ITEMS` most-watched videos so the inverse stays a few seconds.
-- Content part: cosine between a viewer's content profile and each video's embedding
-  (`profiles.content`), which is all a never-watched video has.
-- Popularity: a small prior that breaks ties and is the last resort.
-A viewer's score is `cf / max(cf) + CONTENT_WEIGHT * content + POP_WEIGHT * popularity`;
-anything the viewer already has is never returned; `paid_only` keeps `price > 0`.
+Per viewer, a blend of five parts, each scaled so a viewer's best item in it scores 1:
+- EASE (Steck 2019), the closed-form item-item model `B = I - P / diag(P)` with
+  `P = (XᵀX + λI)⁻¹` over the binary viewer x video matrix (the `MAX_CF_ITEMS` most-watched
+  videos), queried with the viewer's history *recency-weighted*: a video counts half every
+  `half` interactions further back. What someone did lately says most about what is next.
+- what comes next: how often each video came right after the viewer's last three videos in
+  other viewers' histories (`sequence.transitions`; a course watched in order, a thread read
+  after another).
+- what was being taken up when the viewer was last active: every video's activity around
+  the viewer's latest moment, on a time scale measured in shares of all interactions
+  (`sequence.activity`), so it suits a three-week export and a twenty-year one alike.
+- content: cosine between the viewer's recency-weighted content profile and each video's
+  embedding (`profiles.content`), all a never-watched video has; popularity, a small prior.
+The weights (and λ, the half-life, the time bandwidth) are not constants tuned on one data
+set: `tune_blend` fits them per dataset on the dataset's own leave-last-out split (each
+viewer's latest video held out, EASE on at most `TUNE_ITEMS` videos so tuning costs a
+fraction of the fit), like the tag model's weights. Why: on MovieLens the recency-weighted
+EASE and "what comes next" carry most of the gain, on the Stack Exchange community the
+activity at the moment carries it, on the synthetic sample plain EASE is best; one fixed
+blend loses on two of the three (bench/bench_recommend_real.py). Anything the viewer
+already has is never returned; `paid_only` keeps `price > 0`.
 
 Per persona: the members' mean binary row times `B` (what the persona as a whole takes up
 next), damped by how many members already have each item, plus the same content and
@@ -19,6 +31,8 @@ API (CLI and TUI):
 - `load_or_fit_recommender(dataset, k="auto", seed=0, progress=None) -> Recommender`
   (cached under `paths.cache_dir()/recommend/` by the data fingerprint; personas come from
   `personas.load_or_fit_personas` with the same k and seed).
+- `Recommender.viewer_scores(index)` / `.score_block(rows, back, bins)`: scores of a block of
+  viewers (every part is row-local, so any block scores as the whole set would);
 - `Recommender.for_user(user_id, top=10, paid_only=False) -> list[dict]` (video_id, title,
   score, reason); `.for_users(user_ids=None, top=10, paid_only=False) -> dict[str, list[str]]`
   (None: every viewer; batched); `.for_persona(pid, top=10, paid_only=False) -> list[dict]`;
@@ -42,18 +56,38 @@ if TYPE_CHECKING:
 
     from kptui.engine.personas import PersonaModel
     from kptui.engine.profiles import Content, Engagement
+    from kptui.engine.sequence import History
     from kptui.engine.types import Dataset
 
 Progress = Callable[[str | None, float | None], None]
 
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 MAX_CF_ITEMS = 4000
+TUNE_ITEMS = 1500  # EASE size on the internal validation split: (1500/4000)^3 of the fit
+TUNE_VIEWERS = 600
+MIN_TUNE_VIEWERS = 30
+NEXT_FROM = 3  # "what comes next" looks at the viewer's last three videos
 LAMBDA = 300.0
 CONTENT_WEIGHT = 0.1
 POP_WEIGHT = 0.02
 REACH_DAMPING = 0.5  # persona lists lean to what members do not have yet (1.0 halves HR@10)
-DENSE_ITEMS = 8192  # up to this many videos, every video is a candidate for every viewer
-HEAD = 512  # above it: the CF items plus this many of the most popular others
+
+
+@dataclass
+class Blend:
+    """How the parts of a viewer's score are weighed (fitted per dataset, `tune_blend`)."""
+
+    half: float = 10.0  # recency half-life, in the viewer's own interactions (0: no decay)
+    lam: float = LAMBDA  # EASE ridge
+    recent: float = 0.5  # what everyone took up around the viewer's latest moment
+    bandwidth: float = 0.01  # ... within this share of all interactions either side
+    next: float = 0.5  # what usually comes right after the viewer's last few videos
+    content: float = CONTENT_WEIGHT
+    pop: float = POP_WEIGHT
+    tuned_on: int = 0  # viewers of the internal validation split (0: defaults)
+
+    def to_json(self) -> dict[str, float]:
+        return {k: float(v) for k, v in self.__dict__.items()}
 
 
 @dataclass
@@ -69,14 +103,18 @@ class Recommender:
     B: np.ndarray  # len(cf_items) x len(cf_items), float32
     embedding: np.ndarray  # videos x d, float32
     popularity: np.ndarray  # per video, in [0, 1]
+    follows: Any  # videos x videos sparse: how often j comes right after i
+    activity: Any  # TIME_BINS x videos sparse: pairs per time bin
+    edges: np.ndarray  # the time scale's quantiles (epoch s), empty without timestamps
+    blend: Blend = field(default_factory=Blend)
     from_cache: bool = False
     seed: int = 0
     persona_error: KptuiError | None = None
     _eng: Engagement | None = field(default=None, repr=False)
     _cont: Content | None = field(default=None, repr=False)
     _users: dict[str, int] | None = field(default=None, repr=False)
-    _order: dict[bool, Any] = field(default_factory=dict, repr=False)
-    _cf_pos: Any = field(default=None, repr=False)
+    _hist: History | None = field(default=None, repr=False)
+    _trend: Any = field(default=None, repr=False)
 
     @property
     def personas(self) -> PersonaModel:
@@ -94,142 +132,125 @@ class Recommender:
             self._eng = engagement(self.dataset)
         return self._eng
 
+    def _history_all(self) -> History:
+        if self._hist is None:
+            eng = self._engagement()
+            self._hist = _history_of(self.dataset, eng)
+        return self._hist
+
     def _history(self, user_id: str):
-        """The viewer's row (weights per video) from the raw interactions, without the
-        whole matrix: a single viewer answers fast on a cached model."""
+        """The viewer's (engagement row, recency row, time bin), from the raw interactions
+        when the whole matrix is not built: a single viewer answers fast on a cached model."""
         import numpy as np
         import polars as pl
         import scipy.sparse as sp
 
+        from kptui.engine import sequence
         from kptui.engine.profiles import interaction_weights
 
         if self._eng is not None:
             idx = self._user_index().get(user_id)
             if idx is None:
                 raise UsageError(f"unknown viewer {user_id!r} (not in this dataset's interactions)")
-            return self._eng.matrix[idx]
+            hist = self._history_all()
+            bins = sequence.bins_of(hist.moment[[idx]])
+            return self._eng.matrix[[idx]], hist.back[[idx]], bins
         it = self.dataset.interactions
         assert it is not None
         rows = it.filter(pl.col("user_id") == user_id)
         if rows.height == 0:
             raise UsageError(f"unknown viewer {user_id!r} (not in this dataset's interactions)")
         vmap = {v: i for i, v in enumerate(self.video_ids)}
-        cols = np.array([vmap.get(v, -1) for v in rows["video_id"].to_list()])
+        cols = np.array([vmap.get(v, -1) for v in rows["video_id"].to_list()], dtype=np.int64)
         w = interaction_weights(rows, self.dataset.videos).astype(np.float32)
         keep = cols >= 0
+        n = len(self.video_ids)
         row = sp.csr_matrix(
-            (w[keep], (np.zeros(int(keep.sum()), dtype=np.int64), cols[keep])),
-            shape=(1, len(self.video_ids)),
+            (w[keep], (np.zeros(int(keep.sum()), dtype=np.int64), cols[keep])), shape=(1, n)
         )
         row.sum_duplicates()
         np.log1p(row.data, out=row.data)
-        return row
+        hist = sequence.history(rows, np.zeros(rows.height, dtype=np.int64), cols, 1, n)
+        last = hist.pairs["t"].max()
+        moment = sequence.moment_of(self.edges, float("nan") if last is None else float(last))
+        return row, hist.back, sequence.bins_of(np.array([moment]))
 
     def _user_index(self) -> dict[str, int]:
         if self._users is None:
             self._users = self._engagement().user_index()
         return self._users
 
-    def _layout(self, full: bool = True) -> tuple[Any, Any, Any, Any, Any]:
-        """Columns reordered so the CF items come first: scoring then adds the CF block to a
-        contiguous slice instead of scattering into every row (3x faster at 5k videos).
+    def _trending(self) -> np.ndarray:
+        """TIME_BINS x videos: activity smoothed at the blend's bandwidth, rows max-scaled."""
+        if self._trend is None:
+            from kptui.engine import sequence
 
-        `full=False` is the layout lists are served from: every video while the catalogue
-        has at most `DENSE_ITEMS`, else the CF items plus the `HEAD` most popular others (a
-        video outside both has fewer viewers than every CF item, so only its content term
-        could lift it, which is at most `CONTENT_WEIGHT`)."""
+            self._trend = _rownorm(sequence.smoothed(self.activity, self.blend.bandwidth))
+        return self._trend
+
+    def score_block(self, rows, back, bins) -> np.ndarray:
+        """Scores for a block of viewers (n x videos, dataset order); seen videos at -inf.
+
+        `rows`: their engagement rows, `back`: their recency ranks (`sequence.History`),
+        `bins`: their latest moment's time bin (-1: unknown). Every part is row-local, so
+        any block of viewers scores the same as the whole set.
+        """
+        return _blend_scores(
+            self.blend,
+            rows,
+            back,
+            bins,
+            embedding=self.embedding,
+            popularity=self.popularity,
+            cf_items=self.cf_items,
+            B=self.B,
+            follows=self.follows,
+            trending=self._trending() if self.blend.recent else None,
+        )
+
+    def viewer_scores(self, index) -> np.ndarray:
+        """Scores for viewers by their row in the engagement matrix (see `score_block`)."""
         import numpy as np
 
-        key = full or len(self.video_ids) <= DENSE_ITEMS
-        if key not in self._order:
-            n = len(self.video_ids)
-            rest = np.setdiff1d(np.arange(n), self.cf_items)
-            if not key:
-                head = np.argsort(-self.popularity[rest], kind="stable")[:HEAD]
-                rest = np.sort(rest[head])
-            order = np.concatenate([self.cf_items, rest]).astype(np.int64)
-            inverse = np.full(n, -1, dtype=np.int64)
-            inverse[order] = np.arange(len(order))
-            emb_t = np.ascontiguousarray(self.embedding[order].T, dtype=np.float32)
-            prior = (POP_WEIGHT * self.popularity[order]).astype(np.float32)
-            self._order[key] = (order, inverse, emb_t, prior, self.paid[order])
-        return self._order[key]
+        from kptui.engine import sequence
 
-    def _cf_positions(self):
-        """Per video, its index among the CF items (-1 when it has none)."""
-        import numpy as np
+        eng = self._engagement()
+        hist = self._history_all()
+        # a run of consecutive rows is a slice (O(block)); fancy indexing of a CSR matrix
+        # walks every row of it (O(viewers) per block, minutes at 1M viewers)
+        index = np.asarray(index, dtype=np.int64)
+        if len(index) and index[-1] - index[0] == len(index) - 1:
+            pick: Any = slice(int(index[0]), int(index[-1]) + 1)
+        else:
+            pick = index
+        return self.score_block(
+            eng.matrix[pick], hist.back[pick], sequence.bins_of(hist.moment[index])
+        )
 
-        if self._cf_pos is None:
-            self._cf_pos = np.full(len(self.video_ids), -1, dtype=np.int64)
-            self._cf_pos[self.cf_items] = np.arange(len(self.cf_items))
-        return self._cf_pos
-
-    def _scores_ordered(self, rows, full: bool = True) -> np.ndarray:
-        """Hybrid scores (n x columns of `_layout(full)`, in that order); seen items -inf."""
-        import numpy as np
-        import scipy.sparse as sp
-
-        _, inverse, emb_t, prior, _ = self._layout(full)
-        rows = sp.csr_matrix(rows)
-        prof = np.asarray(rows @ self.embedding, dtype=np.float32)
-        prof /= np.maximum(np.linalg.norm(prof, axis=1, keepdims=True), 1e-9)
-        prof *= CONTENT_WEIGHT
-        scores = prof @ emb_t
-        scores += prior[None, :]
-        m = len(self.cf_items)
-        if m:
-            pos = self._cf_positions()[rows.indices]
-            owner = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
-            keep = pos >= 0
-            binary = sp.csr_matrix(
-                (np.ones(int(keep.sum()), dtype=np.float32), (owner[keep], pos[keep])),
-                shape=(rows.shape[0], m),
-            )
-            cf = np.asarray(binary @ self.B, dtype=np.float32)
-            cf /= np.maximum(cf.max(axis=1, keepdims=True), 1e-9)
-            scores[:, :m] += cf
-        r, c = rows.nonzero()
-        cols = inverse[c]
-        inside = cols >= 0
-        scores[r[inside], cols[inside]] = -np.inf
-        return scores
-
-    def score_matrix(self, rows) -> np.ndarray:
-        """Hybrid scores for viewer rows, columns in the dataset's video order."""
-        import numpy as np
-
-        ordered = self._scores_ordered(rows)
-        out = np.empty_like(ordered)
-        out[:, self._layout()[0]] = ordered
-        return out
-
-    def _serve(self, matrix, index, top: int, paid_only: bool, progress=None):
-        """Video indices and scores of each row's `top` best, best first (-1/-inf pad)."""
+    def _serve(self, score_block, index, top: int, paid_only: bool, progress=None):
+        """Video indices and scores of each row's `top` best, best first (-1/-inf pad);
+        blocks of viewers at a time (`engine/topk.py`), never a viewers x videos matrix."""
         import numpy as np
 
         from kptui.engine.topk import blocked_top_k
 
-        order, _, _, _, paid = self._layout(full=False)
-
-        def score_block(chunk):
-            # a run of consecutive rows is a slice (O(block)); fancy indexing of a CSR
-            # matrix walks every row of it (O(viewers) per block, minutes at 1M viewers)
-            contiguous = len(chunk) and chunk[-1] - chunk[0] == len(chunk) - 1
-            sub = matrix[chunk[0] : chunk[-1] + 1] if contiguous else matrix[chunk]
-            scores = self._scores_ordered(sub, full=False)
+        def block(chunk):
+            scores = score_block(chunk)
             if paid_only:
-                scores[:, ~paid] = -np.inf
+                scores[:, ~self.paid] = -np.inf
             return scores
 
-        return blocked_top_k(index, max(1, top), score_block, order, progress=progress)
+        columns = np.arange(len(self.video_ids), dtype=np.int64)
+        return blocked_top_k(index, max(1, top), block, columns, progress=progress)
 
     def for_user(self, user_id: str, top: int = 10, paid_only: bool = False) -> list[dict]:
         """One viewer's list with a score and a short reason per item."""
         import numpy as np
 
-        row = self._history(user_id)
-        idx, vals = self._serve(row, np.zeros(1, dtype=np.int64), top, paid_only)
-        seen = row.indices
+        row, back, bins = self._history(user_id)
+        idx, vals = self._serve(
+            lambda _: self.score_block(row, back, bins), np.zeros(1, dtype=np.int64), top, paid_only
+        )
         out = []
         for v, s in zip(idx[0], vals[0], strict=True):
             if v < 0 or not np.isfinite(s):
@@ -239,14 +260,22 @@ class Recommender:
                     "video_id": self.video_ids[v],
                     "title": self.titles[v],
                     "score": round(float(s), 4),
-                    "reason": self._reason_user(int(v), seen, row),
+                    "reason": self._reason_user(int(v), back, bins),
                 }
             )
         return out
 
-    def _reason_user(self, v: int, seen, row) -> str:
+    def _reason_user(self, v: int, back, bins) -> str:
         import numpy as np
 
+        seen = back.indices
+        ranks = back.data
+        if len(seen):
+            recent = seen[np.argsort(ranks, kind="stable")[:3]]
+            col = self.follows[:, v].toarray().ravel()
+            if col[recent].max() > 0:
+                src = recent[int(np.argmax(col[recent]))]
+                return f'often next after "{_short(self.titles[src])}"'
         pos = np.searchsorted(self.cf_items, v)
         if pos < len(self.cf_items) and self.cf_items[pos] == v and len(seen):
             hist = np.searchsorted(self.cf_items, seen)
@@ -258,6 +287,8 @@ class Recommender:
                 best = int(np.argmax(links))
                 if links[best] > 0:
                     return f'viewers of "{_short(self.titles[seen[ok][best]])}" take this up'
+        if self.blend.recent and bins[0] >= 0 and self._trending()[bins[0], v] > 0.5:
+            return "much taken up when you were last active"
         if len(seen):
             sims = self.embedding[seen] @ self.embedding[v]
             best = int(np.argmax(sims))
@@ -310,7 +341,7 @@ class Recommender:
         if index is None:
             index = np.arange(eng.n_users)
         report = (lambda f: progress("recommending", f)) if progress else None
-        return self._serve(eng.matrix, index, top, paid_only, progress=report)[0]
+        return self._serve(self.viewer_scores, index, top, paid_only, progress=report)[0]
 
     # ---- personas ----------------------------------------------------------------------
 
@@ -400,6 +431,223 @@ def _short(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _rownorm(s: np.ndarray) -> np.ndarray:
+    """Each row divided by its maximum (rows with nothing positive are left as they are)."""
+    import numpy as np
+
+    m = s.max(axis=1, keepdims=True) if s.shape[1] else np.ones((s.shape[0], 1))
+    m = np.where(m > 0, m, 1.0)
+    s /= m.astype(s.dtype, copy=False)
+    return s
+
+
+def _recency(back, half: float):
+    """Recency weights from ranks (1 = latest): halved every `half` interactions back."""
+    import numpy as np
+
+    out = back.copy()
+    if half > 0:
+        out.data = np.power(0.5, (out.data - 1.0) / half).astype(np.float32)
+    else:
+        out.data[:] = 1.0
+    return out
+
+
+def _latest(back, n: int = NEXT_FROM):
+    """The last `n` videos of each row, weighted 1, 1/2, 1/4..."""
+    import numpy as np
+
+    out = back.copy()
+    out.data = np.where(out.data <= n, np.power(0.5, out.data - 1.0), 0.0).astype(np.float32)
+    out.eliminate_zeros()
+    return out
+
+
+def _blend_scores(
+    blend: Blend,
+    rows,
+    back,
+    bins,
+    *,
+    embedding,
+    popularity,
+    cf_items,
+    B,
+    follows,
+    trending,
+) -> np.ndarray:
+    """The viewer score of the module docstring for a block of viewers."""
+    import numpy as np
+    from sklearn.preprocessing import normalize
+
+    n, nv = rows.shape[0], embedding.shape[0]
+    recent = _recency(back, blend.half)
+    scores = np.zeros((n, nv), dtype=np.float32)
+    if blend.content:
+        prof = normalize(np.asarray(rows.multiply(recent).tocsr() @ embedding, dtype=np.float32))
+        scores += blend.content * (prof @ embedding.T)
+    if blend.pop:
+        scores += blend.pop * popularity[None, :]
+    if len(cf_items):
+        cf = np.asarray(recent[:, cf_items] @ B, dtype=np.float32)
+        scores[:, cf_items] += _rownorm(cf)
+    if trending is not None and blend.recent:
+        ok = bins >= 0
+        scores[ok] += blend.recent * trending[bins[ok]]
+    if blend.next and follows.nnz:
+        nxt = np.asarray((_latest(back) @ follows).todense(), dtype=np.float32)
+        scores += blend.next * _rownorm(nxt)
+    r, c = back.nonzero()
+    scores[r, c] = -np.inf
+    r, c = rows.nonzero()
+    scores[r, c] = -np.inf
+    return scores
+
+
+def _history_of(dataset: Dataset, eng: Engagement) -> History:
+    from kptui.engine import sequence
+
+    it = dataset.interactions
+    assert it is not None
+    return sequence.history(it, eng.user_code, eng.video_code, eng.n_users, len(eng.video_ids))
+
+
+def _cf_columns(binary, limit: int):
+    """Videos with >= 2 viewers, at most `limit` of the most watched (sorted indices)."""
+    import numpy as np
+
+    counts = np.asarray(binary.sum(axis=0)).ravel()
+    eligible = np.flatnonzero(counts >= 2)
+    if len(eligible) > limit:
+        eligible = np.sort(eligible[np.argsort(-counts[eligible], kind="stable")[:limit]])
+    return eligible.astype(np.int64), counts
+
+
+def tune_blend(hist: History, embedding, seed: int = 0) -> Blend:
+    """The blend weights that rank each viewer's latest video best when it is held out.
+
+    An internal leave-last-out split of the training data itself (viewers with >= 3 videos,
+    at most `TUNE_VIEWERS` of them evaluated; EASE on at most `TUNE_ITEMS` videos, so tuning
+    costs a fraction of the final fit), then coordinate ascent over a small grid of each
+    weight, HR@10 first and NDCG@10 to break ties. Defaults when too few viewers qualify.
+    """
+    import numpy as np
+    import polars as pl
+
+    from kptui.engine import sequence
+
+    n_users, n_videos = hist.back.shape
+    pairs = hist.pairs
+    per = np.bincount(pairs["u"].to_numpy(), minlength=n_users)
+    cand = np.flatnonzero(per >= 3)
+    blend = Blend()
+    if len(cand) < MIN_TUNE_VIEWERS:
+        return blend
+    rng = np.random.default_rng(seed)
+    sample = np.sort(rng.choice(cand, size=min(len(cand), TUNE_VIEWERS), replace=False))
+    is_cand = np.zeros(n_users, dtype=bool)
+    is_cand[cand] = True
+    flag = is_cand[pairs["u"].to_numpy()]
+    is_held = flag & (pairs["back"].to_numpy() == 1)
+    held = pairs.filter(pl.Series(is_held))
+    rest = pairs.filter(pl.Series(~is_held)).with_columns(
+        back=pl.when(pl.Series(flag[~is_held])).then(pl.col("back") - 1).otherwise("back")
+    )
+    part = sequence.from_pairs(rest, n_users, n_videos)
+    target = np.full(n_users, -1, dtype=np.int64)
+    target[held["u"].to_numpy()] = held["v"].to_numpy()
+    target = target[sample]
+    binary = part.back.copy()
+    binary.data[:] = 1.0
+    cols, counts = _cf_columns(binary, TUNE_ITEMS)
+    popularity = (counts / max(counts.max(), 1.0)).astype(np.float32)
+    follows = sequence.transitions(part, n_videos)
+    act = sequence.activity(part, n_videos)
+    timed = bool(len(part.edges))
+    back_s = part.back[sample]
+    rows_s = binary[sample]
+    bins_s = sequence.bins_of(part.moment[sample])
+    xb = binary.tocsc()[:, cols].tocsr()
+    cache: dict[tuple, np.ndarray] = {}
+
+    def ease_part(lam: float, half: float) -> np.ndarray:
+        key = ("ease", lam, half)
+        if key not in cache:
+            if ("B", lam) not in cache:
+                cache[("B", lam)] = ease(xb, lam) if len(cols) else np.zeros((0, 0))
+            out = np.zeros((len(sample), n_videos), dtype=np.float32)
+            if len(cols):
+                out[:, cols] = _rownorm(
+                    np.asarray(_recency(back_s, half)[:, cols] @ cache[("B", lam)])
+                )
+            cache[key] = out
+        return cache[key]
+
+    def trend_part(bw: float) -> np.ndarray:
+        key = ("trend", bw)
+        if key not in cache:
+            out = np.zeros((len(sample), n_videos), dtype=np.float32)
+            ok = bins_s >= 0
+            out[ok] = _rownorm(sequence.smoothed(act, bw))[bins_s[ok]]
+            cache[key] = out
+        return cache[key]
+
+    def content_part(half: float) -> np.ndarray:
+        from sklearn.preprocessing import normalize
+
+        key = ("content", half)
+        if key not in cache:
+            q = rows_s.multiply(_recency(back_s, half)).tocsr()
+            prof = normalize(np.asarray(q @ embedding, dtype=np.float32))
+            cache[key] = prof @ embedding.T
+        return cache[key]
+
+    nxt = _rownorm(np.asarray((_latest(back_s) @ follows).todense(), dtype=np.float32))
+    r, c = back_s.nonzero()
+    idx = np.arange(len(sample))
+
+    def objective(b: Blend) -> tuple[float, float]:
+        s = ease_part(b.lam, b.half) + b.content * content_part(b.half)
+        s = s + b.pop * popularity[None, :]
+        if timed and b.recent:
+            s += b.recent * trend_part(b.bandwidth)
+        if b.next:
+            s += b.next * nxt
+        s[r, c] = -np.inf
+        t = s[idx, target]
+        rank = (s > t[:, None]).sum(axis=1)
+        hit = rank < 10
+        return float(hit.mean()), float(np.where(hit, 1.0 / np.log2(rank + 2.0), 0.0).mean())
+
+    grid: dict[str, tuple[float, ...]] = {
+        "lam": (30.0, 100.0, 300.0, 1000.0),
+        "half": (3.0, 10.0, 30.0, 0.0),
+        "next": (0.0, 0.25, 0.5, 1.0, 2.0),
+        "content": (0.0, 0.1, 0.3),
+        "pop": (0.0, 0.02, 0.1),
+    }
+    if timed:
+        grid["recent"] = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+        grid["bandwidth"] = (0.003, 0.01, 0.03)
+    else:
+        blend.recent = 0.0
+    best = objective(blend)
+    for _ in range(2):
+        moved = False
+        for name, values in grid.items():
+            for value in values:
+                if value == getattr(blend, name):
+                    continue
+                trial = Blend(**{**blend.__dict__, name: value})
+                got = objective(trial)
+                if got > best:
+                    best, blend, moved = got, trial, True
+        if not moved:
+            break
+    blend.tuned_on = len(sample)
+    return blend
+
+
 # --------------------------------------------------------------------------------------------
 # Fitting and cache
 # --------------------------------------------------------------------------------------------
@@ -438,10 +686,12 @@ def fit_recommender(
     persona_error: KptuiError | None = None,
     eng: Engagement | None = None,
     cont: Content | None = None,
+    blend: Blend | None = None,
 ) -> Recommender:
+    """Fit every part; `blend` None tunes the weights on this data (`tune_blend`)."""
     import numpy as np
 
-    from kptui.engine import profiles
+    from kptui.engine import profiles, sequence
 
     report = progress or profiles.no_progress
     profiles.require_interactions(dataset)
@@ -449,15 +699,18 @@ def fit_recommender(
     if cont is None:
         report("video content", None)
         cont = profiles.content(dataset.videos, seed=seed)
+    report("viewing order", None)
+    hist = _history_of(dataset, eng)
+    if blend is None:
+        report("weighing the parts", None)
+        blend = tune_blend(hist, cont.embedding, seed=seed)
     binary = eng.matrix.copy()
     binary.data[:] = 1.0
-    counts = np.asarray(binary.sum(axis=0)).ravel()
-    eligible = np.flatnonzero(counts >= 2)
-    if len(eligible) > MAX_CF_ITEMS:
-        eligible = np.sort(eligible[np.argsort(-counts[eligible], kind="stable")[:MAX_CF_ITEMS]])
+    eligible, counts = _cf_columns(binary, MAX_CF_ITEMS)
     report("item-item model", None)
-    b = ease(binary.tocsc()[:, eligible].tocsr(), LAMBDA) if len(eligible) else np.zeros((0, 0))
+    b = ease(binary.tocsc()[:, eligible].tocsr(), blend.lam) if len(eligible) else np.zeros((0, 0))
     pop = counts / max(counts.max(), 1.0)
+    n = len(eng.video_ids)
     videos = dataset.videos
     return Recommender(
         dataset=dataset,
@@ -465,15 +718,39 @@ def fit_recommender(
         video_ids=eng.video_ids,
         titles=videos["title"].to_list(),
         paid=(videos["price"].fill_null(0.0).to_numpy() > 0),
-        cf_items=eligible.astype(np.int64),
+        cf_items=eligible,
         # C order: sparse @ dense copies a Fortran-ordered operand on every call
         B=np.ascontiguousarray(b, dtype=np.float32),
         embedding=np.ascontiguousarray(cont.embedding, dtype=np.float32),
         popularity=pop.astype(np.float32),
+        follows=sequence.transitions(hist, n),
+        activity=sequence.activity(hist, n),
+        edges=hist.edges,
+        blend=blend,
         seed=seed,
         persona_error=persona_error,
         _eng=eng,
         _cont=cont,
+        _hist=hist,
+    )
+
+
+def _sparse_parts(name: str, m) -> dict[str, Any]:
+    m = m.tocsr()
+    return {
+        f"{name}_data": m.data,
+        f"{name}_indices": m.indices,
+        f"{name}_indptr": m.indptr,
+        f"{name}_shape": m.shape,
+    }
+
+
+def _sparse_from(name: str, arrays) -> Any:
+    import scipy.sparse as sp
+
+    shape = tuple(int(x) for x in arrays[f"{name}_shape"])
+    return sp.csr_matrix(
+        (arrays[f"{name}_data"], arrays[f"{name}_indices"], arrays[f"{name}_indptr"]), shape=shape
     )
 
 
@@ -489,8 +766,15 @@ def _save(rec: Recommender, cache_key: str) -> None:
             B=rec.B,
             embedding=rec.embedding,
             popularity=rec.popularity,
+            edges=rec.edges,
+            **_sparse_parts("follows", rec.follows),
+            **_sparse_parts("activity", rec.activity),
         )
-        meta = {"version": MODEL_VERSION, "videos": len(rec.video_ids)}
+        meta = {
+            "version": MODEL_VERSION,
+            "videos": len(rec.video_ids),
+            "blend": rec.blend.to_json(),
+        }
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
     write_atomic("recommend", cache_key, write)
@@ -508,11 +792,13 @@ def _load(
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         if meta.get("version") != MODEL_VERSION or meta.get("videos") != dataset.videos.height:
             return None
+        blend = Blend(**{k: float(v) for k, v in meta["blend"].items()})
+        blend.tuned_on = int(blend.tuned_on)
         with np.load(path / "arrays.npz", allow_pickle=False) as arrays:
-            parts = {
-                name: np.ascontiguousarray(arrays[name])
-                for name in ("cf_items", "B", "embedding", "popularity")
-            }
+            names = ("cf_items", "B", "embedding", "popularity", "edges")
+            parts = {name: np.ascontiguousarray(arrays[name]) for name in names}
+            parts["follows"] = _sparse_from("follows", arrays)
+            parts["activity"] = _sparse_from("activity", arrays)
     except Exception:  # missing or corrupt: refit
         return None
     videos = dataset.videos
@@ -524,6 +810,7 @@ def _load(
         titles=videos["title"].to_list(),
         paid=(videos["price"].fill_null(0.0).to_numpy() > 0),
         from_cache=True,
+        blend=blend,
         **parts,
     )
 
@@ -573,4 +860,11 @@ def load_or_fit_recommender(
     return rec
 
 
-__all__ = ["Recommender", "ease", "fit_recommender", "load_or_fit_recommender"]
+__all__ = [
+    "Blend",
+    "Recommender",
+    "ease",
+    "fit_recommender",
+    "load_or_fit_recommender",
+    "tune_blend",
+]

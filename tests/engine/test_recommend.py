@@ -137,7 +137,7 @@ def test_cold_items_are_ranked_by_content(dataset):
     members = model.personas.members(tech_users[0]["id"])[:50]
     eng = model._engagement()
     index = eng.user_index()
-    scores = model.score_matrix(eng.matrix[[index[u] for u in members]])
+    scores = model.viewer_scores(np.array([index[u] for u in members]))
     py, fit = model.video_ids.index("cold_py"), model.video_ids.index("cold_fit")
     assert np.isfinite(scores[:, py]).all()
     assert (scores[:, py] > scores[:, fit]).mean() > 0.9
@@ -202,3 +202,28 @@ def test_videos_only_dataset():
     videos = pl.DataFrame({"video_id": ["a"], "title": ["x"]})
     with pytest.raises(DataError, match="need interactions"):
         load_or_fit_recommender(from_frames(videos, None))
+
+
+def test_what_comes_next_follows_the_latest_video():
+    # Forty viewers watch a course in order (p1 -> p2 -> p3 -> p4); a new viewer who has just
+    # watched p1 and p2 is offered p3 first, and the reason names the part they watched last.
+    videos = pl.DataFrame(
+        {
+            "video_id": ["p1", "p2", "p3", "p4", "x1", "x2"],
+            "title": ["Part 1", "Part 2", "Part 3", "Part 4", "Other one", "Other two"],
+        }
+    )
+    rows = []
+    for u in range(40):
+        for step, v in enumerate(["p1", "p2", "p3", "p4"]):
+            rows.append((f"u{u:02d}", v, f"2024-01-{1 + u % 20:02d} {10 + step}:00:00"))
+        rows.append((f"u{u:02d}", "x1" if u % 2 else "x2", "2024-01-25 09:00:00"))
+    rows += [("new", "p1", "2024-02-01 10:00:00"), ("new", "p2", "2024-02-01 11:00:00")]
+    inter = pl.DataFrame(rows, schema=["user_id", "video_id", "ts"], orient="row")
+    model = load_or_fit_recommender(
+        from_frames(videos, inter.with_columns(event=pl.lit("view"))), use_cache=False
+    )
+    assert model.blend.tuned_on > 0
+    first = model.for_user("new", top=3)[0]
+    assert first["video_id"] == "p3"
+    assert first["reason"] == 'often next after "Part 2"'

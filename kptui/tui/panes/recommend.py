@@ -1,6 +1,6 @@
 """Recommend pane: what to show a persona or one viewer next, and which personas a draft fits.
 
-The recommender (EASE item-item + content + popularity, `kptui.engine.recommend`) is fitted
+The recommender (recency-weighted EASE and more, `kptui.engine.recommend`) is fitted
 once per dataset in a worker and cached on disk by the engine; lists are computed in workers
 too, and a list for a persona or viewer that is no longer the one asked for is dropped.
 """

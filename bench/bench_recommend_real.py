@@ -1,0 +1,260 @@
+"""Recommendation quality on real interactions (and the sample), against strong baselines.
+
+Protocol (all in one process, same split and same matrix for every method):
+- data: `bench/realdata.py` (MovieLens small, Beer Stack Exchange, the bundled sample);
+- leave-last-out by time: each viewer's latest video is the test item; the validation split
+  is cut the same way from the training part. Every baseline picks its hyper-parameters on
+  validation (grid below), is refitted on the whole training part and scored on test.
+  kptui runs with its shipped constants (chosen on the validation splits of both real sets);
+- every method ranks every video the viewer has not seen in training; ties count half;
+- HR@10, NDCG@10, coverage (share of all videos that appear in some top-10 list) and
+  fit + predict seconds.
+Baselines: popularity, TruncatedSVD (PureSVD scoring x V Vᵀ on the binary matrix), implicit
+ALS (`implicit` package, CPU), plain EASE (Steck 2019, videos with >= 2 viewers) and item-kNN
+(cosine, top-k neighbours). kptui per viewer (`Recommender.viewer_scores`) and per persona
+(each viewer gets their persona's list, `persona_scores`).
+Goals (issue 14): per viewer >= 1.3x HR@10 of the best baseline, per persona >= 1.5x
+popularity, on both real sets.
+
+Usage: python bench/bench_recommend_real.py [--only movielens|beer|sample] [--no-val]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # implicit asks for it; numpy is fine
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np
+import polars as pl
+import realdata
+
+from kptui.engine import profiles
+from kptui.engine.personas import fit_personas
+from kptui.engine.recommend import ease, fit_recommender
+from kptui.engine.types import Dataset
+
+TOP = 10
+Scorer = Callable[[object], np.ndarray]  # rows of the train matrix -> scores (n x videos)
+GRIDS: dict[str, list[dict]] = {
+    "popularity": [{}],
+    "TruncatedSVD": [{"rank": r} for r in (16, 32, 64, 128)],
+    "ALS (implicit)": [
+        {"factors": f, "reg": r, "alpha": a} for f in (32, 64) for r in (0.1, 1.0) for a in (1, 10)
+    ],
+    "EASE": [{"lam": x} for x in (50.0, 200.0, 500.0, 1500.0)],
+    "item-kNN": [{"k": x} for x in (20, 100, 400)],
+}
+
+
+def binary_of(matrix):
+    b = matrix.copy().astype(np.float32)
+    b.data[:] = 1.0
+    return b
+
+
+def fit_baseline(name: str, params: dict, eng) -> Scorer:
+    import scipy.sparse as sp
+
+    x = binary_of(eng.matrix)
+    if name == "popularity":
+        pop = np.asarray(x.sum(axis=0)).ravel().astype(np.float32)
+        return lambda rows: np.tile(pop, (rows.shape[0], 1))
+    if name == "TruncatedSVD":
+        from sklearn.decomposition import TruncatedSVD
+
+        rank = min(params["rank"], min(x.shape) - 1)
+        v = TruncatedSVD(rank, random_state=0).fit(x).components_.astype(np.float32)
+        return lambda rows: np.asarray((binary_of(rows) @ v.T) @ v)
+    if name == "ALS (implicit)":
+        from implicit.cpu.als import AlternatingLeastSquares
+
+        model = AlternatingLeastSquares(
+            factors=params["factors"],
+            regularization=params["reg"],
+            alpha=float(params["alpha"]),
+            iterations=15,
+            random_state=0,
+            num_threads=2,
+        )
+        model.fit(x.tocsr(), show_progress=False)
+        items = np.asarray(model.item_factors)
+
+        def score(rows):
+            users = np.asarray(model.recalculate_user(np.arange(rows.shape[0]), binary_of(rows)))
+            return users @ items.T
+
+        return score
+    if name == "EASE":
+        counts = np.asarray(x.sum(axis=0)).ravel()
+        cols = np.flatnonzero(counts >= 2)
+        b = ease(x.tocsc()[:, cols].tocsr(), params["lam"])
+
+        def score(rows):
+            out = np.zeros((rows.shape[0], x.shape[1]), dtype=np.float32)
+            out[:, cols] = np.asarray(binary_of(rows)[:, cols] @ b)
+            return out
+
+        return score
+    if name == "item-kNN":
+        from sklearn.preprocessing import normalize
+
+        xn = normalize(x.tocsc(), axis=0)
+        sim = np.asarray((xn.T @ xn).todense(), dtype=np.float32)
+        np.fill_diagonal(sim, 0.0)
+        k = min(params["k"], sim.shape[0] - 1)
+        if k < sim.shape[0] - 1:
+            cut = np.partition(sim, sim.shape[0] - k, axis=0)[sim.shape[0] - k]
+            sim[sim < cut[None, :]] = 0.0
+        s = sp.csr_matrix(sim)
+        return lambda rows: np.asarray((binary_of(rows) @ s).todense())
+    raise ValueError(name)
+
+
+def metrics(score: Scorer, x, target: np.ndarray) -> tuple[float, float, float]:
+    """HR@10, NDCG@10 and coverage of scores for the rows of `x` (seen videos excluded)."""
+    hits, gains, shown = [], [], set()
+    for start in range(0, x.shape[0], 1024):
+        rows = x[start : start + 1024]
+        s = np.array(score(rows), dtype=np.float64)
+        r, c = rows.nonzero()
+        s[r, c] = -np.inf
+        t = target[start : start + 1024]
+        tgt = s[np.arange(len(t)), t]
+        rank = (s > tgt[:, None]).sum(axis=1) + 0.5 * ((s == tgt[:, None]).sum(axis=1) - 1)
+        hit = rank < TOP
+        hits.append(hit)
+        gains.append(np.where(hit, 1.0 / np.log2(np.floor(rank) + 2), 0.0))
+        part = np.argpartition(-s, TOP, axis=1)[:, :TOP]
+        shown.update(np.unique(part).tolist())
+    return (
+        float(np.concatenate(hits).mean()),
+        float(np.concatenate(gains).mean()),
+        len(shown) / x.shape[1],
+    )
+
+
+class Case:
+    """One train/holdout pair with everything shared across methods built once."""
+
+    def __init__(self, train: Dataset, holdout: pl.DataFrame):
+        self.train = train
+        t0 = time.perf_counter()
+        self.eng = profiles.engagement(train)
+        self.eng_s = time.perf_counter() - t0
+        uidx = self.eng.user_index()
+        vidx = {v: i for i, v in enumerate(self.eng.video_ids)}
+        keep = holdout.filter(pl.col("user_id").is_in(list(uidx)))
+        self.rows = np.array([uidx[u] for u in keep["user_id"].to_list()], dtype=np.int64)
+        self.target = np.array([vidx[v] for v in keep["test"].to_list()], dtype=np.int64)
+        self.x = self.eng.matrix[self.rows]
+
+    def baseline(self, name: str, params: dict) -> tuple[float, float, float, float]:
+        t0 = time.perf_counter()
+        scorer = fit_baseline(name, params, self.eng)
+        hr, ndcg, cov = metrics(scorer, self.x, self.target)
+        return hr, ndcg, cov, time.perf_counter() - t0 + self.eng_s
+
+    def kptui(self) -> dict[str, tuple[float, float, float, float]]:
+        t0 = time.perf_counter()
+        cont = profiles.content(self.train.videos)
+        personas = fit_personas(self.train, eng=self.eng, cont=cont)
+        rec = fit_recommender(self.train, personas, eng=self.eng, cont=cont)
+        fit_s = time.perf_counter() - t0 + self.eng_s
+        t1 = time.perf_counter()
+        starts = iter(range(0, len(self.rows), 1024))
+
+        def viewer_score(rows):
+            start = next(starts)
+            return rec.viewer_scores(self.rows[start : start + rows.shape[0]])
+
+        viewer = metrics(viewer_score, self.x, self.target)
+        self.blend = rec.blend
+        viewer_s = fit_s + time.perf_counter() - t1
+        t1 = time.perf_counter()
+        pscores = rec.persona_scores().astype(np.float32)
+        labels = personas.labels
+        rows_iter = iter(range(0, len(self.rows), 1024))
+
+        def persona_score(rows):
+            start = next(rows_iter)
+            return pscores[labels[self.rows[start : start + rows.shape[0]]]]
+
+        persona = metrics(persona_score, self.x, self.target)
+        persona_s = fit_s + time.perf_counter() - t1
+        self.k = personas.k
+        return {
+            "kptui per viewer": (*viewer, viewer_s),
+            "kptui per persona": (*persona, persona_s),
+        }
+
+
+def run(name: str, validate: bool) -> dict:
+    data = realdata.load(name)
+    train, test = realdata.leave_last_out(data)
+    val_case = Case(*realdata.leave_last_out(train)) if validate else None
+    test_case = Case(train, test)
+    n_users = data.interactions["user_id"].n_unique()
+    print(
+        f"\n== {name}: {n_users:,} viewers, {data.videos.height:,} videos, "
+        f"{data.interactions.height:,} interactions; test viewers {len(test_case.rows):,}"
+        + (f", validation viewers {len(val_case.rows):,}" if val_case else "")
+    )
+    table: dict[str, dict] = {}
+    for method, grid in GRIDS.items():
+        best, best_hr = grid[0], None
+        if val_case is not None and len(grid) > 1:
+            for params in grid:
+                hr = val_case.baseline(method, params)[0]
+                if best_hr is None or hr > best_hr:
+                    best, best_hr = params, hr
+        elif val_case is not None:
+            best_hr = val_case.baseline(method, best)[0]
+        hr, ndcg, cov, secs = test_case.baseline(method, best)
+        table[method] = dict(params=best, val=best_hr, hr=hr, ndcg=ndcg, cov=cov, secs=secs)
+    kval = val_case.kptui() if val_case is not None else {}
+    for method, (hr, ndcg, cov, secs) in test_case.kptui().items():
+        val = kval.get(method, (None,))[0]
+        table[method] = dict(params={}, val=val, hr=hr, ndcg=ndcg, cov=cov, secs=secs)
+    best_base = max(table[m]["hr"] for m in GRIDS)
+    best_val = max((table[m]["val"] or 0.0) for m in GRIDS) if val_case else None
+    pop, pop_val = table["popularity"]["hr"], table["popularity"]["val"]
+    print(f"personas: k={test_case.k}; kptui blend (tuned on training): {test_case.blend}")
+    print(
+        f"{'method':<19}{'params':<32}{'val HR':>8}{'HR@10':>8}{'NDCG@10':>9}"
+        f"{'cover':>7}{'secs':>7}{'ratio':>8}{'val ratio':>10}"
+    )
+    for method, row in table.items():
+        params = ",".join(f"{k}={v}" for k, v in row["params"].items())
+        val = f"{row['val']:.4f}" if row["val"] is not None else "-"
+        ratio = vratio = ""
+        if method == "kptui per viewer":
+            ratio = f"{row['hr'] / best_base:.2f}x"
+            vratio = f"{row['val'] / best_val:.2f}x" if best_val else ""
+        elif method == "kptui per persona":
+            ratio = f"{row['hr'] / pop:.2f}x"
+            vratio = f"{row['val'] / pop_val:.2f}x" if pop_val else ""
+        print(
+            f"{method:<19}{params:<32}{val:>8}{row['hr']:>8.4f}{row['ndcg']:>9.4f}"
+            f"{row['cov']:>7.3f}{row['secs']:>7.2f}{ratio:>8}{vratio:>10}"
+        )
+    return table
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", choices=realdata.NAMES)
+    ap.add_argument("--no-val", action="store_true", help="skip validation (baseline defaults)")
+    args = ap.parse_args()
+    for name in [args.only] if args.only else realdata.NAMES:
+        run(name, validate=not args.no_val)
+
+
+if __name__ == "__main__":
+    main()
