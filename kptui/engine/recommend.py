@@ -22,9 +22,12 @@ activity at the moment carries it, on the synthetic sample plain EASE is best; o
 blend loses on two of the three (bench/bench_recommend_real.py). Anything the viewer
 already has is never returned; `paid_only` keeps `price > 0`.
 
-Per persona: the members' mean binary row times `B` (what the persona as a whole takes up
-next), damped by how many members already have each item, plus the same content and
-popularity terms. A draft fits a persona by how much more that persona engages with the
+Per persona: the members' recency-weighted rows (each member's summing to 1) times `B`
+(what the persona as a whole takes up next), plus `PERSONA_REACH` times those rows
+themselves (what members took up lately), plus the content and popularity terms. What
+members bought is discounted by the share who bought it, and a video at least
+`MOST_BOUGHT` of them bought is not offered (a bought course is not taken up twice); each
+item says what share of members watched it and what share bought it. A draft fits a persona by how much more that persona engages with the
 draft's words and tags than viewers overall (`PersonaModel.draft_fit`).
 
 API (CLI and TUI):
@@ -66,11 +69,12 @@ MAX_CF_ITEMS = 4000
 TUNE_ITEMS = 1500  # EASE size on the internal validation split: (1500/4000)^3 of the fit
 TUNE_VIEWERS = 600
 MIN_TUNE_VIEWERS = 30
+PERSONA_REACH = 0.5  # persona lists: what members took up lately, next to EASE of it
+MOST_BOUGHT = 0.5  # a video at least this share of a persona bought is not offered to it
 NEXT_FROM = 3  # "what comes next" looks at the viewer's last three videos
 LAMBDA = 300.0
 CONTENT_WEIGHT = 0.1
 POP_WEIGHT = 0.02
-REACH_DAMPING = 0.5  # persona lists lean to what members do not have yet (1.0 halves HR@10)
 
 
 @dataclass
@@ -115,6 +119,7 @@ class Recommender:
     _users: dict[str, int] | None = field(default=None, repr=False)
     _hist: History | None = field(default=None, repr=False)
     _trend: Any = field(default=None, repr=False)
+    _pparts: Any = field(default=None, repr=False)
 
     @property
     def personas(self) -> PersonaModel:
@@ -349,23 +354,37 @@ class Recommender:
         """k x videos: what each persona's members take up next (see the docstring)."""
         import numpy as np
 
-        weights = self.personas.item_weights  # k x videos, members' l1 rows summed
-        k = weights.shape[0]
-        reach = self._persona_reach()
-        scores = np.zeros((k, len(self.video_ids)), dtype=np.float64)
+        mass, bought = self._persona_parts()
+        k = mass.shape[0]
+        scores = np.zeros((k, len(self.video_ids)), dtype=np.float32)
         if len(self.cf_items):
-            cf = reach[:, self.cf_items] @ self.B
-            cf /= np.maximum(cf.max(axis=1, keepdims=True), 1e-9)
-            scores[:, self.cf_items] = cf
-        prof = weights @ self.embedding
+            scores[:, self.cf_items] = _rownorm(
+                np.asarray(mass[:, self.cf_items] @ self.B, dtype=np.float32)
+            )
+        scores += PERSONA_REACH * _rownorm(mass.copy())
+        prof = mass @ self.embedding
         prof /= np.maximum(np.linalg.norm(prof, axis=1, keepdims=True), 1e-9)
-        scores += CONTENT_WEIGHT * (prof @ self.embedding.T)
-        scores += POP_WEIGHT * self.popularity[None, :]
-        # Members who already have it cannot take it up again.
-        scores *= 1.0 - REACH_DAMPING * reach
+        scores += self.blend.content * (prof @ self.embedding.T)
+        scores += self.blend.pop * self.popularity[None, :]
+        # What members bought they cannot buy again; what most bought never heads a list.
+        scores *= 1.0 - bought
+        scores[bought >= MOST_BOUGHT] = -np.inf
         if paid_only:
             scores[:, ~self.paid] = -np.inf
         return scores
+
+    def _persona_parts(self) -> tuple[np.ndarray, np.ndarray]:
+        """k x videos: members' recency-weighted engagement (each member's row sums to 1)
+        and the share of members who bought each video."""
+        if self._pparts is None:
+            self._pparts = _persona_parts(
+                self.dataset,
+                self._engagement(),
+                self._history_all(),
+                self.personas.labels,
+                self.blend.half,
+            )
+        return self._pparts
 
     def _persona_reach(self) -> np.ndarray:
         """k x videos: the share of each persona's members who have the video."""
@@ -374,12 +393,12 @@ class Recommender:
     def for_persona(self, pid: int, top: int = 10, paid_only: bool = False) -> list[dict]:
         import numpy as np
 
-        card = self.personas.card(pid)
+        self.personas.card(pid)
         scores = self.persona_scores(paid_only)[pid]
         top = max(1, min(top, len(scores)))
         order = np.argsort(-scores, kind="stable")[:top]
         reach = self._persona_reach()[pid]
-        weights = self.personas.item_weights[pid]
+        mass, bought = self._persona_parts()
         out = []
         for v in order:
             if not np.isfinite(scores[v]):
@@ -389,16 +408,19 @@ class Recommender:
                     "video_id": self.video_ids[v],
                     "title": self.titles[v],
                     "score": round(float(scores[v]), 4),
-                    "reason": self._reason_persona(int(v), reach, weights),
+                    "reason": self._reason_persona(int(v), reach, bought[pid], mass[pid]),
+                    "watched": round(float(reach[v]), 4),
+                    "bought": round(float(bought[pid, v]), 4),
                 }
             )
-        _ = card
         return out
 
-    def _reason_persona(self, v: int, reach, weights) -> str:
+    def _reason_persona(self, v: int, reach, bought, weights) -> str:
         import numpy as np
 
-        have = reach[v]
+        have = f"{reach[v]:.0%} watched"
+        if bought[v] > 0 or self.paid[v]:
+            have += f", {bought[v]:.0%} bought"
         pos = np.searchsorted(self.cf_items, v)
         if pos < len(self.cf_items) and self.cf_items[pos] == v:
             contrib = weights[self.cf_items] * self.B[:, pos]
@@ -406,8 +428,8 @@ class Recommender:
             best = int(np.argmax(contrib))
             if contrib[best] > 0:
                 src = self.titles[self.cf_items[best]]
-                return f'{have:.0%} have it; goes with "{_short(src)}"'
-        return f"{have:.0%} have it; matches the persona's topics"
+                return f'{have}; goes with "{_short(src)}"'
+        return f"{have}; matches the persona's topics"
 
     def for_personas(self, top: int = 10, paid_only: bool = False) -> list[dict]:
         return [
@@ -502,6 +524,32 @@ def _blend_scores(
     r, c = rows.nonzero()
     scores[r, c] = -np.inf
     return scores
+
+
+def _persona_parts(dataset: Dataset, eng: Engagement, hist: History, labels, half: float):
+    """See `Recommender._persona_parts` (labels follow the engagement rows)."""
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
+    k = int(labels.max()) + 1 if len(labels) else 0
+    n = len(labels)
+    onehot = sp.csr_matrix(
+        (np.ones(n, dtype=np.float32), (labels, np.arange(n))), shape=(k, n), dtype=np.float32
+    )
+    mass = np.asarray((onehot @ normalize(_recency(hist.back, half), norm="l1")).todense())
+    sizes = np.maximum(np.bincount(labels, minlength=k), 1).astype(np.float32)
+    it = dataset.interactions
+    assert it is not None
+    buy = (it["event"] == "purchase").to_numpy() & (eng.video_code >= 0)
+    owned = sp.csr_matrix(
+        (np.ones(int(buy.sum()), dtype=np.float32), (eng.user_code[buy], eng.video_code[buy])),
+        shape=(n, len(eng.video_ids)),
+    )
+    owned.sum_duplicates()
+    owned.data[:] = 1.0
+    bought = np.asarray((onehot @ owned).todense()) / sizes[:, None]
+    return mass.astype(np.float32), bought.astype(np.float32)
 
 
 def _history_of(dataset: Dataset, eng: Engagement) -> History:

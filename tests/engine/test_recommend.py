@@ -97,8 +97,9 @@ def test_persona_lists_shape_and_reasons(rec):
         assert block["label"] == rec.personas.card(block["persona_id"])["label"]
         assert len(block["items"]) == 4
         for item in block["items"]:
-            assert set(item) >= {"video_id", "title", "score", "reason"}
-            assert "have it" in item["reason"]
+            assert set(item) >= {"video_id", "title", "score", "reason", "watched", "bought"}
+            assert f"{item['watched']:.0%} watched" in item["reason"]
+            assert item["bought"] < 0.5
 
 
 def test_persona_lists_follow_the_persona(sample, rec):
