@@ -11,7 +11,10 @@ from kptui.cli.common import DataOption, MapOption
 
 KOption = Annotated[
     str,
-    typer.Option("--k", help="Number of personas, or 'auto' (3..12 chosen by silhouette)."),
+    typer.Option(
+        "--k",
+        help="Number of personas, or 'auto' (3..12 by silhouette; at least 5 from 500 viewers).",
+    ),
 ]
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same personas).")]
 

@@ -4,9 +4,15 @@ Pipeline (all vectorised; about 2 s for 100k viewers / 1M interactions on 2 core
 1. `profiles.engagement` (viewer x video weights) and `profiles.content` (video text + tags
    -> TF-IDF -> TruncatedSVD embedding); each viewer's profile is the weighted mean of the
    embeddings of what they engaged with.
-2. k-means on the profiles. `k="auto"` fits k = 3..12 on a sample (at most 8,000 viewers),
-   keeps the k with the best silhouette among those where no persona is under 3% of viewers,
-   then refits on every viewer starting from the sample's centres.
+2. k-means on the profiles. `k="auto"` fits k = 3..12 once each (one k-means++ start) on a
+   sample of at most `SAMPLE_AUTO` viewers and scores each by silhouette on at most
+   `SAMPLE_SILHOUETTE` of them, so choosing k costs a fraction of the final fit. The rule:
+   from 500 viewers on, at least `K_MIN_ACTIONABLE` personas (the best-separated split of
+   real audiences is often 3 broad groups, too coarse to act on: MovieLens' 610 viewers
+   separate best at k=3 with silhouette 0.155 and almost as well at k=7, 0.137); among the
+   allowed k where no persona is under 3% of viewers, the best silhouette. The choice and
+   what it gave up are stated in `k_note` (JSON and the cards' pane). Then k-means refits
+   on every viewer starting from the sample's centres.
 3. Personas are numbered by size (largest first, ties by label), so an id means the same
    persona in `personas`, `--assignments` and `recommend --persona` for the same data, k
    and seed.
@@ -46,8 +52,22 @@ K_MIN, K_MAX = 3, 12
 MIN_SHARE = 0.03
 MIN_VIEWERS_AUTO = 6
 SAMPLE_FIT = 8000
-SAMPLE_SILHOUETTE = 3000
+SAMPLE_AUTO = 2000
+SAMPLE_SILHOUETTE = 1000
+K_MIN_ACTIONABLE = 5
+ACTIONABLE_FROM = 500  # viewers
 TOP_N = 8
+# Words that say how a title is phrased, not what it is about: never a label, no say in fit.
+_FUNCTION_TEXT = """
+    关于 开始 我刚 知道 如何 怎样 怎么 怎么办 为何 这么 那么 可是 觉得 以及 然而 并且
+    一定 其实 终于 居然 竟然 原来 直接 一直 马上 总是 简单 分钟 第一 第一次 以后 之后
+    之前 今年 每天 每个 不会 不能 不用 需要 一次 一种 一条 一篇 这种 那种 所有 全部
+    如此 看看 看完 告诉 学会 建议
+    how what why when which who best top new get make vs guide tips ways need know
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+LIFT_CAP = 1.5  # one term moves a persona's odds by at most e^1.5 (4.5x)
+PRIOR_MIX = 0.1  # the posterior keeps a tenth of the persona-size prior: never 1.00 or 0.00
 GRAM_WEIGHT = 0.1  # character grams are many and correlated: a tenth of a word's say
 
 
@@ -85,7 +105,29 @@ class PersonaModel:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {"k": self.k, "personas": self.cards}
+        out: dict[str, Any] = {"k": self.k, "personas": self.cards}
+        if self.silhouette:
+            out["k_note"] = self.k_note
+            out["silhouette"] = {str(a): b for a, b in sorted(self.silhouette.items())}
+        return out
+
+    @property
+    def k_note(self) -> str:
+        """How `k=auto` chose k: its silhouette, and the better-separated k it passed over."""
+        if not self.silhouette:
+            return f"k={self.k} as asked"
+        sil = self.silhouette
+        here = sil.get(self.k)
+        best_k = max(sil, key=lambda k: (sil[k], -k))
+        note = f"k={self.k} chosen from {min(sil)}-{max(sil)}"
+        if here is not None:
+            note += f": silhouette {here:.3f}"
+        if best_k != self.k and here is not None:
+            note += (
+                f" (k={best_k} separates best, {sil[best_k]:.3f}, but gives "
+                f"{'fewer, broader' if best_k < self.k else 'more, smaller'} personas)"
+            )
+        return note
 
     def card(self, pid: int) -> dict[str, Any]:
         if not isinstance(pid, int) or not 0 <= pid < self.k:
@@ -106,9 +148,12 @@ class PersonaModel:
         Naive-Bayes style: the draft's words and tags (hashtags and known tags it mentions)
         each add log P(term | persona) / P(term), and its character 2-4-grams add the same
         at weight `GRAM_WEIGHT` (so `push-ups` still says fitness when only `push` was seen);
-        `fit` is the resulting posterior over personas with equal priors (it sums to 1; a
-        draft with nothing known gets about 1/k each), and `matches` names the words that
-        speak most for that persona.
+        `fit` is the resulting posterior over personas from the persona-size prior (it sums
+        to 1; a draft with nothing known gets each persona's share of viewers). Calibrated,
+        not all-or-nothing: function words (`FUNCTION_WORDS`, stop words: 如何, 怎么, how,
+        what) and numbers carry no weight, one term moves the odds by at most e^`LIFT_CAP`,
+        and the posterior keeps `PRIOR_MIX` of the prior, so one word never gives 1.00 /
+        0.00. `matches` names the words that speak most for that persona.
         """
         import numpy as np
 
@@ -123,15 +168,27 @@ class PersonaModel:
         cols = sorted(
             {self._term_index[w] for w in _draft_terms(seg, text, keys) if w in self._term_index}
         )
-        score = self.fit_loglift[:, cols].sum(axis=1) if cols else np.zeros(self.k)
+        cols = [j for j in cols if _is_topic_word(self.fit_terms[j])]
+        lift = np.clip(self.fit_loglift[:, cols], -LIFT_CAP, LIFT_CAP)
+        prior = np.array([c["share"] for c in self.cards], dtype=np.float64)
+        prior = prior / prior.sum() if prior.sum() > 0 else np.full(self.k, 1.0 / self.k)
+        score = np.log(np.maximum(prior, 1e-9)) + (lift.sum(axis=1) if cols else 0.0)
         if self.fit_grams:
             if self._grams is None:
                 self._grams = {g: j for j, g in enumerate(self.fit_grams)}
-            grams = sorted({self._grams[g] for g in char_wb_grams(text) if g in self._grams})
+            grams = sorted(
+                {
+                    self._grams[g]
+                    for g in char_wb_grams(_without_function_words(text))
+                    if g in self._grams
+                }
+            )
             if grams:
-                score = score + GRAM_WEIGHT * self.fit_gram_loglift[:, grams].sum(axis=1)
+                gram = GRAM_WEIGHT * self.fit_gram_loglift[:, grams].sum(axis=1)
+                score = score + np.clip(gram, -LIFT_CAP, LIFT_CAP)
         post = np.exp(score - score.max())
         post /= post.sum()
+        post = (1.0 - PRIOR_MIX) * post + PRIOR_MIX * prior
         order = np.argsort(-post, kind="stable")
         out = []
         for p in order:
@@ -264,20 +321,23 @@ def _cluster(z, k_fixed: int | None, seed: int, report: Progress) -> tuple[Any, 
     scores: dict[int, float] = {}
     if k_fixed is None:
         k_hi = min(K_MAX, n - 1)
+        k_lo = min(K_MIN_ACTIONABLE if n >= ACTIONABLE_FROM else K_MIN, k_hi)
         ks = list(range(min(K_MIN, k_hi), k_hi + 1))
-        sil_idx = rng.choice(len(zs), size=min(len(zs), SAMPLE_SILHOUETTE), replace=False)
-        best: tuple[bool, float, int] | None = None
+        small = np.sort(rng.choice(len(zs), size=min(len(zs), SAMPLE_AUTO), replace=False))
+        za = zs[small]
+        sil_idx = rng.choice(len(za), size=min(len(za), SAMPLE_SILHOUETTE), replace=False)
+        best: tuple[bool, bool, float, int] | None = None
         centres: dict[int, Any] = {}
         for i, k in enumerate(ks):
             report(f"clustering: trying k={k}", 0.4 + 0.3 * i / len(ks))
-            km = _kmeans(zs, k, seed, n_init=3)
+            km = _kmeans(za, k, seed, n_init=1)
             lab = km.labels_
             if len(np.unique(lab[sil_idx])) < 2:
                 continue
-            s = float(silhouette_score(zs[sil_idx], lab[sil_idx]))
+            s = float(silhouette_score(za[sil_idx], lab[sil_idx]))
             scores[k] = round(s, 4)
             share_ok = np.bincount(lab, minlength=k).min() / len(lab) >= MIN_SHARE
-            key = (bool(share_ok), s, -k)
+            key = (k >= k_lo, bool(share_ok), s, -k)
             centres[k] = km.cluster_centers_
             if best is None or key > best:
                 best = key
@@ -285,7 +345,7 @@ def _cluster(z, k_fixed: int | None, seed: int, report: Progress) -> tuple[Any, 
             k_final = min(K_MIN, n)
             init: Any = "k-means++"
         else:
-            k_final = -best[2]
+            k_final = -best[3]
             init = centres[k_final]
     else:
         k_final = k_fixed
@@ -341,7 +401,9 @@ def _describe(dataset: Dataset, eng: Engagement, cont: Content, raw_labels):
     tag_names, tag_matrix = cont.tag_names, cont.tag_matrix
     term_names, term_matrix = _term_matrix(dataset.videos)
     tag_top = _distinctive(weights, tag_matrix, tag_names)
-    word_cols = [j for j, name in enumerate(term_names) if not name.startswith("#")]
+    word_cols = [
+        j for j, name in enumerate(term_names) if not name.startswith("#") and _is_topic_word(name)
+    ]
     term_top = _distinctive(weights, term_matrix[:, word_cols], [term_names[j] for j in word_cols])
     loglift = _loglift(weights, term_matrix)
     gram_names, gram_matrix = _gram_matrix(dataset.videos)
@@ -549,6 +611,27 @@ def _draft_terms(seg, text: str, tag_keys) -> list[str]:
         folded = normalize_tag(text)
         words += [f"#{key}" for key in tag_keys if len(key) >= 2 and key in folded]
     return words
+
+
+def _is_topic_word(term: str) -> bool:
+    """A word or `#tag` that can speak for a topic: no function word, no number."""
+    from kptui.engine import text as tx
+
+    word = term[1:] if term.startswith("#") else term
+    if word.lower() in FUNCTION_WORDS or word.lower() in tx.STOP_WORDS:
+        return False
+    return bool(word) and not word[0].isdigit()
+
+
+def _without_function_words(text: str) -> str:
+    """The text with function words blanked out (Chinese ones as substrings), for grams."""
+    import re
+
+    out = text
+    for w in FUNCTION_WORDS:
+        ascii_word = rf"(?i)\b{re.escape(w)}\b"
+        out = re.sub(ascii_word, " ", out) if w.isascii() else out.replace(w, " ")
+    return out
 
 
 def _identity(x: list[str]) -> list[str]:

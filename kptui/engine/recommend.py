@@ -27,8 +27,9 @@ Per persona: the members' recency-weighted rows (each member's summing to 1) tim
 themselves (what members took up lately), plus the content and popularity terms. What
 members bought is discounted by the share who bought it, and a video at least
 `MOST_BOUGHT` of them bought is not offered (a bought course is not taken up twice); each
-item says what share of members watched it and what share bought it. A draft fits a persona by how much more that persona engages with the
-draft's words and tags than viewers overall (`PersonaModel.draft_fit`).
+item says what share of members watched it and what share bought it. A draft fits a
+persona by how much more that persona engages with the draft's words and tags than viewers
+overall (`PersonaModel.draft_fit`).
 
 API (CLI and TUI):
 - `load_or_fit_recommender(dataset, k="auto", seed=0, progress=None) -> Recommender`
