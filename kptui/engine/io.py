@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from kptui.engine import parsecache, schema
 from kptui.engine.readers import MAX_FIELD, ROW, SUPPORTED_EXTS, RawTable
+from kptui.engine.times import parse_times
 from kptui.engine.types import EVENTS, VIDEO_COLUMNS, Dataset, Problem, Source
 from kptui.errors import FIELD, DataError
 
@@ -533,83 +534,6 @@ def _numeric(out, field: str, column: str | None, label: str, problems, integer:
     if integer:
         cleaned_values = cleaned_values.round(0)
     return frame.with_columns(cleaned_values.cast(dtype).alias(field)).drop("_bad", "_neg", "_v")
-
-
-_TIME_FORMATS = (
-    "%Y-%m-%dT%H:%M:%S%.f%#z",
-    "%Y-%m-%dT%H:%M:%S%#z",
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y/%m/%d",
-    "%y.%d.%m",  # YouTube trending_date
-    "%Y年%m月%d日 %H:%M:%S",
-    "%Y年%m月%d日 %H:%M",
-    "%Y年%m月%d日",
-)
-
-
-def parse_times(text: pl.Series) -> pl.Series:
-    """Timestamps in any format the SPEC lists (mixed within a column), as naive UTC."""
-    import polars as pl
-
-    if text.dtype == pl.Date:
-        return text.cast(pl.Datetime("us"))
-    if isinstance(text.dtype, pl.Datetime):
-        if text.dtype.time_zone:
-            return (
-                text.dt.convert_time_zone("UTC").dt.replace_time_zone(None).cast(pl.Datetime("us"))
-            )
-        return text.cast(pl.Datetime("us"))
-    s = text.cast(pl.Utf8).str.strip_chars()
-    present = s.is_not_null() & (s != "")
-    result = pl.Series(text.name, [], dtype=pl.Datetime("us")).extend_constant(None, len(s))
-    # Decide the formats on a spread sample of values, parse the column once per format that
-    # matches, then look again at whatever is still unparsed (a second format mixed in late).
-    for _ in range(3):
-        todo = s.filter(present & result.is_null())
-        if todo.len() == 0:
-            break
-        sample = todo.gather_every(max(1, todo.len() // 20_000)).unique().head(4000)
-        found = _parse_with_formats(s, sample)
-        if not found:
-            break
-        result = pl.select(pl.coalesce([result, *found])).to_series()
-    return result.alias(text.name)
-
-
-def _parse_with_formats(s: pl.Series, sample: pl.Series) -> list[pl.Series]:
-    import polars as pl
-
-    epoch_re = r"^\d{9,13}(\.\d+)?$"
-    candidates: list[pl.Series] = []
-    if sample.str.contains(epoch_re).any():
-        num = pl.select(
-            pl.when(s.str.contains(epoch_re)).then(s.cast(pl.Float64, strict=False))
-        ).to_series()
-        micros = pl.select(
-            pl.when(num > 1e11).then(num * 1_000).otherwise(num * 1_000_000).cast(pl.Int64)
-        ).to_series()
-        candidates.append(micros.cast(pl.Datetime("us")))
-        sample = sample.filter(~sample.str.contains(epoch_re))
-    for fmt in _TIME_FORMATS:
-        if sample.len() == 0:
-            break
-        probe = sample.str.to_datetime(format=fmt, strict=False, exact=True)
-        if probe.null_count() == probe.len():
-            continue
-        parsed = s.str.to_datetime(format=fmt, strict=False, exact=True)
-        if isinstance(parsed.dtype, pl.Datetime) and parsed.dtype.time_zone:
-            parsed = parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-        candidates.append(parsed.cast(pl.Datetime("us")))
-        sample = sample.filter(probe.is_null())
-    return candidates
 
 
 def _timestamps(out, field: str, column: str | None, label: str, problems):

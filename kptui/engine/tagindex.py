@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from kptui.engine import text as tx
 from kptui.engine.tagparse import hashtags, normalize_tag, strip_hashtags
+from kptui.engine.tagterms import MAX_PHRASE, TITLE_WEIGHT, draft_terms
 
 if TYPE_CHECKING:
     import numpy as np
@@ -37,8 +38,6 @@ FORMAT = 5
 # Long descriptions (YouTube's link lists, 100 KB pastes) add time, not signal.
 TITLE_CAP = 500
 DESC_CAP = 600
-MAX_PHRASE = 3
-TITLE_WEIGHT = 2.0  # title terms count twice in the similarity vectors
 FIT_DRAFTS = 300  # corpus videos used as drafts to fit the evidence weights
 MIN_FIT_DRAFTS = 30
 
@@ -511,9 +510,3 @@ def cache_folder(fingerprint: str) -> Path:
     from kptui.paths import cache_dir
 
     return cache_dir() / "tags" / f"{fingerprint}-v{schema_key()}"
-
-
-def draft_terms(seg: tx.Segmenter, text: str) -> list[str]:
-    """Similarity terms (words and two-word phrases) of a short text such as one hashtag."""
-    cleaned = tx.clean(text)
-    return [k for k, _, size in tx.phrases(cleaned, seg.tokens_of_clean(cleaned), 2)]

@@ -214,7 +214,7 @@ def draft_candidates(
     n_corpus = max(index.n_counted - (1 if exclude else 0), 1)
     query: dict[str, float] = {}
     phrase_rows: dict[str, dict[str, float]] = {}
-    from kptui.engine.tagindex import MAX_PHRASE, TITLE_WEIGHT, draft_terms
+    from kptui.engine.tagterms import MAX_PHRASE, TITLE_WEIGHT, draft_terms
 
     for where, chunk, weight in (("title", title, TITLE_WEIGHT), ("desc", description, 1.0)):
         if not chunk:

@@ -164,7 +164,7 @@ def dates(
 ) -> tuple[pl.Series, DateReading]:
     """Dates and times as platforms and spreadsheets write them -> naive Datetime("us").
 
-    Handles everything `io.parse_times` does plus `Sep 22, 2026`, `2026年03月24日17时33分05秒`,
+    Handles everything `times.parse_times` does plus `Sep 22, 2026`, `2026年03月24日17时33分05秒`,
     numeric `20/6/2022` vs `6/20/2022` (day first when any first part exceeds 12, month first
     when any second part does, month first otherwise and counted as ambiguous), and dates
     without a year (`April 12`, `8 de marzo`, `11 septembre`): each gets the latest year that
@@ -173,7 +173,7 @@ def dates(
     """
     import polars as pl
 
-    from kptui.engine.io import parse_times
+    from kptui.engine.times import parse_times
 
     reading = DateReading()
     if values.dtype != pl.Utf8:
