@@ -52,7 +52,7 @@ def load_dataset(
     items = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
     if not items:
         raise DataError("no data path given")
-    from kptui.engine.exports import assemble
+    from kptui.engine.exports import assemble, holds_personal_data
 
     files = _find_files(items)
     videos_raw: list[RawTable] = []
@@ -70,7 +70,8 @@ def load_dataset(
                 if role is not None:
                     (videos_raw if role == "videos" else inter_raw).append(table)
             continue
-        table = parsecache.read(path)
+        # a file with buyers' emails or names is never copied into the parse cache
+        table = parsecache.read(path, use_cache=not holds_personal_data(path))
         if mapping is None or not mapping:
             found, _ = assemble.read_parts([(table, None)], salt, window)
             if found:

@@ -82,3 +82,25 @@ def test_a_command_on_the_last_used_dataset_says_so(tmp_path: Path):
     assert f"using {REAL / 'xiaohongshu'} (last used; --data to change)" in res.stderr
     res = kptui("tags", "suggest", "--title", "AI 入门", "--data", str(REAL / "xiaohongshu"))
     assert "last used" not in res.stderr
+
+
+def test_a_large_sales_file_is_never_copied_into_the_parse_cache(
+    tmp_path: Path, _isolated_dirs: Path
+):
+    from export_fixtures import GUMROAD
+
+    header, *rows = GUMROAD.strip().split("\n")
+    body = "\n".join(rows[:-1])  # without the Totals row
+    path = tmp_path / "sales.csv"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(header + "\n")
+        while fh.tell() < 5 * 1024 * 1024:  # above the parse cache's threshold
+            fh.write(body + "\n")
+    for _ in range(2):
+        res = kptui("data", "inspect", str(path), "--json")
+        assert res.returncode == 0, res.stderr
+    cached = [p for p in _isolated_dirs.rglob("*") if p.is_file()]
+    for p in cached:
+        blob = p.read_bytes()
+        assert b"@example." not in blob, p
+    assert not any("parsed" in p.parts for p in cached)

@@ -126,4 +126,53 @@ def window_from_name(name: str) -> dt.date | None:
     return max(days) if days else None
 
 
-__all__ = ["Context", "Part", "read_part", "recognise", "window_from_name"]
+_PERSONAL = re.compile(
+    r"email|buyername|customername|username|firstname|lastname|fullname|address|street|"
+    r"zipcode|postal|phone|cardnumber|cardlast|cardvisual|手机|电话|地址|姓名|昵称|邮箱|收货"
+)
+
+
+def holds_personal_data(path) -> bool:
+    """True when the file's header looks like a store or membership export, or names a
+    column of personal data (emails, names, addresses, phones, cards): such a file must not
+    be copied anywhere (the parse cache included). Looks at the first 64 KB only."""
+    import csv
+
+    from kptui.engine.schema import header_key
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore") or head.decode("gb18030", errors="ignore")
+    lines = [line for line in text.lstrip("\ufeff").splitlines()[:6] if line.strip()]
+    header_seen = False
+    for line in lines:
+        widest: list[str] = []
+        for sep in (",", ";", "\t", "|"):
+            cells = next(csv.reader([line], delimiter=sep), [])
+            if len(cells) < 2:
+                continue
+            widest = max(widest, cells, key=len)
+            keys = [header_key(c) for c in cells]
+            if any(r.kind in STORE_KINDS and r.detect(keys) for r in readers()):
+                return True
+        if widest and not header_seen:  # the header (below any banner): personal columns?
+            header_seen = True
+            if any(_PERSONAL.search(header_key(c)) for c in widest if len(c) < 40):
+                return True
+    return False
+
+
+__all__ = [
+    "Context",
+    "Part",
+    "holds_personal_data",
+    "read_part",
+    "recognise",
+    "window_from_name",
+]
