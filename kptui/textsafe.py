@@ -31,7 +31,7 @@ _RISKY = (
     "\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (less tab and newline), DEL, C1
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
     "\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164"
-    "\ufeff\uffa0\ufff0-\uffff\ue000-\uf8ff\ud800-\udfff"
+    "\ufeff\uffa0\ufff0-\ufffc\ufffe\uffff\ue000-\uf8ff\ud800-\udfff"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
     "\U000f0000-\U0010ffff"
 )

@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kptui.engine import parsecache, schema
-from kptui.engine.readers import MAX_FIELD, ROW, SUPPORTED_EXTS, RawTable
+from kptui.engine.readers import (
+    MAX_FIELD,
+    ROW,
+    SUPPORTED_EXTS,
+    RawTable,
+    not_regular,
+    peek_columns,
+)
 from kptui.engine.times import parse_times
 from kptui.engine.types import EVENTS, VIDEO_COLUMNS, Dataset, Problem, Source
 from kptui.errors import FIELD, DataError
@@ -37,6 +44,7 @@ INTERACTION_STEMS = (
     "互动",
 )
 SIDE_FILES = ("viewer_groups", "truth", "readme")
+MAX_TAGS = 100  # per video; a cell with thousands of tags is cut (pair counts grow with n^2)
 
 
 def load_dataset(
@@ -54,7 +62,9 @@ def load_dataset(
         raise DataError("no data path given")
     from kptui.engine.exports import assemble, holds_personal_data
 
-    files = _find_files(items)
+    notices: list[Problem] = []
+    files = _find_files(items, notices)
+    files = _unrelated_skipped(files, items, mapping, notices)
     videos_raw: list[RawTable] = []
     inter_raw: list[RawTable] = []
     parts: list = []
@@ -92,6 +102,7 @@ def load_dataset(
         )
     report("checking values", len(files) / (len(files) + 1))
     dataset = _build(videos_raw, inter_raw, mapping, source=str(items[0]), parts=parts)
+    dataset.notices[:0] = notices
     report("done", 1.0)
     return dataset
 
@@ -118,20 +129,53 @@ def from_frames(
     return _build([raw(videos, "videos")], tables_i, None, source=source)
 
 
-def _find_files(items: list[Path]) -> list[Path]:
+def _find_files(items: list[Path], notices: list[Problem]) -> list[Path]:
+    """Data files: the named ones, and a folder's regular files with a data extension.
+
+    A FIFO, device or socket in a folder is skipped with a notice (opening one blocks or
+    never ends); named on purpose, it is refused. Two files of one table in two formats
+    (`videos.csv` and `videos.parquet`) are one table: the newest is read, with a notice.
+    """
     files: list[Path] = []
     for item in items:
-        if not item.exists():
+        why = not_regular(item)
+        if why == "no such file":
             raise DataError("no such file or folder", file=str(item))
+        if why == "a symbolic link loop":
+            raise DataError("is a symbolic link loop", file=str(item))
         if item.is_dir():
-            found = sorted(
-                p
-                for p in item.iterdir()
-                if p.is_file()
-                and p.suffix.lower() in (*SUPPORTED_EXTS, ".zip")
-                and not p.name.startswith(".")
-            )
-            found = [p for p in found if not any(p.stem.lower().startswith(s) for s in SIDE_FILES)]
+            found, odd = [], []
+            import os
+
+            with os.scandir(item) as entries:  # d_type: no stat per ordinary file
+                listing = sorted((e.name, e) for e in entries)
+            for name, entry in listing:
+                low = name.lower()
+                if name.startswith(".") or os.path.splitext(low)[1] not in (
+                    *SUPPORTED_EXTS,
+                    ".zip",
+                ):
+                    continue
+                if low.startswith(SIDE_FILES):
+                    continue
+                try:
+                    regular = entry.is_file()  # follows a symlink; False for FIFOs, devices
+                except OSError:
+                    regular = False
+                (found if regular else odd).append(item / name)
+            if odd:
+                notices.append(
+                    Problem(
+                        item.name or str(item),
+                        None,
+                        None,
+                        f"skipped {_names(odd)}: not regular files (FIFO, device, socket, "
+                        "folder or broken link); only regular files are read",
+                        len(odd),
+                        severity="notice",
+                    )
+                )
+            found = _one_per_table(found, notices)
             if not found:
                 exts = ", ".join(sorted(SUPPORTED_EXTS))
                 raise DataError(f"no data files in this folder (looked for {exts})", file=str(item))
@@ -139,6 +183,80 @@ def _find_files(items: list[Path]) -> list[Path]:
         else:
             files.append(item)
     return files
+
+
+def _names(paths: Sequence[Path], n: int = 5) -> str:
+    shown = ", ".join(p.name for p in paths[:n])
+    return shown + (f" and {len(paths) - n:,} more" if len(paths) > n else "")
+
+
+def _one_per_table(found: list[Path], notices: list[Problem]) -> list[Path]:
+    by_stem: dict[str, list[Path]] = {}
+    for p in found:
+        by_stem.setdefault(p.stem.casefold(), []).append(p)
+    keep: list[Path] = []
+    for group in by_stem.values():
+        if len(group) == 1:
+            keep.extend(group)
+            continue
+        newest = max(group, key=lambda p: (p.stat().st_mtime, p.suffix.lower() == ".parquet"))
+        others = [p for p in group if p != newest]
+        notices.append(
+            Problem(
+                newest.name,
+                None,
+                None,
+                f"the same table in {len(group)} files: read {newest.name} (the newest), "
+                f"skipped {_names(others)}",
+                len(others),
+                severity="notice",
+            )
+        )
+        keep.append(newest)
+    return sorted(keep)
+
+
+def _known_stem(path: Path) -> bool:
+    stem = path.stem.lower()
+    return any(s in stem for s in (*INTERACTION_STEMS, *VIDEO_STEMS))
+
+
+def _unrelated_skipped(
+    files: list[Path], items: list[Path], mapping: dict[str, str] | None, notices: list[Problem]
+) -> list[Path]:
+    """Files a folder holds besides the tables (config.json, thumbs.json, notes.csv): told
+    apart by their header alone, skipped with one notice, never read in full, never fatal."""
+    keep: list[Path] = []
+    skipped: list[Path] = []
+    roles: dict[tuple[str, ...], str | None] = {}  # junk files tend to share one header
+    for path in files:
+        if path in items or _known_stem(path):
+            keep.append(path)
+            continue
+        columns = peek_columns(path)
+        if columns is None and path.suffix.lower() in {".xlsx", ".xlsm"}:
+            keep.append(path)  # a workbook's header needs the whole file: read it
+            continue
+        key = tuple(columns or ())
+        if key not in roles:
+            roles[key] = _role(path, columns, mapping) if columns else None
+        if roles[key] is not None:
+            keep.append(path)
+        else:
+            skipped.append(path)
+    if skipped:
+        notices.append(
+            Problem(
+                skipped[0].parent.name or str(skipped[0].parent),
+                None,
+                None,
+                f"skipped {_names(skipped)}: not a videos or interactions table (no "
+                "video_id/title or user_id/event columns)",
+                len(skipped),
+                severity="notice",
+            )
+        )
+    return keep
 
 
 def _role(path: Path, columns: list[str], mapping: dict[str, str] | None) -> str | None:
@@ -260,12 +378,17 @@ def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Prob
         [c for c in frame.columns if c != ROW], schema.VIDEO_ALIASES, mapping
     )
     _require(cols, schema.VIDEO_REQUIRED, frame.columns, table.label)
+    _clashes(frame.columns, cols, schema.VIDEO_ALIASES, mapping, table.label, problems)
     if frame.height == 0:
         raise DataError("no rows (only a header)", file=table.label)
     out = frame.select(
         pl.col(ROW),
         *[
-            (pl.col(cols[f]) if f in cols else pl.lit(None, dtype=pl.Utf8)).alias(f)
+            (
+                (pl.col(cols[f]).cast(pl.Utf8) if f in schema.VIDEO_TEXT else pl.col(cols[f]))
+                if f in cols
+                else pl.lit(None, dtype=pl.Utf8)
+            ).alias(f)
             for f in (
                 *schema.VIDEO_TEXT,
                 *schema.VIDEO_NUMERIC,
@@ -297,10 +420,11 @@ def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Prob
         .alias("description"),
         pl.col("channel").str.strip_chars(),
     )
+    comma = table.separator == ";"
     for f in (*schema.VIDEO_NUMERIC, *schema.VIDEO_RATES):
-        out = _numeric(out, f, cols.get(f), label, problems, integer=False)
+        out = _numeric(out, f, cols.get(f), label, problems, integer=False, decimal_comma=comma)
     for f in schema.VIDEO_COUNTS:
-        out = _numeric(out, f, cols.get(f), label, problems, integer=True)
+        out = _numeric(out, f, cols.get(f), label, problems, integer=True, decimal_comma=comma)
     for f in schema.VIDEO_TIMES:
         out = _timestamps(out, f, cols.get(f), label, problems)
     out = out.with_columns(pl.col("price").fill_null(0.0))
@@ -315,6 +439,19 @@ def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Prob
             strict=True,
         )
     ]
+    over = [i for i, t in enumerate(tags) if len(t) > MAX_TAGS]
+    if over:
+        rows = out[ROW].gather(over)
+        most = max(len(tags[i]) for i in over)
+        _report(
+            problems,
+            label,
+            cols.get("tags"),
+            f"more than {MAX_TAGS} tags on one video (up to {most:,}); kept the first {MAX_TAGS}",
+            rows,
+        )
+        for i in over:
+            tags[i] = tags[i][:MAX_TAGS]
     return out.with_columns(pl.Series("tags", tags, dtype=pl.List(pl.Utf8)))
 
 
@@ -365,6 +502,7 @@ def _interactions(table: RawTable, mapping: dict[str, str] | None, problems: lis
         [c for c in frame.columns if c != ROW], schema.INTERACTION_ALIASES, mapping
     )
     _require(cols, schema.INTERACTION_REQUIRED, frame.columns, label)
+    _clashes(frame.columns, cols, schema.INTERACTION_ALIASES, mapping, label, problems)
     fields = ("user_id", "video_id", "event", "ts", "watch_s", "amount")
     out = frame.select(
         pl.col(ROW),
@@ -393,8 +531,9 @@ def _interactions(table: RawTable, mapping: dict[str, str] | None, problems: lis
         out = out.filter(pl.col("event").is_not_null())
     out = out.drop("_ev")
     out = _timestamps(out, "ts", cols.get("ts"), label, problems)
-    out = _numeric(out, "watch_s", cols.get("watch_s"), label, problems, integer=False)
-    out = _numeric(out, "amount", cols.get("amount"), label, problems, integer=False)
+    comma = table.separator == ";"
+    for f in ("watch_s", "amount"):
+        out = _numeric(out, f, cols.get(f), label, problems, integer=False, decimal_comma=comma)
     return out
 
 
@@ -440,6 +579,25 @@ def _require(cols: dict[str, str], required: Sequence[str], columns: list[str], 
     )
 
 
+def _clashes(columns, cols, aliases, mapping, label: str, problems: list[Problem]) -> None:
+    """Two columns that could both be one field: say which one is used and why."""
+    for field, used, ignored, why in schema.clashes(
+        [c for c in columns if c != ROW], cols, aliases, mapping
+    ):
+        names = ", ".join(repr(c) for c in ignored)
+        problems.append(
+            Problem(
+                label,
+                1,
+                used,
+                f"{len(ignored) + 1} columns could be {field}: used {used!r} ({why}), "
+                f"ignored {names} (use --map COLUMN={field} to choose)",
+                len(ignored),
+                [1],
+            )
+        )
+
+
 def _report(problems: list[Problem], file: str, column: str | None, message: str, rows) -> None:
     """One problem with its count and the first five row numbers."""
     first = [int(r) for r in rows.head(5).to_list()]
@@ -447,11 +605,11 @@ def _report(problems: list[Problem], file: str, column: str | None, message: str
 
 
 def _examples(values: pl.Series, n: int = 3) -> str:
-    """The first few distinct offending values, quoted, for a problem message."""
+    """The first few distinct offending values, quoted (each cut to 40 characters)."""
     import polars as pl
 
     shown = values.cast(pl.Utf8).unique(maintain_order=True).head(n).to_list()
-    return ", ".join(map(repr, shown))
+    return ", ".join(repr(v if v is None or len(v) <= 40 else v[:39] + "…") for v in shown)
 
 
 def _required_ids(out, fields: list[str], cols: dict[str, str], label: str, problems):
@@ -485,8 +643,30 @@ def _text_limits(out, fields: list[str], cols: dict[str, str], label: str, probl
     return out
 
 
-def _numeric(out, field: str, column: str | None, label: str, problems, integer: bool):
-    """Numbers as exports write them: `1,234`, `1.2万`, `3亿`; NaN, inf, negatives reported."""
+# Values beyond these are not a misprint we can guess at: reported per row and left empty.
+PLAUSIBLE_MAX: dict[str, tuple[float, str]] = {
+    "duration_s": (86_400, "longer than a day"),
+    "avg_view_s": (86_400, "longer than a day"),
+    "watch_s": (86_400, "longer than a day"),
+    "price": (1e7, "above 10,000,000"),
+    "amount": (1e7, "above 10,000,000"),
+    "revenue": (1e12, "above 10^12"),
+    "watch_hours": (1e12, "above 10^12"),
+}
+COUNT_MAX = 1e12  # no video has a trillion views; also keeps counts inside Int64
+
+
+def _numeric(
+    out,
+    field: str,
+    column: str | None,
+    label: str,
+    problems,
+    integer: bool,
+    decimal_comma: bool = False,
+):
+    """Numbers as exports write them: `1,234`, `1.2万`, `3亿`, `123,5` in a `;` file; NaN, inf,
+    negatives, fractional counts and implausible sizes reported by row, value left empty."""
     import polars as pl
 
     dtype = pl.Int64 if integer else pl.Float64
@@ -498,7 +678,8 @@ def _numeric(out, field: str, column: str | None, label: str, problems, integer:
         text = src.cast(pl.Utf8)
     else:
         text = src.cast(pl.Utf8).str.strip_chars()
-        cleaned = text.str.replace_all(r"[,\s]", "")
+        cleaned = text.str.replace_all(r"\s", "")
+        cleaned = _commas(cleaned, decimal_comma, label, column, out[ROW], problems)
         scale = (
             pl.when(cleaned.str.ends_with("万"))
             .then(1e4)
@@ -515,26 +696,72 @@ def _numeric(out, field: str, column: str | None, label: str, problems, integer:
         values.is_null() | values.is_nan().fill_null(False) | values.is_infinite().fill_null(False)
     )
     negative = present & ~is_bad & (values < 0).fill_null(False)
-    frame = out.with_columns(
-        pl.Series("_bad", is_bad), pl.Series("_neg", negative), pl.Series("_v", values)
+    limit, why = PLAUSIBLE_MAX.get(field, (COUNT_MAX if integer else float("inf"), ""))
+    if integer and not why:
+        why = "above 10^12"
+    huge = present & ~is_bad & ~negative & (values > limit).fill_null(False)
+    fraction = (
+        present & ~is_bad & ~negative & ~huge & (values != values.round(0)).fill_null(False)
+        if integer
+        else pl.Series([False] * len(values))
     )
-    bad_rows = frame.filter(pl.col("_bad"))
-    if bad_rows.height:
-        values_seen = _examples(bad_rows[field])
+    frame = out.with_columns(
+        pl.Series("_bad", is_bad),
+        pl.Series("_neg", negative),
+        pl.Series("_huge", huge),
+        pl.Series("_frac", fraction),
+        pl.Series("_v", values),
+    )
+    for flag, message in (
+        ("_bad", "not a number ({}); value left empty"),
+        ("_neg", "negative value ({}); value left empty"),
+        ("_huge", f"implausible value ({{}}: {why}); value left empty"),
+        ("_frac", "not a whole number ({}) for a count; value left empty"),
+    ):
+        rows = frame.filter(pl.col(flag))
+        if rows.height:
+            _report(problems, label, column, message.format(_examples(rows[field])), rows[ROW])
+    drop = pl.col("_bad") | pl.col("_neg") | pl.col("_huge") | pl.col("_frac")
+    cleaned_values = pl.when(drop).then(None).otherwise(pl.col("_v"))
+    if integer:
+        cleaned_values = cleaned_values.round(0)
+    return frame.with_columns(cleaned_values.cast(dtype).alias(field)).drop(
+        "_bad", "_neg", "_huge", "_frac", "_v"
+    )
+
+
+def _commas(cleaned, decimal_comma: bool, label: str, column: str, rows, problems):
+    """`1,234` is a thousands separator, except in a `;` file whose column also holds `123,5`
+    or `0,25` (decimal commas, as European spreadsheets write); an ambiguous `;` column (only
+    `1,234` forms) is read as thousands and reported, never guessed silently."""
+
+    has_comma = cleaned.str.contains(",", literal=True).fill_null(False)
+    if not decimal_comma or not has_comma.any():
+        return cleaned.str.replace_all(",", "", literal=True)
+    decimal_form = cleaned.str.contains(r"^[-+]?[\d.]*\d,(\d{1,2}|\d{4,})(万|亿)?$").fill_null(
+        False
+    )
+    sample = _examples(cleaned.filter(has_comma), 2)
+    picked = rows.filter(has_comma)
+    if decimal_form.any():
         _report(
             problems,
             label,
             column,
-            f"not a number ({values_seen}); value left empty",
-            bad_rows[ROW],
+            f"decimal commas ({sample}): read as decimal points, e.g. 123,5 = 123.5",
+            picked,
         )
-    neg_rows = frame.filter(pl.col("_neg"))
-    if neg_rows.height:
-        _report(problems, label, column, "negative value; value left empty", neg_rows[ROW])
-    cleaned_values = pl.when(pl.col("_bad") | pl.col("_neg")).then(None).otherwise(pl.col("_v"))
-    if integer:
-        cleaned_values = cleaned_values.round(0)
-    return frame.with_columns(cleaned_values.cast(dtype).alias(field)).drop("_bad", "_neg", "_v")
+        problems[-1].severity = "notice"
+        return cleaned.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+    _report(
+        problems,
+        label,
+        column,
+        f"commas in a ';' file ({sample}) read as thousands separators (1,234 = 1234); if "
+        "they are decimal commas, save the file with decimal points",
+        picked,
+    )
+    return cleaned.str.replace_all(",", "", literal=True)
 
 
 def _timestamps(out, field: str, column: str | None, label: str, problems):

@@ -22,7 +22,7 @@ from pathlib import Path
 from kptui.engine.readers import TEXT_EXTS, RawTable, read_table
 from kptui.engine.types import Problem
 
-VERSION = "1"
+VERSION = "2"  # 2: row checks on every file, the separator kept (decimal commas)
 MIN_BYTES = 4 * 1024 * 1024  # smaller files parse faster than a cache lookup pays back
 
 
@@ -67,6 +67,7 @@ def _save(key: str, table: RawTable) -> None:
             "label": table.label,
             "digest": table.raw_digest.hex(),
             "problems": [p.to_json() for p in table.problems],
+            "separator": table.separator,
         }
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
@@ -92,4 +93,4 @@ def _load(key: str, label: str) -> RawTable | None:
         return None
     if len(digest) != 16:
         return None
-    return RawTable(frame, label, b"", problems, raw_digest=digest)
+    return RawTable(frame, label, b"", problems, raw_digest=digest, separator=meta.get("separator"))

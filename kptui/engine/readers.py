@@ -8,6 +8,7 @@ line number; for Parquet the 1-based record index.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from dataclasses import dataclass, field
@@ -24,8 +25,9 @@ ROW = "_row"
 TEXT_EXTS = {".csv", ".tsv", ".txt"}
 SUPPORTED_EXTS = TEXT_EXTS | {".parquet", ".pq", ".jsonl", ".ndjson", ".json", ".xlsx", ".xlsm"}
 MAX_FIELD = 100_000  # characters; longer text fields are cut, with a warning
+MAX_FILE_MB = 512  # a data file larger than this is refused (KPTUI_MAX_FILE_MB overrides)
+MAX_JSON_DEPTH = 64  # nesting levels in one JSON value; deeper is refused as malformed
 _SNIFF_SEPARATORS = (",", "\t", ";", "|")
-_CSV_CHECK_LIMIT = 16 * 1024 * 1024  # bytes: below this, quoted files get a full field-count check
 
 
 @dataclass
@@ -35,19 +37,109 @@ class RawTable:
     raw: bytes = b""  # file content, for the fingerprint
     problems: list[Problem] = field(default_factory=list)
     raw_digest: bytes = b""  # blake2b-128 of the content, once `raw` is dropped (parsecache)
+    separator: str | None = None  # CSV/TSV: the field separator (`;` files may use 1,5)
+
+
+def max_file_bytes() -> int:
+    import os
+
+    try:
+        mb = float(os.environ.get("KPTUI_MAX_FILE_MB", MAX_FILE_MB))
+    except ValueError:
+        mb = MAX_FILE_MB
+    return int(mb * 1024 * 1024)
+
+
+def not_regular(path: Path) -> str | None:
+    """Why `path` cannot be read as a data file (a FIFO, a device, a loop...), or None.
+
+    `os.stat` never blocks, where opening a FIFO waits forever for a writer.
+    """
+    import errno
+    import os
+    import stat
+
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return "no such file"
+        return f"cannot read it ({(exc.strerror or str(exc)).lower()})"
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder, not a data file"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe), not a regular file: only regular files are read"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a regular file: only regular files are read"
+    return "a device, not a regular file: only regular files are read"
+
+
+def read_file(path: Path, limit: int | None = None) -> bytes:
+    """The content of a regular file, refusing FIFOs, devices and files over the size cap."""
+    why = not_regular(path)
+    if why:
+        raise DataError(f"is {why}" if why.startswith("a ") else why, file=str(path))
+    cap = max_file_bytes() if limit is None else limit
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(cap + 1)
+    except OSError as exc:
+        raise DataError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+    if len(raw) > cap and limit is None:
+        raise DataError(
+            f"file is larger than the {cap // (1024 * 1024):,} MB limit for one data file "
+            "(set KPTUI_MAX_FILE_MB to raise it)",
+            file=str(path),
+        )
+    return raw
+
+
+def peek_columns(path: Path) -> list[str] | None:
+    """The column names of a data file from its first 64 KB (Parquet: its schema), or None
+    when they cannot be told that cheaply. Used to skip unrelated files in a dataset folder
+    without reading them in full."""
+    import json
+
+    ext = path.suffix.lower()
+    try:  # the folder scan found a regular file: no second stat
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return None
+    if ext in {".parquet", ".pq"} or head[:4] == b"PAR1":
+        import polars as pl
+
+        try:
+            return list(pl.read_parquet_schema(path))
+        except Exception:
+            return None
+    if ext in {".xlsx", ".xlsm"}:
+        return None
+    text = _decode(head, strict=False)
+    if text is None:
+        return None
+    if ext in {".jsonl", ".ndjson", ".json"}:
+        first = text.lstrip().lstrip("[").lstrip().split("\n", 1)[0].rstrip().rstrip(",")
+        try:
+            item = json.loads(first)
+        except (ValueError, RecursionError):
+            return None
+        return [str(k) for k in item] if isinstance(item, dict) else None
+    line = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    return [
+        c.strip() for c in _header_fields(line, "\t" if ext == ".tsv" else _sniff_separator(line))
+    ]
 
 
 def read_table(path: Path) -> RawTable:
     """Read `path` by its extension (and its content, when the two disagree)."""
     label = path.name
-    if path.is_dir():
-        raise DataError("is a folder, expected a data file", file=str(path))
-    if not path.exists():
-        raise DataError("no such file", file=str(path))
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+    raw = read_file(path)
     return read_bytes(raw, label, path.suffix.lower())
 
 
@@ -80,6 +172,61 @@ def _looks_like_text(raw: bytes) -> bool:
     return b"\x00" not in head and _decode(raw[:65536], strict=False) is not None
 
 
+def _decode_reported(raw: bytes, label: str) -> tuple[str, list[Problem]]:
+    """Text of `raw`; a few invalid bytes in otherwise UTF-8 text become U+FFFD, reported by
+    row; text that is neither UTF-8 nor GB18030 is refused with the first bad byte's place."""
+    text = _decode(raw)
+    if text is not None:
+        return text, []
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    loose = body.decode("utf-8", errors="replace")
+    bad = loose.count("\ufffd") - body.count("\ufffd".encode())
+    wide = sum(1 for _ in filter(lambda ch: ord(ch) > 127, loose[:2_000_000]))
+    if 0 < bad <= max(10, len(body) // 1000) and wide >= 10 * bad:
+        rows = _bad_rows(body)
+        return loose, [
+            Problem(
+                label,
+                rows[0] if rows else None,
+                None,
+                f"{bad:,} byte(s) that are not UTF-8 text, shown as \ufffd (first at byte "
+                f"{_first_bad(body):,})",
+                bad,
+                rows[:5],
+            )
+        ]
+    at = _first_bad(body)
+    line = body.count(b"\n", 0, at) + 1
+    raise DataError(
+        f"cannot decode as UTF-8 or GB18030/GBK text (first bad byte at offset {at:,}, "
+        f"line {line:,}); save it as UTF-8",
+        file=label,
+        row=line,
+    )
+
+
+def _first_bad(body: bytes) -> int:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0
+
+
+def _bad_rows(body: bytes) -> list[int]:
+    rows: list[int] = []
+    pos = 0
+    while len(rows) < 5:
+        try:
+            body[pos:].decode("utf-8")
+            break
+        except UnicodeDecodeError as exc:
+            at = pos + exc.start
+            rows.append(body.count(b"\n", 0, at) + 1)
+            pos = pos + exc.end
+    return sorted(set(rows))
+
+
 def _decode(raw: bytes, strict: bool = True) -> str | None:
     """UTF-8 (with or without BOM), else GB18030 (a superset of GBK, as Chinese Excel writes)."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -99,7 +246,10 @@ def _decode(raw: bytes, strict: bool = True) -> str | None:
 
 
 def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
+    import numpy as np
     import polars as pl
+
+    from kptui.engine import csvcheck
 
     problems: list[Problem] = []
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with BOM, as Excel and Meta write it
@@ -109,9 +259,8 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
             raise DataError("cannot decode as UTF-16 text", file=label) from None
     if b"\x00" in raw[:8192]:
         raise DataError("not a text file (binary content)", file=label)
-    text = _decode(raw)
-    if text is None:
-        raise DataError("cannot decode as UTF-8 or GB18030/GBK text", file=label)
+    text, problems = _decode_reported(raw, label)
+    replaced = bool(problems)
     text, skipped, forced_sep = _preamble(text)
     if skipped:
         raw = text.encode("utf-8")
@@ -128,6 +277,8 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         data = text.encode("utf-8")
+    elif replaced:
+        data = text.encode("utf-8")
     elif raw.startswith(b"\xef\xbb\xbf"):
         data = raw[3:]
     else:
@@ -137,7 +288,25 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
         except UnicodeDecodeError:
             data = text.encode("utf-8")
     first_line = text.split("\n", 1)[0]
+    del text
     sep = forced_sep or ("\t" if ext == ".tsv" else _sniff_separator(first_line))
+    width = len(_header_fields(first_line, sep))
+    # a quote never closed (or closed rows later) swallows rows: drop its line, read the rest
+    data, runaways, dropped = csvcheck.rescue(data, sep, width)
+    dropped = {r + skipped for r in dropped}
+    for r in runaways:
+        where = "is never closed" if not r.closed else "runs on over the next lines"
+        problems.append(
+            Problem(
+                label,
+                r.row + skipped,
+                None,
+                f'a quote (") opened in this row {where}: it held {r.lines:,} line(s) that '
+                "look like rows; this row was skipped and those lines were read as rows",
+                1,
+                [r.row + skipped],
+            )
+        )
     try:
         frame = pl.read_csv(
             io.BytesIO(data),
@@ -147,17 +316,21 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
             row_index_name=ROW,
             row_index_offset=2 + skipped,
             raise_if_empty=True,
-        )
-        ragged = {}
-        if not _field_counts_add_up(data, sep, len(frame.columns) - 1, frame.height):
-            ragged = _short_rows(text, sep, len(frame.columns) - 1, data)
+        ).with_columns(pl.col(ROW).cast(pl.Int64))
+        # polars pads a short row silently: count every record's fields, whatever the size
+        counts = csvcheck.field_counts(data, sep)
+        width = len(frame.columns) - 1
+        bad = np.flatnonzero((counts != width) & (counts > 0))
+        bad = bad[bad > 0]
+        ragged = {int(i) + 1 + skipped: int(counts[i]) for i in bad[:100_000]}
     except pl.exceptions.NoDataError:
         raise DataError("file is empty", file=label) from None
     except pl.exceptions.PolarsError:
-        frame, ragged = _read_text_slow(text, sep, label)
+        frame, ragged = _read_text_slow(data.decode("utf-8"), sep, label)
         if skipped:
             frame = frame.with_columns(pl.col(ROW) + skipped)
             ragged = {r + skipped: n for r, n in ragged.items()}
+    ragged = {r: n for r, n in ragged.items() if r not in dropped}
     if ragged:
         rows = sorted(ragged)
         problems.append(
@@ -171,10 +344,21 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
                 rows[:5],
             )
         )
-        frame = frame.filter(~pl.col(ROW).is_in(rows))
-    if frame.height == 0 and text.count('"') % 2 == 1 and text.strip().count("\n") > 0:
+    skip = sorted(set(ragged) | dropped)
+    if skip:
+        frame = frame.filter(~pl.col(ROW).is_in(pl.Series(skip, dtype=pl.Int64).implode()))
+    if frame.height == 0 and data.count(b'"') % 2 == 1 and data.strip().count(b"\n") > 0:
         raise DataError('no rows could be read: a quote (") is never closed', file=label, row=2)
-    return RawTable(frame, label, raw, problems)
+    table = RawTable(frame, label, raw, problems)
+    table.separator = sep
+    return table
+
+
+def _header_fields(line: str, sep: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=sep))
+    except (csv.Error, StopIteration):
+        return line.split(sep)
 
 
 def _preamble(text: str) -> tuple[str, int, str | None]:
@@ -210,50 +394,6 @@ def _sniff_separator(header: str) -> str:
     counts = {s: header.count(s) for s in _SNIFF_SEPARATORS}
     best = max(counts, key=lambda s: counts[s])
     return best if counts[best] > 0 else ","
-
-
-def _field_counts_add_up(data: bytes, sep: str, width: int, records: int) -> bool:
-    """True when no row can be short, without looking at rows one by one.
-
-    Polars refuses rows with extra fields, so once it has read the file every row has at most
-    `width - 1` separators; if the file holds exactly `width - 1` per record (header included),
-    none can have fewer. Quoted separators spoil the count, so only unquoted files qualify.
-    """
-    if b'"' in data:
-        return False
-    return data.count(sep.encode()) == (width - 1) * (records + 1)
-
-
-def _short_rows(text: str, sep: str, width: int, data: bytes) -> dict[int, int]:
-    """Rows with fewer fields than the header: polars pads them silently, so count fields.
-
-    Unquoted files: separators per line, vectorised. Quoted files: the csv module, when the
-    file is small enough for that to be cheap.
-    """
-    import polars as pl
-
-    if width <= 1:
-        return {}
-    if '"' not in text:
-        lines = pl.Series(text.split("\n"))
-        counts = lines.str.count_matches(sep, literal=True) + 1
-        idx = pl.arange(0, len(lines), eager=True)
-        frame = pl.DataFrame({"n": counts, "i": idx, "blank": lines.str.strip_chars() == ""})
-        short = frame.filter((pl.col("n") != width) & ~pl.col("blank") & (pl.col("i") > 0))
-        # a physical line is a record here; polars' ROW for line i (0 = header) is i + 1
-        return {int(i) + 1: int(n) for i, n in zip(short["i"], short["n"], strict=True)}
-    if len(data) > _CSV_CHECK_LIMIT:
-        return {}
-    out: dict[int, int] = {}
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    record = 0
-    for fields in reader:
-        record += 1
-        if record == 1 or not fields:
-            continue
-        if len(fields) != width:
-            out[record] = len(fields)
-    return out
 
 
 def _read_text_slow(text: str, sep: str, label: str) -> tuple[pl.DataFrame, dict[int, int]]:
@@ -317,8 +457,83 @@ def _read_parquet(raw: bytes, label: str) -> RawTable:
         frame = pl.read_parquet(io.BytesIO(raw))
     except Exception as exc:  # polars raises several types for a broken file
         raise DataError(f"not a readable Parquet file ({_short(exc)})", file=label) from None
+    frame, problems = _plain_columns(frame, label)
     frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
-    return RawTable(frame, label, raw)
+    return RawTable(frame, label, raw, problems)
+
+
+def _plain_columns(frame: pl.DataFrame, label: str) -> tuple[pl.DataFrame, list[Problem]]:
+    """Numbers, text, booleans and timestamps stay; everything else becomes text, reported.
+
+    A list of strings is the `a|b` text a CSV would hold (tags); a struct, a list of other
+    values or a map becomes its JSON text; binary is decoded as UTF-8; a Null column is text.
+    """
+    import polars as pl
+
+    problems: list[Problem] = []
+    out = []
+    for name, dtype in frame.schema.items():
+        col = frame[name]
+        if (
+            dtype.is_numeric()
+            or dtype in (pl.Utf8, pl.Boolean, pl.Date)
+            or isinstance(dtype, pl.Datetime)
+        ):
+            out.append(col)
+            continue
+        if dtype == pl.Null:
+            out.append(col.cast(pl.Utf8))
+            continue
+        if isinstance(dtype, (pl.Categorical, pl.Enum)):
+            out.append(col.cast(pl.Utf8))
+            continue
+        if isinstance(dtype, pl.List) and dtype.inner in (pl.Utf8, pl.Categorical):
+            out.append(col.cast(pl.List(pl.Utf8)).list.join("|"))
+            continue
+        if dtype == pl.Binary:
+            values = col.to_list()
+            text = [None if v is None else v.decode("utf-8", errors="replace") for v in values]
+            bad = [i + 1 for i, v in enumerate(values) if v is not None and _not_utf8(v)]
+            if bad:
+                problems.append(
+                    Problem(
+                        label,
+                        bad[0],
+                        name,
+                        "binary value that is not UTF-8 text; bad bytes shown as \ufffd",
+                        len(bad),
+                        bad[:5],
+                    )
+                )
+            out.append(pl.Series(name, text, dtype=pl.Utf8))
+            continue
+        values = col.to_list()
+        text = [None if v is None else _as_text(v) for v in values]
+        rows = [i + 1 for i, v in enumerate(values) if v is not None]
+        problems.append(
+            Problem(
+                label,
+                rows[0] if rows else None,
+                name,
+                f"column of nested values ({_dtype_name(dtype)}): read as their JSON text",
+                len(rows),
+                rows[:5],
+            )
+        )
+        out.append(pl.Series(name, text, dtype=pl.Utf8))
+    return pl.DataFrame(out), problems
+
+
+def _dtype_name(dtype: object) -> str:
+    return str(dtype).split("(", 1)[0].split("[", 1)[0].lower()
+
+
+def _not_utf8(value: bytes) -> bool:
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _read_jsonl(raw: bytes, label: str) -> RawTable:
@@ -326,18 +541,23 @@ def _read_jsonl(raw: bytes, label: str) -> RawTable:
 
     import polars as pl
 
-    text = _decode(raw)
-    if text is None:
-        raise DataError("cannot decode as UTF-8 or GB18030/GBK text", file=label)
+    text, problems = _decode_reported(raw, label)
     records: list[dict[str, str | None]] = []
     numbers: list[int] = []
     bad: list[int] = []
+    deep: list[int] = []
     stripped = text.lstrip()
     if stripped.startswith("["):  # a JSON array of objects, as some tools write .json
         try:
             items = json.loads(stripped)
         except json.JSONDecodeError as exc:
             raise DataError(f"invalid JSON: {exc.msg}", file=label, row=exc.lineno) from None
+        except RecursionError:
+            raise DataError(
+                f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)", file=label
+            ) from None
+        if not isinstance(items, list):
+            raise DataError("a JSON array holding a single value, not records", file=label)
         lines = [(i + 1, item) for i, item in enumerate(items)]
     else:
         lines = []
@@ -348,23 +568,74 @@ def _read_jsonl(raw: bytes, label: str) -> RawTable:
                 lines.append((n, json.loads(line)))
             except json.JSONDecodeError:
                 bad.append(n)
+            except RecursionError:
+                deep.append(n)
+    nested: dict[str, list[int]] = {}
     for n, item in lines:
-        if not isinstance(item, dict):
+        if not isinstance(item, dict) or not item:
             bad.append(n)
             continue
-        records.append({str(k): _as_text(v) for k, v in item.items()})
+        if _depth(item) > MAX_JSON_DEPTH:
+            deep.append(n)
+            continue
+        record: dict[str, str | None] = {}
+        for k, v in item.items():
+            key = str(k)
+            if isinstance(v, dict) or (
+                isinstance(v, list) and not all(isinstance(x, (str, int, float)) for x in v)
+            ):
+                nested.setdefault(key, []).append(n)
+            record[key] = _as_text(v)
+        records.append(record)
         numbers.append(n)
-    problems = []
     if bad:
+        bad.sort()
         problems.append(
-            Problem(label, bad[0], None, "malformed JSON line; skipped", len(bad), bad[:5])
+            Problem(
+                label,
+                bad[0],
+                None,
+                "malformed JSON line (not an object); skipped",
+                len(bad),
+                bad[:5],
+            )
+        )
+    if deep:
+        deep.sort()
+        problems.append(
+            Problem(
+                label,
+                deep[0],
+                None,
+                f"JSON nested more than {MAX_JSON_DEPTH} levels deep; line skipped",
+                len(deep),
+                deep[:5],
+            )
+        )
+    for key, rows in nested.items():
+        problems.append(
+            Problem(
+                label,
+                rows[0],
+                key,
+                "nested JSON value (an object or a list of objects): kept as its JSON text",
+                len(rows),
+                rows[:5],
+            )
         )
     if not records:
-        raise DataError("no JSON records found", file=label, row=bad[0] if bad else None)
+        first = min([*bad, *deep], default=None)
+        if deep and first in deep:
+            raise DataError(
+                f"JSON nested more than {MAX_JSON_DEPTH} levels deep", file=label, row=first
+            )
+        raise DataError("no JSON records found", file=label, row=first)
     keys: list[str] = []
+    seen: set[str] = set()
     for rec in records:
         for k in rec:
-            if k not in keys:
+            if k not in seen:
+                seen.add(k)
                 keys.append(k)
     frame = pl.DataFrame(
         {k: pl.Series(k, [r.get(k) for r in records], dtype=pl.Utf8) for k in keys}
@@ -372,17 +643,40 @@ def _read_jsonl(raw: bytes, label: str) -> RawTable:
     return RawTable(frame, label, raw, problems)
 
 
+def _depth(value: object, limit: int = MAX_JSON_DEPTH + 1) -> int:
+    """Nesting depth of a JSON value, counted without recursion (stops past `limit`)."""
+    depth = 0
+    level = [value]
+    while level and depth <= limit:
+        nxt: list[object] = []
+        for v in level:
+            if isinstance(v, dict):
+                nxt.extend(v.values())
+            elif isinstance(v, list):
+                nxt.extend(v)
+        if not nxt:
+            break
+        level = nxt
+        depth += 1
+    return depth
+
+
 def _as_text(value: object) -> str | None:
     import json
 
     if value is None:
         return None
-    if isinstance(value, (list, dict)):
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+    if isinstance(value, (list, tuple, dict)):
+        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
             return "|".join(value)
-        return json.dumps(value, ensure_ascii=False)
+        try:
+            return json.dumps(value, ensure_ascii=False, default=str)
+        except (ValueError, RecursionError):
+            return str(value)[:MAX_FIELD]
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
     return str(value)
 
 
@@ -395,7 +689,88 @@ def _read_excel(raw: bytes, label: str) -> RawTable:
         raise DataError(f"not a readable Excel file ({_short(exc)})", file=label) from None
     frame = frame.with_columns(pl.all().cast(pl.Utf8))
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-    return RawTable(frame, label, raw)
+    problems: list[Problem] = []
+    # the checks read the zip by hand; a file calamine could read stays read
+    with contextlib.suppress(Exception):
+        frame = _excel_checks(raw, label, frame, problems)
+    return RawTable(frame, label, raw, problems)
+
+
+def _excel_checks(raw: bytes, label: str, frame, problems: list[Problem]):
+    """Extra sheets, and formula cells whose value was never calculated (left empty)."""
+    import re
+    import zipfile
+
+    import polars as pl
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        workbook = zf.read("xl/workbook.xml")
+        names = [
+            n.decode("utf-8", "replace")
+            for n in re.findall(rb'<sheet [^>]*name="([^"]*)"', workbook)
+        ]
+        if len(names) > 1:
+            rest = ", ".join(repr(n) for n in names[1:6]) + (", ..." if len(names) > 6 else "")
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"only the first sheet ({names[0]!r}) is read; not read: {rest} "
+                    "(save each table as its own file)",
+                    len(names) - 1,
+                )
+            )
+        recalc = b'fullCalcOnLoad="1"' in workbook
+        sheets = sorted(n for n in zf.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+        if not sheets:
+            return frame
+        first = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in sheets else sheets[0]
+        info = zf.getinfo(first)
+        if info.file_size > 512 * 1024 * 1024:
+            return frame
+        xml = zf.read(first)
+    if b"<f" not in xml:
+        return frame
+    missing: dict[int, list[int]] = {}
+    for m in re.finditer(rb'<c r="([A-Z]+)([0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S):
+        body = m.group(3) or b""
+        if b"<f" not in body:
+            continue
+        value = re.search(rb"<v>(.*?)</v>", body, re.S)
+        if value is not None and value.group(1) != b"" and not recalc:
+            continue
+        col = 0
+        for ch in m.group(1):
+            col = col * 26 + (ch - 64)
+        missing.setdefault(col - 1, []).append(int(m.group(2)))
+    names_ = [c for c in frame.columns if c != ROW]
+    for idx, rows in missing.items():
+        if idx >= len(names_):
+            continue
+        name = names_[idx]
+        rows = sorted(r for r in rows if r > 1)
+        if not rows:
+            continue
+        why = "the file asks to be recalculated on opening" if recalc else "no saved value"
+        problems.append(
+            Problem(
+                label,
+                rows[0],
+                name,
+                f"formula cell without a calculated value ({why}): left empty; open and "
+                "save the file in a spreadsheet program to store the values",
+                len(rows),
+                rows[:5],
+            )
+        )
+        frame = frame.with_columns(
+            pl.when(pl.col(ROW).is_in(pl.Series(rows, dtype=pl.Int64).implode()))
+            .then(None)
+            .otherwise(pl.col(name))
+            .alias(name)
+        )
+    return frame
 
 
 def _short(exc: BaseException) -> str:

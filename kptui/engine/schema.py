@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 VIDEO_ALIASES: dict[str, list[str]] = {
     "video_id": [
@@ -226,6 +227,7 @@ EVENT_ALIASES: dict[str, str] = {
 _DROP = re.compile(r"[\s_\-]+")
 
 
+@lru_cache(maxsize=8192)
 def header_key(name: str) -> str:
     """`Video ID`, `video_id`, ` VIDEO-ID ` all become `videoid`."""
     return _DROP.sub("", unicodedata.normalize("NFKC", str(name)).strip().casefold())
@@ -275,4 +277,41 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
                 field="map",
             )
         out[col] = field
+    return out
+
+
+_DUPLICATE_SUFFIX = re.compile(r"(_duplicated_\d+|_\d+)$")
+
+
+def clashes(
+    columns: list[str],
+    chosen: dict[str, str],
+    aliases: dict[str, list[str]],
+    mapping: dict[str, str] | None = None,
+) -> list[tuple[str, str, list[str], str]]:
+    """(field, column used, columns ignored, why) for every field that more than one column
+    could fill: a repeated header (`title`, `title`) or two aliases (`title` and `标题`)."""
+    used = set(chosen.values())
+    mapped = {header_key(k) for k in (mapping or {})}
+    out = []
+    for field, col in chosen.items():
+        keys = {header_key(a) for a in aliases.get(field, [])}
+        ignored = []
+        for c in columns:
+            if c in used:
+                continue
+            base = _DUPLICATE_SUFFIX.sub("", c) if c not in keys else c
+            if header_key(c) in keys or (base != c and header_key(base) == header_key(col)):
+                ignored.append(c)
+        if not ignored:
+            continue
+        if header_key(col) in mapped:
+            why = "named with --map"
+        elif any(_DUPLICATE_SUFFIX.sub("", c) == col for c in ignored):
+            why = "the first of columns with the same name"
+        elif header_key(col) == header_key(field):
+            why = "its name is the field's own"
+        else:
+            why = "it comes first in the list of known names"
+        out.append((field, col, ignored, why))
     return out

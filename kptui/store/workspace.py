@@ -72,6 +72,7 @@ class Workspace:
 
         p = Path(workspace_path(path)).expanduser()
         wait = timeout if timeout is not None else _db.timeout_from_env()
+        _refuse_special(p)
         exists = p.exists()
         has_data = _db.check_header(p) if exists else False
         if not exists:
@@ -770,6 +771,41 @@ def _load_experiments(conn: sqlite3.Connection, only: int | None) -> list[Experi
         )
         for e in exps
     ]
+
+
+def _refuse_special(p: Path) -> None:
+    """Only a regular file can be a workspace: SQLite opening a FIFO waits forever, a device
+    or a folder cannot hold one, and a symbolic link loop never resolves."""
+    import errno
+    import stat
+
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise WorkspaceError("is a symbolic link loop", file=str(p)) from None
+        if exc.errno == errno.ENOTDIR:
+            raise WorkspaceError(
+                "a part of the path is a file, not a folder", file=str(p)
+            ) from None
+        raise WorkspaceError(f"cannot use: {exc.strerror or exc}", file=str(p)) from None
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return
+    kind = (
+        "a folder"
+        if stat.S_ISDIR(mode)
+        else "a FIFO (named pipe)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+    )
+    raise WorkspaceError(
+        f"is {kind}, not a regular file: a workspace must be an ordinary file", file=str(p)
+    )
 
 
 def _text(value: Any, what: str, *, required: bool = False) -> str:

@@ -6,6 +6,7 @@ screen never waits for polars, a model fit or the workspace file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -287,4 +288,30 @@ class KptuiApp(App[None]):
 
 def run_app(path: str | None, workspace: str | None = None) -> None:
     """Open the app on PATH (else the last dataset, else the bundled sample)."""
-    KptuiApp(path, workspace).run()
+    app = KptuiApp(path, workspace)
+    app.run()
+    _end_even_if_stuck(app.return_code or 0)
+
+
+def _end_even_if_stuck(code: int, grace: float = 2.0) -> None:
+    """Quit always ends the process: a worker thread stuck in a read that never returns (a
+    FIFO, a hung network folder) would otherwise keep Python waiting for it at exit."""
+    import os
+    import sys
+    import threading
+    import time
+
+    deadline = time.monotonic() + grace
+    for thread in threading.enumerate():
+        if thread is threading.main_thread() or thread.daemon:
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if any(
+        t.is_alive() and not t.daemon
+        for t in threading.enumerate()
+        if t is not threading.main_thread()
+    ):
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)

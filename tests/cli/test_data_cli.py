@@ -42,6 +42,27 @@ BAD_CASES = {
     "unknown_video": "video not in the videos file",
     "missing_event": "missing required column 'event'",
     "only_interactions": "no videos file",
+    # issue 18: nothing misread silently, no internal error
+    "shifted_quoted.csv": "shifted_quoted.csv:501",
+    "unclosed_quote_rows.csv": "never closed: it held 36 line(s) that look like rows",
+    "decimal_comma.csv": "decimal commas ('123,5', '99,9')",
+    "thousands_semicolon.csv": "read as thousands separators",
+    "duplicate_title.csv": "2 columns could be title: used 'title'",
+    "alias_clash.csv": "ignored '标题'",
+    "nested.jsonl": "nested JSON value",
+    "deep.json": "nested too deeply",
+    "deep.jsonl": "nested more than 64 levels deep",
+    "implausible.csv": "implausible value ('1e20', '100000': longer than a day)",
+    "huge_tags.csv": "more than 100 tags on one video",
+    "bad_byte.csv": "2 byte(s) that are not UTF-8 text, shown as \ufffd (first at byte",
+    "bad_byte_short.csv": "first bad byte at offset 64, line 3",
+    "stray_config": "skipped config.json, notes.csv, thumbs.json: not a videos",
+    "side_by_side": "the same table in 2 files",
+    "parquet_struct.parquet": "nested values (struct)",
+    "parquet_binary.parquet": "not UTF-8 text",
+    "parquet_null.parquet": "empty title",
+    "xlsx_1e300.xlsx": "implausible value",
+    "xlsx_formula.xlsx": "formula cell without a calculated value",
 }
 
 

@@ -75,6 +75,104 @@ def main() -> None:
     w("missing_event/videos.csv", vids)
     w("missing_event/interactions.csv", "user_id,video_id,ts\nu1,v1,2024-01-01\n")
     w("only_interactions/interactions.csv", "user_id,video_id,event\nu1,v1,view\n")
+    hostile(rnd)
+
+
+def hostile(rnd: random.Random) -> None:
+    """Issue 18's classes: each must give a one-line message or a reported problem."""
+    import json
+
+    vd = "video_id,title,tags,views,price,duration_s\n"
+    good = vd + "v1,Python 101,python,10,0,60\n"
+    # a shifted (short) row in a quoted file: tags "199", price 5000 if read silently
+    rows = [f'v{i},"Title, {i}","a|b",{i},9.9,60\n' for i in range(1, 600)]
+    rows[499] = 'v500,"Title, 500",199,5000\n'
+    w("shifted_quoted.csv", vd + "".join(rows))
+    # a quote opened on row 5 and never closed: 36 rows would vanish into one field
+    lines = [f"v{i},Title {i},a,{i},0,1\n" for i in range(1, 41)]
+    lines[3] = 'v4,"Title 4,a,4,0,1\n'
+    w("unclosed_quote_rows.csv", vd + "".join(lines))
+    w(
+        "decimal_comma.csv",
+        "video_id;title;tags;price;duration_s\nv1;A;x;123,5;60\nv2;B;y;99,9;30,5\n",
+    )
+    w("thousands_semicolon.csv", "video_id;title;views\nv1;A;1,234\nv2;B;5,678\n")
+    w("duplicate_title.csv", "video_id,title,title,tags\nv1,first,second,a\nv2,x,y,b\n")
+    w("alias_clash.csv", "video_id,title,标题,tags\nv1,first,第二,a\nv2,x,y,b\n")
+    w(
+        "nested.jsonl",
+        json.dumps({"video_id": "v1", "title": {"en": "Hi"}, "views": 3})
+        + "\n"
+        + json.dumps({"video_id": "v2", "title": "ok", "views": 4})
+        + "\n",
+    )
+    w("deep.json", "[" * 5000 + "]" * 5000)
+    w("deep.jsonl", '{"video_id": "v1", "title": ' + "[" * 5000 + "]" * 5000 + "}\n")
+    w(
+        "implausible.csv",
+        vd + "v1,A,a,1.5,1e308,1e20\nv2,B,b,10,5,60\nv3,C,c,2.5,20000000,100000\n",
+    )
+    w(
+        "huge_tags.csv",
+        vd + "v1,A," + "|".join(f"t{i}" for i in range(20000)) + ",1,0,1\nv2,B,b,2,0,1\n",
+    )
+    body = "".join(f"v{i},学习编程第{i}课,编程,1,0,1\n" for i in range(1, 21))
+    w("bad_byte.csv", (vd + body).encode() + b"v21,\xff\xfebad,a,1,0,1\n")
+    w("bad_byte_short.csv", (vd + "v1,标题,a,1,0,1\n").encode() + b"v2,\xff\xfebad,a,1,0,1\n")
+    w("stray_config/videos.csv", good)
+    w("stray_config/config.json", "{}")
+    w("stray_config/thumbs.json", bytes(rnd.randrange(256) for _ in range(4096)))
+    w("stray_config/notes.csv", "when,what\nmonday,film\n")
+    w("side_by_side/videos.csv", good)
+    _parquet("side_by_side/videos.parquet", {"video_id": ["v2"], "title": ["B"], "views": [3]})
+    _parquet("parquet_struct.parquet", {"video_id": ["v1"], "title": [{"en": "x"}]})
+    _parquet("parquet_binary.parquet", {"video_id": [b"v1"], "title": [b"\xff\xfe"]})
+    _parquet_null("parquet_null.parquet")
+    _xlsx_big("xlsx_1e300.xlsx")
+    _xlsx_formula("xlsx_formula.xlsx")
+
+
+def _parquet(name: str, columns: dict) -> None:
+    import polars as pl
+
+    path = HERE / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pl.DataFrame(columns).write_parquet(path)
+
+
+def _parquet_null(name: str) -> None:
+    import polars as pl
+
+    schema = {"video_id": pl.Utf8, "title": pl.Null, "tags": pl.Null}
+    frame = pl.DataFrame({"video_id": ["v1"], "title": [None], "tags": [None]}, schema=schema)
+    frame.write_parquet(HERE / name)
+
+
+def _xlsx_big(name: str) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(HERE / name))
+    ws = wb.add_worksheet("videos")
+    ws.write_row(0, 0, ["video_id", "title", "views", "duration_s"])
+    ws.write_row(1, 0, ["v1", "A", 1e300, 1e300])
+    wb.close()
+
+
+def _xlsx_formula(name: str) -> None:
+    """Formulas as xlsxwriter writes them: no calculated value (Excel would compute it)."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(HERE / name))
+    ws = wb.add_worksheet("videos")
+    ws.write_row(0, 0, ["video_id", "title", "views"])
+    ws.write(1, 0, "v1")
+    ws.write_formula(1, 1, '=CONCAT("a","b")')
+    ws.write_formula(1, 2, "=1+2")
+    ws.write_row(2, 0, ["v2", "Plain", 5])
+    extra = wb.add_worksheet("interactions")
+    extra.write_row(0, 0, ["user_id", "video_id", "event"])
+    extra.write_row(1, 0, ["u1", "v1", "view"])
+    wb.close()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,199 @@
+"""Readers never guess silently, read only regular files, and skip what is not a table.
+
+Each test is one class of issue 18 and failed on main before it: the values are asserted,
+not only the messages.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kptui.engine.io import load_dataset
+from kptui.errors import DataError, WorkspaceError
+
+BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
+VD = "video_id,title,tags,views,price,duration_s\n"
+
+
+def _messages(ds) -> str:
+    return " | ".join(p.message for p in ds.problems)
+
+
+def _video(ds, vid: str) -> dict:
+    rows = ds.videos.filter(ds.videos["video_id"] == vid).to_dicts()
+    return rows[0] if rows else {}
+
+
+def test_shifted_row_in_a_big_quoted_file_is_reported(tmp_path: Path) -> None:
+    """Over 16 MB the old check was skipped: v500 loaded with tags ['199'] and price 5000."""
+    path = tmp_path / "videos.csv"
+    pad = "x" * 150
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(VD)
+        for i in range(1, 110_000):
+            if i == 500:
+                fh.write(f'v{i},"Title, {i}",199,5000\n')
+            else:
+                fh.write(f'v{i},"Title, {i} {pad}","a|b",{i},9.9,60\n')
+    assert path.stat().st_size > 16 * 1024 * 1024
+    ds = load_dataset(path)
+    assert _video(ds, "v500") == {}
+    bad = [p for p in ds.problems if "wrong number of fields" in p.message]
+    assert bad and bad[0].row == 501 and bad[0].count == 1
+    assert ds.videos.height == 109_998
+
+
+def test_unclosed_quote_keeps_the_rows_it_swallowed() -> None:
+    ds = load_dataset(BAD / "unclosed_quote_rows.csv")
+    assert ds.videos.height == 39  # was 3: 36 rows vanished into one field
+    assert _video(ds, "v4") == {} and _video(ds, "v40")["views"] == 40
+    (p,) = [p for p in ds.problems if "quote" in p.message]
+    assert p.row == 5 and "36 line(s)" in p.message
+
+
+def test_decimal_commas_in_a_semicolon_file() -> None:
+    ds = load_dataset(BAD / "decimal_comma.csv")
+    assert _video(ds, "v1")["price"] == 123.5  # was 1235
+    assert _video(ds, "v2")["duration_s"] == 30.5
+    ds = load_dataset(BAD / "thousands_semicolon.csv")
+    assert _video(ds, "v1")["views"] == 1234
+    assert "thousands separators" in _messages(ds)
+
+
+def test_column_clashes_say_which_is_used() -> None:
+    ds = load_dataset(BAD / "alias_clash.csv")
+    assert _video(ds, "v1")["title"] == "first"
+    assert "used 'title' (its name is the field's own), ignored '标题'" in _messages(ds)
+    ds = load_dataset(BAD / "duplicate_title.csv")
+    assert _video(ds, "v1")["title"] == "first"
+    assert "the first of columns with the same name" in _messages(ds)
+
+
+def test_implausible_numbers_are_left_empty_per_row() -> None:
+    ds = load_dataset(BAD / "implausible.csv")
+    v1, v3 = _video(ds, "v1"), _video(ds, "v3")
+    assert v1["duration_s"] is None and v1["price"] == 0.0 and v1["views"] is None  # 1.5 views
+    assert v3["duration_s"] is None and v3["views"] is None
+    assert _video(ds, "v2")["duration_s"] == 60
+    text = _messages(ds)
+    assert "longer than a day" in text and "above 10,000,000" in text
+    assert "not a whole number ('1.5', '2.5')" in text
+
+
+def test_xlsx_formulas_without_values_and_extra_sheets() -> None:
+    ds = load_dataset(BAD / "xlsx_formula.xlsx")
+    v1 = _video(ds, "v1")
+    assert v1["title"] == "" and v1["views"] is None  # was title "0", views 0
+    assert _video(ds, "v2")["views"] == 5
+    text = _messages(ds)
+    assert "formula cell without a calculated value" in text
+    assert "not read: 'interactions'" in text
+    ds = load_dataset(BAD / "xlsx_1e300.xlsx")  # was an internal error (Int64 overflow)
+    assert _video(ds, "v1")["views"] is None
+
+
+def test_nested_values_reported_per_column() -> None:
+    ds = load_dataset(BAD / "nested.jsonl")
+    (p,) = [p for p in ds.problems if "nested JSON" in p.message]
+    assert p.column == "title" and p.row == 1
+    ds = load_dataset(BAD / "parquet_struct.parquet")
+    assert "nested values (struct)" in _messages(ds)
+    for name, words in (("deep.json", "nested too deeply"), ("deep.jsonl", "64 levels")):
+        with pytest.raises(DataError, match=words):
+            load_dataset(BAD / name)
+
+
+def test_huge_tags_cell_is_capped() -> None:
+    ds = load_dataset(BAD / "huge_tags.csv")
+    assert len(_video(ds, "v1")["tags"]) == 100
+    assert "more than 100 tags" in _messages(ds)
+
+
+def test_only_regular_files_are_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "videos.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(DataError, match="FIFO"):
+        load_dataset(fifo)  # returned at once: opening it would block forever
+    zero = tmp_path / "zero.csv"
+    zero.symlink_to("/dev/zero")
+    with pytest.raises(DataError, match="device"):
+        load_dataset(zero)
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "videos.csv").write_text(VD + "v1,A,a,1,0,1\n")
+    os.mkfifo(folder / "interactions.csv")
+    (folder / "junk.csv").symlink_to("/dev/zero")
+    ds = load_dataset(folder)
+    assert ds.videos.height == 1
+    assert "skipped interactions.csv, junk.csv: not regular files" in _messages(ds)
+    loop = tmp_path / "loop"
+    loop.symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(loop)
+    with pytest.raises(DataError, match="symbolic link loop"):
+        load_dataset(loop)
+
+
+def test_size_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "videos.csv"
+    path.write_text(VD + "v1,A,a,1,0,1\n" * 200_000)
+    monkeypatch.setenv("KPTUI_MAX_FILE_MB", "1")
+    with pytest.raises(DataError, match="larger than the 1 MB limit"):
+        load_dataset(path)
+
+
+def test_unrelated_files_are_skipped_not_fatal(tmp_path: Path) -> None:
+    ds = load_dataset(BAD / "stray_config")
+    assert ds.videos.height == 1
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "videos.csv").write_text(VD + "v1,A,a,1,0,1\n")
+    for i in range(300):
+        (folder / f"junk{i}.json").write_text(f'{{"x": {i}}}\n')
+    ds = load_dataset(folder)
+    (p,) = ds.problems
+    assert p.count == 300 and p.severity == "notice" and "and 295 more" in p.message
+
+
+def test_one_table_in_two_formats_reads_the_newest(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "side"
+    shutil.copytree(BAD / "side_by_side", folder)
+    os.utime(folder / "videos.csv", (1, 1))
+    ds = load_dataset(folder)  # was an internal error (SchemaError)
+    assert ds.videos["video_id"].to_list() == ["v2"]
+    os.utime(folder / "videos.csv", None)
+    os.utime(folder / "videos.parquet", (1, 1))
+    ds = load_dataset(folder)
+    assert ds.videos["video_id"].to_list() == ["v1"]
+    assert "the same table in 2 files: read videos.csv" in _messages(ds)
+
+
+def test_workspace_must_be_a_regular_file(tmp_path: Path) -> None:
+    from kptui.store import Workspace
+
+    fifo = tmp_path / "ws.sqlite3"
+    os.mkfifo(fifo)
+    with pytest.raises(WorkspaceError, match="FIFO"):
+        Workspace.open(fifo)
+    loop = tmp_path / "loop"
+    loop.symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(loop)
+    with pytest.raises(WorkspaceError, match="symbolic link loop"):
+        Workspace.open(loop)
+    env = {**os.environ, "KPTUI_WORKSPACE": str(fifo)}
+    env.pop("KPTUI_DEBUG", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "kptui", "plan", "draft", "list"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 1 and "FIFO" in done.stderr and "Traceback" not in done.stderr
