@@ -169,7 +169,7 @@ def _print_table(result: list[Any]) -> None:
 def _read_input(path: Path) -> list[tuple[Any, str, str]]:
     """(id, title, description) per row; `id` is the id column, else the 0-based row index."""
     from kptui.engine.readers import ROW, read_table
-    from kptui.errors import UsageError
+    from kptui.errors import DataError, UsageError
 
     if not path.exists():
         raise UsageError("no such file", file=str(path))
@@ -184,9 +184,9 @@ def _read_input(path: Path) -> list[tuple[Any, str, str]]:
         for field, names in _INPUT_COLUMNS.items():
             if key in names and field not in found:
                 found[field] = column
-    if "title" not in found:
+    if "title" not in found:  # the file is wrong, not the command line: bad data, exit 1
         shown = ", ".join(columns[:8]) or "none"
-        raise UsageError(
+        raise DataError(
             f"no 'title' column (columns: {shown}); expected title, description, optional id",
             file=table.label,
             column="title",

@@ -154,8 +154,21 @@ def default_names(specs: Sequence[str]) -> list[str]:
     return ["A" if i == 0 else "" if s in named else next(spare) for i, s in enumerate(specs)]
 
 
+MAX_ARMS = 26  # control included: a test of more arms has no usable power, and costs grow
+
+
+def check_arm_count(n: int, field: str = "variant") -> None:
+    """Refuse more than MAX_ARMS arms up front, before any arm is read or any figure made."""
+    if n > MAX_ARMS:
+        raise UsageError(
+            f"{n:,} arms given: at most {MAX_ARMS} arms (control included) per test",
+            field=field,
+        )
+
+
 def read_arms(specs: Sequence[str], field: str = "arm", *, counts: bool = True) -> list[Arm]:
     """Several arm specs, control first, named by `default_names` where they have no name."""
+    check_arm_count(len(specs), field)
     return [
         read_arm(spec, name, field, counts=counts)
         for spec, name in zip(specs, default_names(specs), strict=True)
@@ -166,6 +179,7 @@ def parse_arms(control: str, variants: Sequence[str]) -> tuple[Arm, list[Arm]]:
     """`kptui ab test`'s control and variant specs -> arms (names as `default_names`)."""
     if not variants:
         raise UsageError(f"give at least one {FIELD}", field="variant")
+    check_arm_count(len(variants) + 1)
     names = default_names([control, *variants])
     arm_c = read_arm(control, names[0], "control")
     return arm_c, [read_arm(s, n, "variant") for s, n in zip(variants, names[1:], strict=True)]
@@ -198,6 +212,12 @@ def parse_shares(text: str | Sequence[float], arms: int, field: str = "split") -
         )
     if not all(math.isfinite(v) and v > 0 for v in values):
         raise UsageError(f"{FIELD} {text!r}: every share must be above 0", field=field)
+    if not math.isfinite(sum(values)) or min(values) / max(values) < 1e-9:
+        raise UsageError(
+            f"{FIELD} {text!r}: shares too large or too far apart to divide traffic by "
+            "(use percentages, e.g. 50,50)",
+            field=field,
+        )
     return values
 
 
@@ -900,10 +920,13 @@ def sample_size(
             f"{FIELD} {mde:g} moves the rate from {baseline:g} to {target:g}, outside [0, 1]",
             field="mde",
         )
-    if target == baseline:
-        raise UsageError(
-            f"{FIELD} is zero in effect: a relative change of a 0% baseline is 0", field="mde"
+    if target == baseline or abs(target - baseline) < 1e-9:
+        why = (
+            "a relative change of a 0% baseline is 0"
+            if baseline == 0 and relative
+            else f"{mde:g} is too small to detect (it would need more visitors than exist)"
         )
+        raise UsageError(f"{FIELD} is zero in effect: {why}", field="mde")
     a = _check_common(alpha, power, arms, daily)
     per_arm = math.ceil(_n_per_arm(baseline, target, a, power) - 1e-9)
     total = per_arm * arms

@@ -718,16 +718,19 @@ def save_model(model: PersonaModel, cache_key_: str) -> Path | None:
             fit_gram_loglift=model.fit_gram_loglift,
         )
 
-    return write_atomic("personas", cache_key_, write)
+    return write_atomic("personas", cache_key_, write, fingerprint=model.fingerprint)
 
 
-def load_model(cache_key_: str) -> PersonaModel | None:
+def load_model(cache_key_: str, fingerprint: str | None = None) -> PersonaModel | None:
+    """The cached model, if its manifest matches `fingerprint` and its files' checksums."""
     import numpy as np
     import polars as pl
 
-    from kptui.engine.modelcache import folder as cache_folder
+    from kptui.engine.modelcache import verified
 
-    folder = cache_folder("personas", cache_key_)
+    folder = verified("personas", cache_key_, fingerprint)
+    if folder is None:
+        return None
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         if meta.get("version") != MODEL_VERSION:
@@ -775,7 +778,7 @@ def load_or_fit_personas(
     parse_k(k)
     key = cache_key(dataset.fingerprint, k, seed) if dataset.fingerprint and use_cache else None
     if key:
-        cached = load_model(key)
+        cached = load_model(key, dataset.fingerprint)
         if cached is not None:
             return cached
     model = fit_personas(dataset, k=k, seed=seed, progress=progress, eng=eng, cont=cont)

@@ -189,6 +189,15 @@ def engagement(dataset: Dataset, progress: Progress | None = None) -> Engagement
 
 
 def require_interactions(dataset: Dataset) -> None:
+    inter = dataset.interactions
+    if not dataset.has_interactions and inter is not None:
+        # an interactions file was read, but every row of it was rejected: say why
+        first = next((p for p in dataset.problems if p.severity != "notice"), None)
+        why = f" (first problem: {first.file}: {first.message})" if first else ""
+        raise DataError(
+            "no usable interactions: every interaction row was skipped" + why,
+            file=dataset.source or None,
+        )
     if not dataset.has_interactions:
         raise DataError(
             "this dataset has videos only; personas and recommendations need interactions "

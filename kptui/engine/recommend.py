@@ -826,7 +826,7 @@ def _save(rec: Recommender, cache_key: str) -> None:
         }
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
-    write_atomic("recommend", cache_key, write)
+    write_atomic("recommend", cache_key, write, fingerprint=rec.dataset.fingerprint)
 
 
 def _load(
@@ -834,9 +834,11 @@ def _load(
 ) -> Recommender | None:
     import numpy as np
 
-    from kptui.engine.modelcache import folder
+    from kptui.engine.modelcache import verified
 
-    path = folder("recommend", cache_key)
+    path = verified("recommend", cache_key, dataset.fingerprint)
+    if path is None:
+        return None
     try:
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         if meta.get("version") != MODEL_VERSION or meta.get("videos") != dataset.videos.height:
@@ -884,7 +886,7 @@ def load_or_fit_recommender(
         key = modelcache.key("recommend", MODEL_VERSION, dataset.fingerprint, seed)
     personas = None
     if use_cache and dataset.fingerprint:
-        personas = load_model(cache_key(dataset.fingerprint, k, seed))
+        personas = load_model(cache_key(dataset.fingerprint, k, seed), dataset.fingerprint)
     if personas is not None and key:
         cached = _load(dataset, personas, key, seed)
         if cached is not None:

@@ -356,9 +356,13 @@ class TagIndex:
             lambda f: json.dump(meta, f, ensure_ascii=False, separators=(",", ":")),
             binary=False,
         )
+        from kptui.engine.modelcache import checksum
+
+        sums = {name: checksum(folder / name) for name in ("index.npz", "index.json")}
+        _atomic_write(folder / "checksums.json", lambda f: json.dump(sums, f), binary=False)
 
     @classmethod
-    def load(cls, folder: Path) -> TagIndex | None:
+    def load(cls, folder: Path, fingerprint: str | None = None) -> TagIndex | None:
         """The cached index, or None when absent, written by another build, or inconsistent.
 
         Anything unexpected counts as "no cache" (the caller rebuilds and overwrites): a cache
@@ -367,11 +371,19 @@ class TagIndex:
         """
         import numpy as np
 
+        from kptui.engine.modelcache import checksum
+
         try:
+            with open(folder / "checksums.json", encoding="utf-8") as f:
+                sums = json.load(f)
+            if any(checksum(folder / n) != sums.get(n) for n in ("index.npz", "index.json")):
+                return None  # edited or swapped files: rebuild
             with open(folder / "index.json", encoding="utf-8") as f:
                 meta = json.load(f)
             if not isinstance(meta, dict) or set(meta) != META_KEYS:
                 return None
+            if fingerprint is not None and meta["fingerprint"] != fingerprint:
+                return None  # another dataset's index
             if meta["schema"] != schema_key():
                 return None
             with np.load(folder / "index.npz", allow_pickle=False) as z:

@@ -57,7 +57,7 @@ def tag_index(dataset: Dataset, progress: Progress | None = None, cache: bool = 
 
     folder = cache_folder(dataset.fingerprint) if cache and dataset.fingerprint else None
     if folder is not None:
-        cached = TagIndex.load(folder)
+        cached = TagIndex.load(folder, dataset.fingerprint)
         if cached is not None:
             return cached
     index = TagIndex.build(dataset.videos, dataset.fingerprint, progress=progress)
