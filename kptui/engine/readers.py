@@ -21,7 +21,7 @@ from kptui.errors import DataError
 if TYPE_CHECKING:
     import polars as pl
 
-ROW = "_row"
+ROW = "_kptui_row"  # never a name an export uses (a column `_row` must not clash)
 TEXT_EXTS = {".csv", ".tsv", ".txt"}
 SUPPORTED_EXTS = TEXT_EXTS | {".parquet", ".pq", ".jsonl", ".ndjson", ".json", ".xlsx", ".xlsm"}
 MAX_FIELD = 100_000  # characters; longer text fields are cut, with a warning
@@ -681,8 +681,21 @@ def _as_text(value: object) -> str | None:
 
 
 def _read_excel(raw: bytes, label: str) -> RawTable:
+    import zipfile
+
     import polars as pl
 
+    try:  # a small file can expand to gigabytes (a zip bomb): check before calamine reads it
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            expanded = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DataError(f"not a readable Excel file ({_short(exc)})", file=label) from None
+    if expanded > 2 * max_file_bytes():
+        raise DataError(
+            f"Excel file expands to {expanded // (1024 * 1024):,} MB, over the "
+            f"{2 * max_file_bytes() // (1024 * 1024):,} MB limit",
+            file=label,
+        )
     try:
         frame = pl.read_excel(io.BytesIO(raw), engine="calamine", infer_schema_length=0)
     except Exception as exc:
