@@ -591,7 +591,7 @@ def _clashes(columns, cols, aliases, mapping, label: str, problems: list[Problem
                 1,
                 used,
                 f"{len(ignored) + 1} columns could be {field}: used {used!r} ({why}), "
-                f"ignored {names} (use --map COLUMN={field} to choose)",
+                f"ignored {names} (map a column to {field} to choose another)",
                 len(ignored),
                 [1],
             )

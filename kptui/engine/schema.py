@@ -306,7 +306,7 @@ def clashes(
         if not ignored:
             continue
         if header_key(col) in mapped:
-            why = "named with --map"
+            why = "named in the column mapping"
         elif any(_DUPLICATE_SUFFIX.sub("", c) == col for c in ignored):
             why = "the first of columns with the same name"
         elif header_key(col) == header_key(field):
