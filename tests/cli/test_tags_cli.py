@@ -68,11 +68,11 @@ def test_input_jsonl_without_id_uses_row_index(tmp_path: Path) -> None:
     assert all(item["tags"] for item in out)
 
 
-def test_input_without_title_column_is_a_usage_error(tmp_path: Path) -> None:
+def test_input_without_title_column_is_bad_data(tmp_path: Path) -> None:
     drafts = tmp_path / "drafts.csv"
     drafts.write_text("name,desc\nfoo,bar\n", encoding="utf-8")
     r = kptui("tags", "suggest", "--data", str(YOUTUBE), "--input", str(drafts))
-    assert r.returncode == 2
+    assert r.returncode == 1  # the file is wrong, not the command line
     assert r.stdout == ""
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "drafts.csv" in lines[0] and "'title'" in lines[0]

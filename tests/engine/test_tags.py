@@ -219,7 +219,7 @@ def test_word_less_draft_on_untagged_dataset_suggests_nothing() -> None:
 def test_index_is_cached_by_fingerprint_in_npz_and_json(youtube) -> None:
     first = tag_index(youtube)
     folder = cache_folder(youtube.fingerprint)
-    assert sorted(p.name for p in folder.iterdir()) == ["index.json", "index.npz"]
+    assert sorted(p.name for p in folder.iterdir()) == ["checksums.json", "index.json", "index.npz"]
     meta = json.loads((folder / "index.json").read_text(encoding="utf-8"))
     assert meta["fingerprint"] == youtube.fingerprint
     again = tag_index(youtube)  # from the cache
