@@ -221,6 +221,15 @@ def _known_stem(path: Path) -> bool:
     return any(s in stem for s in (*INTERACTION_STEMS, *VIDEO_STEMS))
 
 
+def _export_kind(columns: list[str]) -> str | None:
+    """A platform or store export recognised from its header alone (engine/exports)."""
+    from kptui.engine.exports import _match
+    from kptui.engine.exports.values import header
+
+    found = _match([schema.header_key(header(c)) for c in columns])
+    return found[1] if found else None
+
+
 def _unrelated_skipped(
     files: list[Path], items: list[Path], mapping: dict[str, str] | None, notices: list[Problem]
 ) -> list[Path]:
@@ -230,7 +239,7 @@ def _unrelated_skipped(
     skipped: list[Path] = []
     roles: dict[tuple[str, ...], str | None] = {}  # junk files tend to share one header
     for path in files:
-        if path in items or _known_stem(path):
+        if path in items or _known_stem(path) or path.suffix.lower() == ".zip":
             keep.append(path)
             continue
         columns = peek_columns(path)
@@ -239,7 +248,9 @@ def _unrelated_skipped(
             continue
         key = tuple(columns or ())
         if key not in roles:
-            roles[key] = _role(path, columns, mapping) if columns else None
+            roles[key] = (
+                (_role(path, columns, mapping) or _export_kind(columns)) if columns else None
+            )
         if roles[key] is not None:
             keep.append(path)
         else:
@@ -250,8 +261,8 @@ def _unrelated_skipped(
                 skipped[0].parent.name or str(skipped[0].parent),
                 None,
                 None,
-                f"skipped {_names(skipped)}: not a videos or interactions table (no "
-                "video_id/title or user_id/event columns)",
+                f"skipped {_names(skipped)}: not a videos or interactions table nor a "
+                "known export (no video_id/title or user_id/event columns)",
                 len(skipped),
                 severity="notice",
             )

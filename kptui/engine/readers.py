@@ -120,7 +120,10 @@ def peek_columns(path: Path) -> list[str] | None:
             return None
     if ext in {".xlsx", ".xlsm"}:
         return None
-    text = _decode(head, strict=False)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16, as Meta and Excel write it
+        text = head[: len(head) // 2 * 2].decode("utf-16", errors="ignore")
+    else:
+        text = _decode(head, strict=False)
     if text is None:
         return None
     if ext in {".jsonl", ".ndjson", ".json"}:
@@ -130,10 +133,22 @@ def peek_columns(path: Path) -> list[str] | None:
         except (ValueError, RecursionError):
             return None
         return [str(k) for k in item] if isinstance(item, dict) else None
-    line = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
-    return [
-        c.strip() for c in _header_fields(line, "\t" if ext == ".tsv" else _sniff_separator(line))
-    ]
+    lines = [ln.rstrip("\r") for ln in text.lstrip("\ufeff").split("\n", 8)[:8]]
+    forced = None
+    first = lines[0].strip().strip('"')
+    if first.lower().startswith("sep=") and len(first) == 5:  # Excel's separator hint
+        forced, lines = first[4], lines[1:]
+    # banner lines above the header (one field where the header has several), as _preamble
+    for _ in range(5):
+        if len(lines) < 2:
+            break
+        sep = forced or ("\t" if ext == ".tsv" else _sniff_separator(lines[0]))
+        if len(_header_fields(lines[0], sep)) > 1:
+            break
+        lines = lines[1:]
+    line = lines[0] if lines else ""
+    sep = forced or ("\t" if ext == ".tsv" else _sniff_separator(line))
+    return [c.strip() for c in _header_fields(line, sep)]
 
 
 def read_table(path: Path) -> RawTable:

@@ -80,6 +80,25 @@ USABLE = {
     "unknown_events",
     "bad_dates",
     "unknown_video",
+    # issue 18: read, with what was wrong reported
+    "unbalanced_quote.csv",  # the rows the quote would swallow are read
+    "shifted_quoted.csv",
+    "unclosed_quote_rows.csv",
+    "decimal_comma.csv",
+    "thousands_semicolon.csv",
+    "duplicate_title.csv",
+    "alias_clash.csv",
+    "nested.jsonl",
+    "implausible.csv",
+    "huge_tags.csv",
+    "bad_byte.csv",
+    "stray_config",
+    "side_by_side",
+    "parquet_struct.parquet",
+    "parquet_binary.parquet",
+    "parquet_null.parquet",
+    "xlsx_1e300.xlsx",
+    "xlsx_formula.xlsx",
 }
 
 
