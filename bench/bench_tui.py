@@ -93,7 +93,7 @@ async def in_app(path: str, rounds: int) -> tuple[list[float], list[float], list
                     await asyncio.sleep(0.001)
                 switches.append(app.switch_painted_at - start)
                 per_pane.setdefault(pane.PANE_ID, []).append(switches[-1])
-        await pilot.press("escape", "2")
+        await pilot.press("escape", "2", "t")  # opening a pane never enters a field
         tags = app.query_one(TagsPane)
         title = app.query_one("#tags-title", Input)
         drafts = [

@@ -49,23 +49,24 @@ PANES: tuple[type[Pane], ...] = (
 
 
 def _pane_bindings() -> list[BindingType]:
+    """Three ways to each pane, so one always works whatever the terminal sends.
+
+    The digit is a pane key only while no text field has focus (in a field it is text);
+    alt+digit (ESC then digit in a real terminal, see `kptui.tui.keys`) and F1..F7 work
+    from anywhere, fields included; ctrl+PageUp/PageDown step through the panes.
+    """
     out: list[BindingType] = []
-    for pane in PANES:
+    for i, pane in enumerate(PANES):
         action = f"show_pane('{pane.PANE_ID}')"
-        out.append(
-            Binding(pane.PANE_KEY, action, pane.PANE_TITLE, show=False, id=f"pane.{pane.PANE_ID}")
-        )
-        # alt+N also works while typing in a field (plain digits go into the field)
-        out.append(
-            Binding(
-                f"alt+{pane.PANE_KEY}",
-                action,
-                pane.PANE_TITLE,
-                show=False,
-                priority=True,
-                id=f"pane.{pane.PANE_ID}.alt",
-            )
-        )
+        pid, title = f"pane.{pane.PANE_ID}", pane.PANE_TITLE
+        out.append(Binding(pane.PANE_KEY, action, title, show=False, id=pid))
+        for key, suffix in ((f"alt+{pane.PANE_KEY}", "alt"), (f"f{i + 1}", "f")):
+            out.append(Binding(key, action, title, show=False, priority=True, id=f"{pid}.{suffix}"))
+    for key, step, title, bid in (
+        ("ctrl+pagedown", 1, "Next pane", "app.next_pane"),
+        ("ctrl+pageup", -1, "Previous pane", "app.prev_pane"),
+    ):
+        out.append(Binding(key, f"step_pane({step})", title, show=False, priority=True, id=bid))
     return out
 
 
@@ -88,7 +89,7 @@ class KptuiApp(App[None]):
             "leave_field",
             "Leave field",
             id="app.leave_field",
-            tooltip="Stop typing here, so 1-6 switch panes again",
+            tooltip="Stop typing here, so the digits switch panes again",
         ),
     ]
 
@@ -99,6 +100,9 @@ class KptuiApp(App[None]):
         *,
         load_on_start: bool = True,
     ) -> None:
+        from kptui.tui.keys import read_esc_digit_as_alt
+
+        read_esc_digit_as_alt()  # before the driver starts reading keys
         super().__init__()
         self.start_path = path
         self.workspace = workspace
@@ -174,6 +178,12 @@ class KptuiApp(App[None]):
     def action_show_pane(self, pane_id: str) -> None:
         self.query_one("#tabs", Tabs).active = pane_id
 
+    def action_step_pane(self, step: int) -> None:
+        ids = [p.PANE_ID for p in PANES]
+        current = self.query_one("#panes", ContentSwitcher).current
+        here = ids.index(current) if current in ids else 0
+        self.action_show_pane(ids[(here + step) % len(ids)])
+
     @on(Tabs.TabActivated, "#tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab is not None and event.tab.id is not None:
@@ -213,8 +223,8 @@ class KptuiApp(App[None]):
         return True
 
     def action_leave_field(self) -> None:
-        if isinstance(self.focused, Input) and not self.current_pane.focus_non_input():
-            self.query_one("#tabs", Tabs).focus()
+        if isinstance(self.focused, Input):
+            self.current_pane.focus_non_input()
 
     def action_help(self) -> None:
         from kptui.tui.screens import HelpScreen

@@ -73,7 +73,7 @@ async def test_draft_fits_personas_and_targets_them(shop: str) -> None:
         await pilot.press("4")
         await settle(app, pilot)
         assert "type a title in Tags" in screen_text(app)
-        await pilot.press("2")
+        await pilot.press("2", "t")
         await pilot.press(*"Python decorators for beginners")
         await pilot.press("escape", "4")
         await settle(app, pilot)

@@ -38,14 +38,19 @@ async def test_every_pane_one_key_away(sample: str) -> None:
             await pilot.press(pane.PANE_KEY)
             assert current(app) == pane.PANE_ID
             await pilot.press("escape")  # some panes start in a field
-        # while typing in a field a digit is text, alt+digit still switches
+        # while typing in a field a digit is text, alt+digit and F-keys still switch
         await pilot.press("2")
+        assert not isinstance(app.focused, Input)  # opening a pane never enters a field
+        await pilot.press("t")
         assert isinstance(app.focused, Input)
         await pilot.press("5")
         assert current(app) == "tags"
         assert app.focused.value == "5"
         await pilot.press("alt+6")
         assert current(app) == "plan"
+        await pilot.press("2", "t", "f5")
+        assert current(app) == "ab"
+        assert app.query_one("#tags-title", Input).value == "5"
         await pilot.press("2", "escape")
         assert not isinstance(app.focused, Input)
         await pilot.press("3")
@@ -85,8 +90,9 @@ async def test_q_quits() -> None:
 def test_every_binding_has_an_id() -> None:
     from kptui.tui.screens import ConfirmScreen, HelpScreen
     from kptui.tui.widgets import FrameTable
+    from kptui.tui.widgets.field import Field
 
-    classes = [KptuiApp, HelpScreen, ConfirmScreen, FrameTable, *PANES]
+    classes = [KptuiApp, HelpScreen, ConfirmScreen, FrameTable, Field, *PANES]
     ids = []
     for cls in classes:
         for binding in cls.BINDINGS:
@@ -145,10 +151,11 @@ def test_help_lists_every_binding_id() -> None:
     """Remapping needs the ids: the help screen names each one (alt+N as a family)."""
     from kptui.tui.screens import HELP, ConfirmScreen, HelpScreen
     from kptui.tui.widgets import FrameTable
+    from kptui.tui.widgets.field import Field
 
     text = HELP.read_text(encoding="utf-8")
-    for cls in (KptuiApp, HelpScreen, ConfirmScreen, FrameTable, *PANES):
+    for cls in (KptuiApp, HelpScreen, ConfirmScreen, FrameTable, Field, *PANES):
         for binding in cls.BINDINGS:
-            if binding.id.endswith(".alt") or binding.id in ("help.up", "help.down"):
+            if binding.id.endswith((".alt", ".f")) or binding.id in ("help.up", "help.down"):
                 continue
             assert f"`{binding.id}`" in text or binding.id.startswith("pane."), binding.id

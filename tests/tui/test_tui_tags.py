@@ -20,6 +20,8 @@ async def test_type_a_draft_and_see_tags(sample: str) -> None:
         await pilot.press("2")
         await settle(app, pilot)
         pane = app.query_one(TagsPane)
+        assert app.focused is app.query_one("#tags-table")  # never a field: see test_tui_keys
+        await pilot.press("t")
         assert isinstance(app.focused, Input) and app.focused.id == "tags-title"
         await pilot.press(*"python decorators for beginners")
         await settle(app, pilot)
@@ -78,7 +80,7 @@ async def test_choose_copy_and_save(sample: str) -> None:
         await pilot.press("2")
         await settle(app, pilot)
         pane = app.query_one(TagsPane)
-        await pilot.press(*"个人理财入门 存钱计划")
+        await pilot.press("t", *"个人理财入门 存钱计划")
         await settle(app, pilot)
         table = app.query_one("#tags-table", FrameTable)
         first, second = pane.suggestions[0].tag, pane.suggestions[1].tag

@@ -29,6 +29,7 @@ from kptui.tui.messages import OpenExperiment, WorkspaceChanged
 from kptui.tui.panes.base import Pane
 from kptui.tui.text import pct, plain
 from kptui.tui.widgets import Col, FrameTable, IntervalChart
+from kptui.tui.widgets.field import Field
 from kptui.tui.widgets.lift_chart import LiftChart
 from kptui.tui.widgets.tickbox import TickBox
 
@@ -97,18 +98,18 @@ class ArmRow(Horizontal):
 
     def __init__(self, name: str, visitors: str = "", conversions: str = "", control: bool = False):
         super().__init__(classes="arm-row" + (" -control" if control else ""))
-        self.name_field = Input(name, placeholder="name", classes="arm-name", compact=True)
-        self.visitors_field = Input(
+        self.name_field = Field(name, placeholder="name", classes="arm-name", compact=True)
+        self.visitors_field = Field(
             visitors, placeholder="visitors", type="integer", classes="arm-visitors", compact=True
         )
-        self.conversions_field = Input(
+        self.conversions_field = Field(
             conversions,
             placeholder="conversions",
             type="integer",
             classes="arm-conversions",
             compact=True,
         )
-        self.sd_field = Input("", placeholder="SD", type="number", classes="arm-sd", compact=True)
+        self.sd_field = Field("", placeholder="SD", type="number", classes="arm-sd", compact=True)
         self.rate_label = Label("", classes="arm-rate", markup=False)
 
     def compose(self) -> ComposeResult:
@@ -384,8 +385,9 @@ class ABPane(Pane):
     PANE_ID = "ab"
     PANE_TITLE = "A/B"
     PANE_KEY = "5"
-    DEFAULT_FOCUS = ".arm-visitors"
+    DEFAULT_FOCUS = "#ab-table"  # never a field: the next digit would be typed into it
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit_arms", "Edit arms", id="ab.edit", tooltip="Type visitors"),
         Binding("ctrl+n", "add_arm", "Add arm", id="ab.add_arm"),
         Binding("ctrl+r", "remove_arm", "Remove arm", id="ab.remove_arm"),
         Binding("ctrl+s", "save_experiment", "Save", id="ab.save", tooltip="Save to the plan"),
@@ -405,9 +407,9 @@ class ABPane(Pane):
                 with Vertical(id="ab-arms", classes="box"):
                     with Horizontal(id="ab-head"):
                         yield Label("Experiment", classes="arm-label")
-                        yield Input("A/B test", id="ab-name", compact=True, placeholder="name")
+                        yield Field("A/B test", id="ab-name", compact=True, placeholder="name")
                         yield Label("alpha", classes="arm-label2")
-                        yield Input("0.05", id="ab-alpha", compact=True)
+                        yield Field("0.05", id="ab-alpha", compact=True)
                     with Horizontal(id="ab-options"):
                         yield Label("Metric", classes="arm-label")
                         yield Select(
@@ -434,15 +436,15 @@ class ABPane(Pane):
                 with Vertical(id="ab-size-box", classes="box"):
                     with Horizontal(classes="size-row"):
                         yield Label("baseline %", classes="size-label")
-                        yield Input("", id="size-baseline", compact=True, placeholder="control")
+                        yield Field("", id="size-baseline", compact=True, placeholder="control")
                         yield Label("MDE %", classes="size-label")
-                        yield Input("10", id="size-mde", compact=True)
+                        yield Field("10", id="size-mde", compact=True)
                         yield TickBox("relative", True, id="size-relative", compact=True)
                     with Horizontal(classes="size-row"):
                         yield Label("power", classes="size-label")
-                        yield Input("0.8", id="size-power", compact=True)
+                        yield Field("0.8", id="size-power", compact=True)
                         yield Label("visitors/day", classes="size-label")
-                        yield Input("", id="size-daily", compact=True, placeholder="optional")
+                        yield Field("", id="size-daily", compact=True, placeholder="optional")
                     yield Static("", id="ab-size")
 
     def on_mount(self) -> None:
@@ -649,6 +651,15 @@ class ABPane(Pane):
             box.update(line)
 
     # actions ----------------------------------------------------------------------------
+    def action_edit_arms(self) -> None:
+        self.arm_rows()[0].visitors_field.focus()
+
+    @on(FrameTable.RowChosen, "#ab-table")
+    def _edit_arm(self, event: FrameTable.RowChosen) -> None:
+        """Enter on an arm's result row: type that arm's numbers."""
+        row = next((r for r in self.arm_rows() if r.value().name == event.values[0]), None)
+        (row or self.arm_rows()[0]).visitors_field.focus()
+
     def action_add_arm(self) -> None:
         rows = self.arm_rows()
         if len(rows) >= MAX_ARMS:

@@ -42,31 +42,44 @@ class Pane(Container):
     def pane_shown(self) -> None:
         """The pane became the visible one: start any lazy work here."""
 
+    def _shown(self, widget: Widget) -> bool:
+        """Focusable and displayed, with every container up to this pane displayed too."""
+        if not (widget.focusable and widget.display):
+            return False
+        return all(a.display for a in widget.ancestors if a is not self and self in a.ancestors)
+
     def focus_default(self) -> None:
+        """Focus the pane's default widget, never a text field.
+
+        Opening a pane must not put the cursor in a field: the next digit (a pane key, or
+        alt+digit in a terminal that sends it as ESC then the digit) would be typed into it.
+        Fields are entered on purpose: Tab, a letter key or Enter.
+        """
         target: Widget | None = None
         if self.DEFAULT_FOCUS:
             found = self.query(self.DEFAULT_FOCUS)
             target = found.first() if found else None
-        if target is None or not target.focusable:
-            target = next((w for w in self.query("*") if w.focusable and w.display), None)
+        if target is None or isinstance(target, Input) or not self._shown(target):
+            target = next(
+                (w for w in self.query("*") if self._shown(w) and not isinstance(w, Input)), None
+            )
         if target is not None:
             target.focus()
+        else:
+            self.app.query_one("#tabs").focus()
 
     def _focus_if_shown(self, widget: Widget) -> None:
         """Focus `widget` when results arrive, unless the user is already busy in this pane."""
-        if self.kapp.current_pane is not self:
+        if self.kapp.current_pane is not self or isinstance(widget, Input):
             return
         focused = self.app.focused
         if focused is None or not focused.display or self not in focused.ancestors:
             widget.focus()
 
     def focus_non_input(self) -> bool:
-        """Move focus out of a text field to the pane's first other focusable widget."""
-        for widget in self.query("*"):
-            if widget.focusable and widget.display and not isinstance(widget, Input):
-                widget.focus()
-                return True
-        return False
+        """Move focus out of a text field to the pane's default widget (else the tab bar)."""
+        self.focus_default()
+        return not isinstance(self.app.focused, Input)
 
     @on(events.Mount)
     def _pane_mounted(self) -> None:

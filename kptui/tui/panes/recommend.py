@@ -24,6 +24,7 @@ from kptui.tui.messages import Draft, DraftChanged, TogglePersona
 from kptui.tui.panes.base import NO_INTERACTIONS, Pane
 from kptui.tui.text import lit, plain
 from kptui.tui.widgets import Col, FrameTable
+from kptui.tui.widgets.field import Field
 from kptui.tui.widgets.tickbox import TickBox
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class RecommendPane(Pane):
             with Horizontal(id="rec-pick"):
                 yield Select([], prompt="persona", id="rec-persona", compact=True)
                 yield Label(" or viewer ", classes="rec-or")
-                yield Input(id="rec-viewer", compact=True, placeholder="viewer id, Enter")
+                yield Field(id="rec-viewer", compact=True, placeholder="viewer id, Enter")
                 yield TickBox("paid only", False, id="rec-paid", compact=True)
             with Vertical(id="rec-tables"):
                 yield FrameTable(id="rec-list", title="Recommended", page_size=100)
@@ -186,7 +187,7 @@ class RecommendPane(Pane):
         self._status(status)
         if cards:
             select.value = 0  # posts Select.Changed -> the list for persona 0
-        self._focus_if_shown(select if cards else self.query_one("#rec-viewer", Input))
+        self._focus_if_shown(select if cards else self.query_one("#rec-list", FrameTable))
         self._request_fit()
 
     # lists ------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from kptui.tui.messages import Draft, DraftChanged, OpenDraft, TogglePersona, Wo
 from kptui.tui.panes.base import Pane
 from kptui.tui.text import NO_CONTROL, lit, plain
 from kptui.tui.widgets import Col, FrameTable
+from kptui.tui.widgets.field import Field
 
 if TYPE_CHECKING:
     from kptui.engine.types import Dataset
@@ -73,9 +74,11 @@ class TagsPane(Pane):
     PANE_ID = "tags"
     PANE_TITLE = "Tags"
     PANE_KEY = "2"
-    DEFAULT_FOCUS = "#tags-title"
+    DEFAULT_FOCUS = "#tags-table"  # never a field: the next digit would be typed into it
     QUIET_GROUPS = frozenset({"tag-index"})  # built ahead of time; its failure shows here
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "focus_field('tags-title')", "Title", id="tags.title"),
+        Binding("d", "focus_field('tags-desc')", "Description", id="tags.description"),
         Binding("space", "toggle_tag", "Add/remove", id="tags.toggle"),
         Binding("ctrl+y", "copy_tags", "Copy tags", id="tags.copy", tooltip="Copy (OSC 52)"),
         Binding("ctrl+s", "save_draft", "Save draft", id="tags.save"),
@@ -99,16 +102,19 @@ class TagsPane(Pane):
         with Vertical(id="tags-draft"):
             with Horizontal(classes="field-row"):
                 yield Label("Title", classes="field-label")
-                yield Input(
+                yield Field(
                     id="tags-title",
                     compact=True,
-                    placeholder="your next video's title",
+                    placeholder="your next video's title (t to type here)",
                     restrict=NO_CONTROL,
                 )
             with Horizontal(classes="field-row"):
                 yield Label("Description", classes="field-label")
-                yield Input(
-                    id="tags-desc", compact=True, placeholder="optional", restrict=NO_CONTROL
+                yield Field(
+                    id="tags-desc",
+                    compact=True,
+                    placeholder="optional (d to type here)",
+                    restrict=NO_CONTROL,
                 )
         yield Label("", id="tags-status", markup=False)
         yield FrameTable(id="tags-table", title="Suggested tags", page_size=100, sortable=False)
@@ -352,6 +358,9 @@ class TagsPane(Pane):
         self.query_one("#tags-title", Input).focus()
         self._render_chosen()
         self._refresh(0)
+
+    def action_focus_field(self, field_id: str) -> None:
+        self.query_one(f"#{field_id}", Input).focus()
 
     def action_copy_tags(self) -> None:
         if not self.chosen:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from textual.suggester import Suggester
-from textual.widgets import Input
 
 from kptui.tui.text import NO_CONTROL
+from kptui.tui.widgets.field import Field
 
 # the loader's formats (kept here so the field does not import the engine on start-up)
 DATA_EXTS = (".csv", ".tsv", ".tab", ".txt", ".parquet", ".pq", ".jsonl", ".ndjson", ".json")
@@ -55,7 +55,7 @@ def suggest_path(value: str) -> str | None:
     return value + name[len(tail) :] + ("/" if is_dir else "")
 
 
-class PathInput(Input):
+class PathInput(Field):
     """Input with filesystem completion (→ accepts the grey suggestion)."""
 
     def __init__(self, value: str = "", **kwargs) -> None:
