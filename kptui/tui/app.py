@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -225,6 +226,37 @@ class KptuiApp(App[None]):
     def action_leave_field(self) -> None:
         if isinstance(self.focused, Input):
             self.current_pane.focus_non_input()
+
+    # unsaved work ---------------------------------------------------------------------
+    def unsaved_draft(self) -> TagsPane | None:
+        """The Tags pane when its draft has changes not in the workspace, else None."""
+        found = self.query(TagsPane)
+        tags = found.first() if found else None
+        return tags if tags is not None and tags.unsaved else None
+
+    def ask_unsaved(self, doing: str, then: Callable[[], object]) -> None:
+        """Run `then` now, or after a save/discard/cancel question when the draft is unsaved."""
+        from kptui.tui.screens import UnsavedScreen
+
+        tags = self.unsaved_draft()
+        if tags is None:
+            then()
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "save":
+                if not tags.save_then(then):
+                    self.action_show_pane(tags.PANE_ID)
+                    tags.action_focus_field("tags-title")
+            elif answer == "discard":
+                tags.discard()
+                then()
+
+        self.push_screen(UnsavedScreen(tags.current_draft().title, doing), answered)
+
+    async def action_quit(self) -> None:
+        """Quit, asking first when the draft has changes that are not saved."""
+        self.ask_unsaved("quitting", self.exit)
 
     def action_help(self) -> None:
         from kptui.tui.screens import HelpScreen

@@ -75,3 +75,42 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class UnsavedScreen(ModalScreen[str]):
+    """The draft has unsaved changes: `s` saves, `d` discards, Escape cancels (stays)."""
+
+    DEFAULT_CSS = """
+    UnsavedScreen { align: center middle; }
+    UnsavedScreen > Label {
+        width: auto; max-width: 70; border: round $warning; background: $surface; padding: 1 2;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "answer('save')", "Save", id="unsaved.save"),
+        Binding("d", "answer('discard')", "Discard", id="unsaved.discard"),
+        Binding("escape,c", "answer('cancel')", "Cancel", id="unsaved.cancel"),
+    ]
+
+    def __init__(self, title: str, doing: str) -> None:
+        super().__init__()
+        self.draft_title = title
+        self.doing = doing
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Label
+
+        from kptui.tui.text import plain
+
+        title = self.draft_title
+        name = f"“{plain(title, limit=40)}”" if title.strip() else "(no title)"
+        yield Label(
+            f"The draft {name} has changes that are not saved.\n"
+            f"Save it before {self.doing}?\n\n"
+            "s: save · d: discard the changes · Esc: cancel",
+            markup=False,
+        )
+        yield Footer()
+
+    def action_answer(self, answer: str) -> None:
+        self.dismiss(answer)

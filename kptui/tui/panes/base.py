@@ -59,7 +59,7 @@ class Pane(Container):
         if self.DEFAULT_FOCUS:
             found = self.query(self.DEFAULT_FOCUS)
             target = found.first() if found else None
-        if target is None or isinstance(target, Input) or not self._shown(target):
+        if target is None or isinstance(target, Input) or not target.focusable:
             target = next(
                 (w for w in self.query("*") if self._shown(w) and not isinstance(w, Input)), None
             )

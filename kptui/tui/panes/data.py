@@ -68,6 +68,13 @@ def _metric_words(metrics: dict[str, Any]) -> str:
     return " · ".join(words)
 
 
+def _same_path(a: str, b: str) -> bool:
+    try:
+        return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+    except OSError:
+        return a == b
+
+
 class DataPane(Pane):
     _attempted: str | None = None
 
@@ -117,7 +124,14 @@ class DataPane(Pane):
         self._start_load(path, startup=True)
 
     def load(self, path: str) -> None:
-        self._start_load(path, startup=False)
+        """Open another dataset (asking first about an unsaved draft); reload the same one."""
+        same = self.kapp.dataset_path is not None and _same_path(path, self.kapp.dataset_path)
+        if same:
+            self._start_load(path, startup=False)
+        else:
+            self.kapp.ask_unsaved(
+                "opening another dataset", lambda: self._start_load(path, startup=False)
+            )
 
     def _start_load(self, path: str | None, *, startup: bool) -> None:
         self._attempted = path

@@ -320,7 +320,13 @@ class RecommendPane(Pane):
         ]
         table.set_data(FIT_COLS, rows, empty="no persona matches these words")
         table.set_title(f"Your draft fits: {self._draft.title}")
-        table.border_subtitle = "Space/Enter: target this persona"
+        if not self._draft.title.strip():
+            saved = "not saved: give the draft a title in Tags"
+        elif self._draft.draft_id is not None:
+            saved = f"saved to draft #{self._draft.draft_id}"
+        else:
+            saved = "saved when you target one"
+        table.border_subtitle = f"Space/Enter: target · {saved}"
         if 0 <= row < table.row_count:
             table.move_cursor(row=row)
 

@@ -94,6 +94,8 @@ class TagsPane(Pane):
         self.personas: list[int] = []  # target personas (toggled in the Recommend pane)
         self.keep_hour = False  # the saved draft's publish hour was typed by the user
         self.draft_id: int | None = None
+        self._clean: tuple[Any, ...] = self._state_of("", "", [], [])  # as last saved/opened
+        self._after_save: Any = None  # called once the save in flight is done (quit, load)
         self.suggestions: list[Any] = []
         self.last_elapsed: float | None = None
         self.shown_at: float | None = None
@@ -145,6 +147,8 @@ class TagsPane(Pane):
 
     @on(Worker.StateChanged)
     def _index_state(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "tags-save" and event.state == WorkerState.ERROR:
+            self._after_save = None  # the save failed (the notice says why): do not go on
         if event.worker.group == "tag-index" and event.state == WorkerState.ERROR:
             self._set_status(f"Tag suggestions are not available: {plain(event.worker.error)}")
 
@@ -247,6 +251,8 @@ class TagsPane(Pane):
         label = f"Chosen ({len(self.chosen)})"
         if self.draft_id is not None:
             label += f" · draft #{self.draft_id}"
+        if self.unsaved:
+            label += " · unsaved"
         self.query_one("#tags-chosen-box").border_title = label
 
     def _persona_names(self) -> list[str]:
@@ -272,13 +278,16 @@ class TagsPane(Pane):
         self.toggle_persona(event.persona_id)
 
     def toggle_persona(self, pid: int) -> None:
-        """Target (or stop targeting) a persona with this draft; saved with it."""
+        """Target (or stop targeting) a persona with this draft, saved at once when the draft
+        has a title (else it shows as unsaved until it has one and ctrl+s)."""
         if pid in self.personas:
             self.personas = [p for p in self.personas if p != pid]
         else:
             self.personas = [*self.personas, pid]
         self._render_chosen()
         self._post_draft()
+        if self.current_draft().title.strip():
+            self.action_save_draft()
 
     def suggested_hour(self) -> int | None:
         """Best hour to post for the target personas (kptui.services.drafts, the CLI's rule);
@@ -330,6 +339,39 @@ class TagsPane(Pane):
 
     def _post_draft(self) -> None:
         self.post_message(DraftChanged(self.current_draft()))
+        self._render_chosen()
+
+    @staticmethod
+    def _state_of(title: str, desc: str, chosen: list[str], personas: list[int]) -> tuple:
+        return (title, desc, tuple(chosen), tuple(personas))
+
+    def _state(self) -> tuple[Any, ...]:
+        d = self.current_draft()
+        return self._state_of(d.title, d.description, d.tags, d.personas or [])
+
+    @property
+    def unsaved(self) -> bool:
+        """Typed or picked since the last save (or since the draft was opened)."""
+        if not self.is_mounted:
+            return False
+        state = self._state()
+        if self.draft_id is None and not (state[0].strip() or state[1].strip() or state[2]):
+            return False  # nothing worth keeping: only personas, or whitespace
+        return state != self._clean
+
+    def save_then(self, then: Any) -> bool:
+        """Save the draft, then call `then` (quit, open another dataset). False: no title."""
+        if not self.current_draft().title.strip():
+            self.notify("Give the draft a title first (t types it).", severity="warning")
+            return False
+        self._after_save = then
+        self.action_save_draft()
+        return True
+
+    def discard(self) -> None:
+        """Drop what was not saved: an empty new draft."""
+        self.action_new_draft()
+        self.query_one("#tags-table").focus()
 
     @on(OpenDraft)
     def _open_draft(self, event: OpenDraft) -> None:
@@ -344,6 +386,7 @@ class TagsPane(Pane):
         self.keep_hour = saved.publish_hour_source == "user"
         self.query_one("#tags-title", Input).value = saved.title
         self.query_one("#tags-desc", Input).value = saved.description
+        self._clean = self._state_of(saved.title, saved.description, self.chosen, self.personas)
         self._render_table()
         self._render_chosen()
         self._refresh(0)
@@ -355,6 +398,7 @@ class TagsPane(Pane):
         self.keep_hour = False
         self.query_one("#tags-title", Input).value = ""
         self.query_one("#tags-desc", Input).value = ""
+        self._clean = self._state_of("", "", [], [])
         self.query_one("#tags-title", Input).focus()
         self._render_chosen()
         self._refresh(0)
@@ -382,6 +426,7 @@ class TagsPane(Pane):
     def _save(self, draft: Draft, keep_hour: bool, cards: list[dict]) -> None:
         from kptui.services.drafts import save_draft
 
+        state = self._state_of(draft.title, draft.description, draft.tags, draft.personas or [])
         saved = save_draft(
             self.kapp.workspace,
             draft.title,
@@ -392,15 +437,19 @@ class TagsPane(Pane):
             keep_hour=keep_hour,
             cards=cards,
         )
-        self.app.call_from_thread(self._saved, saved.id, saved.title, saved.publish_hour)
+        self.app.call_from_thread(self._saved, saved.id, saved.title, saved.publish_hour, state)
 
-    def _saved(self, draft_id: int, title: str, hour: int | None) -> None:
+    def _saved(self, draft_id: int, title: str, hour: int | None, state: tuple) -> None:
         self.draft_id = draft_id
+        self._clean = state
         self._render_chosen()
         when = f" · post at {hour}:00" if hour is not None else ""
         self.notify(f"Saved draft #{draft_id}: {plain(title, limit=80)}{when}", markup=False)
         self.post_message(WorkspaceChanged())
         self._post_draft()
+        then, self._after_save = self._after_save, None
+        if then is not None:
+            then()
 
     def _set_status(self, text: str) -> None:
         self.query_one("#tags-status", Label).update(plain(text))
