@@ -129,7 +129,7 @@ class KptuiApp(App[None]):
         with ContentSwitcher(initial=PANES[0].PANE_ID, id="panes"):
             # the other panes are mounted just after the first frame (a sooner first screen)
             yield PANES[0](id=PANES[0].PANE_ID)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._apply_keymap_file()
@@ -289,6 +289,9 @@ class KptuiApp(App[None]):
             label.update("no data")
             return
         name = Path(ds.source or self.dataset_path or "").name or "data"
+        if self.size.width < 120:  # beside seven tabs: the name only, cut on purpose
+            label.update(plain(name, limit=16))
+            return
         viewers = self.overview.get("viewers")
         parts = [plain(name, limit=24), f"{ds.videos.height:,} videos"]
         if viewers:
@@ -296,6 +299,9 @@ class KptuiApp(App[None]):
         if self.overview.get("why") == "last used":
             parts.append("last used")  # no hidden defaults: say why this dataset is open
         label.update(" · ".join(parts))
+
+    def on_resize(self) -> None:
+        self.set_status()
 
     @on(DraftChanged)
     def _draft_changed(self, event: DraftChanged) -> None:

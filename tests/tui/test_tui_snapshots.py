@@ -48,3 +48,74 @@ async def test_help_screen(snapshot) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         await snapshot(app, pilot, "help_80x24")
+
+
+SIZES = [(80, 24), (120, 40)]
+SIZE_IDS = ["80x24", "120x40"]
+
+
+async def test_data_pane_wide(snapshot, in_data: str) -> None:
+    app = KptuiApp(in_data)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(app, pilot)
+        await snapshot(app, pilot, "data_200x60")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_tags_pane(snapshot, in_data: str, size: tuple[int, int]) -> None:
+    app = KptuiApp(in_data)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "t", *"Python decorators for beginners", "escape")
+        await settle(app, pilot)
+        await pilot.press("space")
+        await settle(app, pilot)
+        await snapshot(app, pilot, f"tags_{size[0]}x{size[1]}")
+
+
+@pytest.mark.parametrize("pane", ["personas", "recommend", "insights"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_model_panes(snapshot, in_data: str, size: tuple[int, int], pane: str) -> None:
+    from kptui.tui.app import PANES
+
+    key = next(p.PANE_KEY for p in PANES if pane == p.PANE_ID)
+    app = KptuiApp(in_data)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        if pane == "recommend":  # with a draft, so the fit table has rows
+            await pilot.press("2", "t", *"Python decorators for beginners", "escape")
+            await settle(app, pilot)
+        await pilot.press(key)
+        await settle(app, pilot)
+        await settle(app, pilot)
+        await snapshot(app, pilot, f"{pane}_{size[0]}x{size[1]}")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_plan_pane(snapshot, size: tuple[int, int]) -> None:
+    from kptui.store import Workspace
+    from kptui.store.models import Arm
+
+    with Workspace.open() as ws:
+        ws.add_draft(
+            "How I finally understood Python decorators (and you can too)",
+            tags=["python", "programming", "decorators", "beginners"],
+            personas=[0, 2],
+            publish_hour=20,
+        )
+        ws.add_draft("Budget tips", tags=["saving"])
+        ws.add_experiment(
+            "Thumbnail test", arms=[Arm("control", 2000, 80), Arm("new thumbnail", 2000, 112)]
+        )
+        path = ws.path
+    import sqlite3
+
+    with sqlite3.connect(path) as db:  # a fixed date: the snapshot must not change each day
+        db.execute("UPDATE drafts SET updated_at = '2025-06-01T12:00:00', created_at = updated_at")
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("6")
+        await settle(app, pilot)
+        app.query_one("#plan-status").update("2 draft(s), 1 experiment(s) in workspace.sqlite3")
+        await settle(app, pilot)
+        await snapshot(app, pilot, f"plan_{size[0]}x{size[1]}")

@@ -41,11 +41,11 @@ ARM_NAMES = ("control", "B", "C", "D", "E", "F", "G", "H")
 RESULT_COLS = (
     Col("arm", "Arm", width=14),
     Col("rate", "Rate", "pct", digits=2),
-    Col("ci", "Rate 95% CI", width=17),
+    Col("ci", "Rate 95% CI", width=17, drop=2),
     Col("lift", "Lift", width=16),
     Col("p", "p (Holm)", width=16),
     Col("beat", "P(beat ctl)", "pct", digits=1),
-    Col("best", "P(best)", "pct", digits=1),
+    Col("best", "P(best)", "pct", digits=1, drop=1),
 )
 # The engine's errors name the field they are about; this pane names it as its inputs do.
 FIELD_LABELS = {

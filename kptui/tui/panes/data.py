@@ -299,13 +299,13 @@ class DataPane(Pane):
     def _show_top(self, ov: dict[str, Any]) -> None:
         columns: list[str] = ov.get("top_columns", [])
         labels = {
-            "video_id": Col("video_id", "ID", width=14),
+            "video_id": Col("video_id", "ID", width=14, drop=5),
             "title": Col("title", "Title", width=34, wide=64),
             "price": Col("price", "Price", "float", digits=2),
             "views": Col("views", "Views", "int"),
-            "likes": Col("likes", "Likes", "int"),
-            "tags": Col("tags", "Tags", "tags", width=30, wide=50),
-            "interactions": Col("interactions", "Actions", "int"),
+            "likes": Col("likes", "Likes", "int", drop=2),
+            "tags": Col("tags", "Tags", "tags", width=30, wide=50, drop=4),
+            "interactions": Col("interactions", "Actions", "int", drop=3),
             "viewers": Col("viewers", "Viewers", "int"),
             "purchases": Col("purchases", "Buys", "int"),
         }

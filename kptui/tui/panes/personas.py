@@ -36,7 +36,7 @@ MEMBER_COLS = (
 VIDEO_COLS = (
     Col("title", "Top video", width=40, wide=60),
     Col("reach", "Reach", "pct", digits=0),
-    Col("video_id", "ID", width=12),
+    Col("video_id", "ID", width=12, drop=1),
 )
 
 

@@ -34,13 +34,13 @@ DRAFT_COLS = (
     Col("tags", "Tags", "tags", width=26, wide=44),
     Col("personas", "Personas", width=10),
     Col("hour", "Post at", width=8),
-    Col("updated", "Updated", width=10),
+    Col("updated", "Updated", width=10, drop=1),
 )
 EXPERIMENT_COLS = (
     Col("id", "#", "int"),
     Col("status", "Status", width=8),
     Col("name", "Name", width=20, wide=34),
-    Col("arms", "Arms (conv/visitors)", width=30, wide=60),
+    Col("arms", "Arms", width=30, wide=60),
     Col("verdict", "Verdict", width=30, wide=50),
 )
 
@@ -60,6 +60,11 @@ class PlanLoaded(Message):
         self.experiments = experiments
         self.verdicts = verdicts
         self.timelines = timelines or {}  # experiment id -> services.ab.timeline_for(...)
+
+
+def arm_text(arm: Any) -> str:
+    """One notation for an arm everywhere in the app: `control 80 / 2,000 converted`."""
+    return f"{arm.name} {arm.conversions:,} / {arm.visitors:,} converted"
 
 
 def verdict_of(exp: Any) -> str:
@@ -199,7 +204,7 @@ class PlanPane(Pane):
                     e.id,
                     e.status,
                     e.name,
-                    " · ".join(f"{a.name} {a.conversions:,}/{a.visitors:,}" for a in e.arms),
+                    " · ".join(arm_text(a) for a in e.arms),
                     event.verdicts.get(e.id, ""),
                 )
                 for e in event.experiments

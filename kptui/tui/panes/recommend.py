@@ -42,7 +42,7 @@ LIST_COLS = (
     Col("title", "Title", width=26, wide=56),
     Col("score", "Score", "float", digits=3),
     Col("reason", "Why", width=36, wide=70),  # last: the long one is what a narrow screen cuts
-    Col("video_id", "ID", width=12),
+    Col("video_id", "ID", width=12, drop=1),
 )
 
 
@@ -104,7 +104,7 @@ class RecommendPane(Pane):
             with Horizontal(id="rec-pick"):
                 yield Select([], prompt="persona", id="rec-persona", compact=True)
                 yield Label(" or viewer ", classes="rec-or")
-                yield Field(id="rec-viewer", compact=True, placeholder="viewer id, Enter")
+                yield Field(id="rec-viewer", compact=True, placeholder="id, Enter")
                 yield TickBox("paid only", False, id="rec-paid", compact=True)
             with Vertical(id="rec-tables"):
                 yield FrameTable(id="rec-list", title="Recommended", page_size=100)

@@ -79,9 +79,9 @@ class TagsPane(Pane):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "focus_field('tags-title')", "Title", id="tags.title"),
         Binding("d", "focus_field('tags-desc')", "Description", id="tags.description"),
-        Binding("space", "toggle_tag", "Add/remove", id="tags.toggle"),
-        Binding("ctrl+y", "copy_tags", "Copy tags", id="tags.copy", tooltip="Copy (OSC 52)"),
-        Binding("ctrl+s", "save_draft", "Save draft", id="tags.save"),
+        Binding("space", "toggle_tag", "Add/remove", id="tags.toggle", show=False),
+        Binding("ctrl+y", "copy_tags", "Copy", id="tags.copy", tooltip="Copy (OSC 52)"),
+        Binding("ctrl+s", "save_draft", "Save", id="tags.save"),
         Binding("ctrl+n", "new_draft", "New", id="tags.new"),
     ]
 

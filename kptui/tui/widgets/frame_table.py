@@ -29,9 +29,57 @@ class Col:
     width: int = 40  # text is cut to this many cells...
     digits: int = 2
     wide: int | None = None  # ...or to this many when the table is wider than WIDE cells
+    drop: int = 0  # when the table is too narrow, columns with the highest `drop` go first
 
 
 WIDE = 110
+MIN_TEXT = 8  # a text column is never squeezed below this many cells
+SHRINKS = ("text", "tags")
+
+
+def clip(text: Text, width: int) -> Text:
+    """Cut to `width` cells at a word boundary when one is near, with an ellipsis."""
+    if text.cell_len <= width:
+        return text
+    from rich.cells import set_cell_size
+
+    plain = set_cell_size(text.plain, max(width - 1, 0))
+    space = plain.rfind(" ")
+    if space >= width * 0.6:
+        plain = plain[:space]
+    out = Text(plain.rstrip() + "…", style=text.style, justify=text.justify)
+    return out
+
+
+def fit_widths(
+    cols: Sequence[Col], widths: list[int], room: int, pad: int
+) -> tuple[list[int], list[int]]:
+    """(kept column indexes, their widths) so the row fits in `room` cells.
+
+    Droppable columns go first (highest `drop` first), then text columns shrink, widest
+    first, down to MIN_TEXT (cells are then cut at a word with an ellipsis); what is left
+    over may still scroll sideways.
+    """
+    keep = list(range(len(cols)))
+    w = list(widths)
+
+    def total() -> int:
+        return sum(w[i] + 2 * pad for i in keep)
+
+    for i in sorted((i for i in keep if cols[i].drop), key=lambda i: (-cols[i].drop, -i)):
+        if total() <= room:
+            break
+        keep.remove(i)
+    over = total() - room
+    while over > 0:
+        texts = [j for j in keep if cols[j].kind in SHRINKS and w[j] > MIN_TEXT]
+        if not texts:
+            break
+        j = max(texts, key=lambda j: w[j])
+        cut = min(over, w[j] - MIN_TEXT, max(1, w[j] // 4))
+        w[j] -= cut
+        over -= cut
+    return keep, [w[i] for i in keep]
 
 
 def _cell(value: Any, col: Col, wide: bool = False) -> Text:
@@ -193,13 +241,31 @@ class FrameTable(DataTable):
             for i in shown
         ]
         self.clear(columns=True)
-        for j, col in enumerate(cols):
-            right = col.kind not in ("text", "tags", "bar")
-            label = Text(col.label, justify="right" if right else "left")
-            width = max([label.cell_len, *(row[j].cell_len for row in page if j < len(row))])
-            self.add_column(label, key=col.key, width=width)
+        labels = [
+            Text(c.label, justify="left" if c.kind in ("text", "tags", "bar") else "right")
+            for c in cols
+        ]
+        widths = [
+            max([label.cell_len, *(row[j].cell_len for row in page if j < len(row))])
+            for j, label in enumerate(labels)
+        ]
+        bar = self.styles.scrollbar_size_vertical if len(page) > self.size.height else 0
+        room = self.size.width - bar
+        keep, sized = (
+            fit_widths(cols, widths, room, self.cell_padding)
+            if room > 0
+            else (list(range(len(cols))), widths)
+        )
+        self._shown_cols = keep
+        for j, width in zip(keep, sized, strict=True):
+            self.add_column(labels[j], key=cols[j].key, width=width)
         for i, cells in zip(shown, page, strict=True):
-            self.add_row(*cells, key=str(i))
+            row = [
+                clip(cells[j], width) if j < len(cells) else Text("")
+                for j, width in zip(keep, sized, strict=True)
+            ]
+            self.add_row(*row, key=str(i))
+        self._fitted_width = self.size.width
         self._update_caption()
 
     def _update_caption(self) -> None:
@@ -258,7 +324,7 @@ class FrameTable(DataTable):
             self._show_page()
 
     def on_resize(self) -> None:
-        if self._cols and (self.size.width >= WIDE) != self._wide:
+        if self._cols and self.size.width != getattr(self, "_fitted_width", None):
             row = self.cursor_row
             self._show_page()
             if 0 <= row < self.row_count:
