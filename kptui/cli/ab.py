@@ -163,7 +163,9 @@ def test_cmd(
             "--unit", help="Unit shown before amounts (default: ¥ for revenue, none for a mean)."
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (SPEC section 3).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON instead of text (for scripts and jq).")
+    ] = False,
 ) -> None:
     """Human output: verdict sentence, table, expected loss, mode, power; --json: SPEC 3."""
     from kptui.services.ab import run_test
@@ -288,7 +290,9 @@ def size_cmd(
             "--visitors", help="Visitors per arm: report the smallest detectable change instead."
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (SPEC section 3).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON instead of text (for scripts and jq).")
+    ] = False,
 ) -> None:
     from kptui.engine import abtest
     from kptui.errors import UsageError

@@ -39,7 +39,7 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
         help="Campaign planner for short-video creators who sell paid knowledge.\n\n"
         "Run with no command to open the app on your last dataset (or the bundled sample).",
         no_args_is_help=False,
-        add_completion=False,
+        add_completion=True,  # --install-completion / --show-completion (typer's; no imports)
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
@@ -55,7 +55,9 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
                 help="Workspace file (SQLite) holding your plan. Default: your user data folder.",
             ),
         ] = None,
-        version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+        version: Annotated[
+            bool, typer.Option("--version", "-V", help="Print the version and stop.")
+        ] = False,
     ) -> None:
         if version:
             typer.echo(f"kptui {__version__}")

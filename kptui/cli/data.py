@@ -33,7 +33,9 @@ def register(app: typer.Typer) -> None:
             typer.Argument(help="A dataset folder, or its files (videos.*, interactions.*)."),
         ],
         map_: MapOption = None,
-        json_: Annotated[bool, typer.Option("--json", help="Print JSON (SPEC shape).")] = False,
+        json_: Annotated[
+            bool, typer.Option("--json", help="Print JSON instead of text (for scripts and jq).")
+        ] = False,
     ) -> None:
         """Load and validate: what each file is, counts, date range, notices and problems.
 

@@ -24,7 +24,8 @@ _FALSE = {"0", "off", "f", "false", "n", "no"}
 
 
 def install() -> None:
-    """Route plain scalar options through `_fast_param` (idempotent)."""
+    """Route plain scalar options through `_fast_param`; no `<bool>` after a flag in --help
+    (idempotent)."""
     import typer.core as core
 
     if getattr(core.build_runtime_param, "_kptui_fast", False):
@@ -38,6 +39,14 @@ def install() -> None:
     build._kptui_fast = True  # type: ignore[attr-defined]
     build.original = original  # type: ignore[attr-defined]
     core.build_runtime_param = build
+
+    # typer 0.29 writes `<bool>` after every on/off flag in --help: a flag takes no value
+    shown = core.TyperOption.display_type_rich
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    core.TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
 def _fast_param(descriptor: Any) -> Any:
@@ -86,10 +95,15 @@ def _one(kind: type, value: Any, lo: float | None, hi: float | None) -> Any:
         raise ValueError(_MESSAGES[bool])
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValueError(_MESSAGES[kind])
+    scale = 1.0
+    if kind is float and isinstance(value, str) and value.strip().endswith("%"):
+        value, scale = value.strip()[:-1], 0.01  # `--baseline 5%` is 0.05, as in the app
     try:
         number = kind(value.strip() if isinstance(value, str) else value)
     except (ValueError, OverflowError):
         raise ValueError(_MESSAGES[kind]) from None
+    if scale != 1.0:
+        number *= scale
     if kind is int and isinstance(value, float) and value != number:
         raise ValueError("Input should be a valid integer, got a number with a fractional part")
     if lo is not None and number < lo:

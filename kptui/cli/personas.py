@@ -13,7 +13,8 @@ KOption = Annotated[
     str,
     typer.Option(
         "--k",
-        help="Number of personas, or 'auto' (3..12 by silhouette; at least 5 from 500 viewers).",
+        help="How many personas: 2 to 30, or 'auto' (tries 3 to 12, at least 5 from 500 "
+        "viewers, and keeps the clearest).",
     ),
 ]
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same personas).")]
@@ -44,7 +45,9 @@ def register(app: typer.Typer) -> None:
         top: Annotated[
             int, typer.Option("--top", min=1, help="Videos per viewer in --recommendations.")
         ] = 10,
-        json_: Annotated[bool, typer.Option("--json", help="Print JSON (SPEC shape).")] = False,
+        json_: Annotated[
+            bool, typer.Option("--json", help="Print JSON instead of text (for scripts and jq).")
+        ] = False,
     ) -> None:
         """Group viewers into personas and describe each one as a card.
 

@@ -35,7 +35,9 @@ def register(app: typer.Typer) -> None:
         ] = False,
         k: KOption = "auto",
         seed: SeedOption = 0,
-        json_: Annotated[bool, typer.Option("--json", help="Print JSON (SPEC shape).")] = False,
+        json_: Annotated[
+            bool, typer.Option("--json", help="Print JSON instead of text (for scripts and jq).")
+        ] = False,
     ) -> None:
         """Recommendations per persona or per viewer, or the personas a draft fits.
 

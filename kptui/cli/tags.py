@@ -44,7 +44,9 @@ def register(app: typer.Typer) -> None:
         top: Annotated[
             int, typer.Option("--top", "-k", min=1, max=1000, help="Tags per draft.")
         ] = 10,
-        json_: Annotated[bool, typer.Option("--json", help="Print JSON (SPEC shape).")] = False,
+        json_: Annotated[
+            bool, typer.Option("--json", help="Print JSON instead of text (for scripts and jq).")
+        ] = False,
     ) -> None:
         """Suggest tags: the draft's own words and phrases, tags of similar videos, tags that
         come with those, its #hashtags, and what the dataset uses most.

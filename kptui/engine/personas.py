@@ -211,8 +211,11 @@ class PersonaModel:
         return [self.user_ids[i] for i in np.flatnonzero(self.labels == pid)]
 
 
+MAX_K = 30  # more groups than this is a list of viewers, not personas
+
+
 def parse_k(k: int | str) -> int | None:
-    """`auto` -> None; a whole number >= 2 -> that number; anything else is a usage error."""
+    """`auto` -> None; a whole number 2..MAX_K -> that number; anything else is a usage error."""
     if isinstance(k, int) and not isinstance(k, bool):
         value = k
     else:
@@ -225,8 +228,8 @@ def parse_k(k: int | str) -> int | None:
             raise UsageError(
                 f"{FIELD} must be a whole number or 'auto', not {k!r}", field="k"
             ) from None
-    if value < 2:
-        raise UsageError(f"{FIELD} must be at least 2 (got {value})", field="k")
+    if not 2 <= value <= MAX_K:
+        raise UsageError(f"{FIELD} must be from 2 to {MAX_K} or 'auto' (got {value})", field="k")
     return value
 
 

@@ -142,12 +142,15 @@ class ArmRow(Horizontal):
 def _float(text: str, what: str, *, percent: bool = False) -> float:
     from kptui.errors import UsageError
 
-    raw = text.strip().rstrip("%").replace(",", "")
+    raw = text.strip().replace(",", "")
+    written_pct = raw.endswith("%")
     try:
-        value = float(raw)
+        value = float(raw.rstrip("%"))
     except ValueError:
         raise UsageError(f"{what}: expected a number, got {text.strip()!r}") from None
-    return value / 100 if percent else value
+    if written_pct or (percent and abs(value) >= 1):
+        return value / 100  # `5%`, or a bare 5 in a percent field
+    return value  # 0.05 reads as in the CLI: a fraction
 
 
 def compute_means(
@@ -218,7 +221,8 @@ def power_words(v: dict, unit: str) -> str:
         return text + f"; {pw['power_target']:.0%} reached"
     text += f"; {pw['power_target']:.0%} needs ~{more:,} more visitors"
     if pw["days_left"] is not None:
-        text += f" ({pw['days_left']:,} days at {pw['daily']:,.0f}/day)"
+        left = pw["days_left"]
+        text += f" ({left:,} day{'' if left == 1 else 's'} at {pw['daily']:,.0f}/day)"
     return text
 
 
@@ -641,7 +645,8 @@ class ABPane(Pane):
             line.append(f" ({size['arms']} arms)")
             if size.get("days") is not None:
                 line.append(" · ")
-                line.append(f"{size['days']:,} days", style="bold")
+                days = size["days"]
+                line.append(f"{days:,} day{'' if days == 1 else 's'}", style="bold")
                 line.append(f" at {size['daily']:,}/day")
             line.append(
                 f"\nto see {pct(size['baseline'], 2)} → {pct(size['target'], 2)}"
