@@ -158,7 +158,8 @@ def test_parse_k():
     assert P.parse_k("auto") is None
     assert P.parse_k("5") == 5
     assert P.parse_k(7) == 7
-    for bad in ("many", "1", "0", "-3", "2.5"):
+    assert P.parse_k(P.MAX_K) == P.MAX_K
+    for bad in ("many", "1", "0", "-3", "2.5", "31", "99"):
         with pytest.raises(UsageError):
             P.parse_k(bad)
 
