@@ -57,3 +57,30 @@ def resolve_dataset(
             f"(see: kptui data inspect {path})"
         )
     return dataset
+
+
+STDIN_CAP = 512 * 1024 * 1024  # bytes read from stdin at most (a file that size is a mistake)
+
+
+def read_stdin() -> tuple[bytes, str]:
+    """What was piped in for a `-` file argument, and the extension its content reads as
+    (`.jsonl` when it starts with `{`, else `.csv`: the readers then sniff the delimiter)."""
+    import sys
+
+    from kptui.errors import UsageError
+
+    if sys.stdin is None or sys.stdin.isatty():
+        raise UsageError("- reads the file from stdin: pipe it in (`cat drafts.csv | kptui ...`)")
+    raw = sys.stdin.buffer.read(STDIN_CAP + 1)
+    if len(raw) > STDIN_CAP:
+        raise UsageError(f"stdin is larger than {STDIN_CAP // 2**20} MB", file="stdin")
+    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return raw, ".jsonl" if head in (b"{", b"[") else ".csv"
+
+
+def stdin_as_file(folder: Path) -> Path:
+    """Write piped-in data to a file in `folder` (a videos table) so a loader can read it."""
+    raw, ext = read_stdin()
+    path = folder / f"videos{ext}"
+    path.write_bytes(raw)
+    return path

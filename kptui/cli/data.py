@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -30,7 +31,10 @@ def register(app: typer.Typer) -> None:
     def inspect(
         paths: Annotated[
             list[Path],
-            typer.Argument(help="A dataset folder, or its files (videos.*, interactions.*)."),
+            typer.Argument(
+                help="A dataset folder, or its files (videos.*, interactions.*); "
+                "- reads a videos table from stdin."
+            ),
         ],
         map_: MapOption = None,
         json_: Annotated[
@@ -49,8 +53,14 @@ def register(app: typer.Typer) -> None:
         from kptui.engine.schema import parse_mapping
 
         fields = parse_mapping(map_)
-        with output.progress("Loading data") as report:
-            dataset = load_dataset(paths, mapping=fields, progress=report)
+        with tempfile.TemporaryDirectory(prefix="kptui-stdin-") as tmp:
+            if any(str(p) == "-" for p in paths):  # `data inspect -`: a videos table piped in
+                from kptui.cli.common import stdin_as_file
+
+                piped = stdin_as_file(Path(tmp))
+                paths = [piped if str(p) == "-" else p for p in paths]
+            with output.progress("Loading data") as report:
+                dataset = load_dataset(paths, mapping=fields, progress=report)
         summary = summarize(dataset)
         if len(paths) == 1 and paths[0].is_dir():
             remember_dataset(paths[0])

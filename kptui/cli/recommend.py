@@ -38,6 +38,12 @@ def register(app: typer.Typer) -> None:
         json_: Annotated[
             bool, typer.Option("--json", help="Print JSON instead of text (for scripts and jq).")
         ] = False,
+        jsonl: Annotated[
+            bool,
+            typer.Option(
+                "--jsonl", help="With --user all: one JSON object per viewer per line (jq)."
+            ),
+        ] = False,
     ) -> None:
         """Recommendations per persona or per viewer, or the personas a draft fits.
 
@@ -61,6 +67,8 @@ def register(app: typer.Typer) -> None:
             raise UsageError("--description needs --title")
         if title is not None and not title.strip():
             raise UsageError("--title must not be empty")
+        if jsonl and (user is None or user.strip().lower() != "all"):
+            raise UsageError("--jsonl is for --user all (one line per viewer)")
         pid = _persona_id(persona) if persona is not None else None
         parse_k(k)
         dataset = resolve_dataset(data, map_)
@@ -87,6 +95,9 @@ def register(app: typer.Typer) -> None:
                 result = {"personas": rec.draft_fit(title or "", description or "")}
         if user is not None and user.strip().lower() != "all":
             _emit_user(user, result, json_)
+        elif user is not None and jsonl:
+            for user_id, items in result.items():
+                output.print_jsonl({"user_id": user_id, "items": items})
         elif user is not None:
             output.print_json(result) if json_ else _print_users(result)
         elif persona is not None:

@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
                 "--input",
                 "-i",
                 help="CSV/TSV/JSONL/xlsx with columns title, description, optional id: "
-                "suggest for every row (one index build).",
+                "suggest for every row (one index build). - reads it from stdin.",
             ),
         ] = None,
         data: DataOption = None,
@@ -46,6 +46,10 @@ def register(app: typer.Typer) -> None:
         ] = 10,
         json_: Annotated[
             bool, typer.Option("--json", help="Print JSON instead of text (for scripts and jq).")
+        ] = False,
+        jsonl: Annotated[
+            bool,
+            typer.Option("--jsonl", help="With --input: one JSON object per draft per line (jq)."),
         ] = False,
     ) -> None:
         """Suggest tags: the draft's own words and phrases, tags of similar videos, tags that
@@ -59,6 +63,8 @@ def register(app: typer.Typer) -> None:
             raise UsageError("give --title (and --description) for one draft, or --input FILE")
         if input_ is not None and (title is not None or description is not None):
             raise UsageError("use either --title/--description or --input, not both")
+        if jsonl and input_ is None:
+            raise UsageError("--jsonl is for --input (one line per draft)")
         drafts = _read_input(input_) if input_ is not None else None
 
         from kptui.cli import output
@@ -73,7 +79,7 @@ def register(app: typer.Typer) -> None:
         if drafts is None:
             _one(index, title or "", description or "", top, json_, history)
         else:
-            _many(index, drafts, top, json_, history)
+            _many(index, drafts, top, json_, history, jsonl=jsonl)
 
 
 def _one(
@@ -106,6 +112,8 @@ def _many(
     top: int,
     json_: bool,
     history: dict[str, float] | None = None,
+    *,
+    jsonl: bool = False,
 ) -> None:
     from kptui.cli import output
     from kptui.engine.tags import apply_history, draft_note, index_note, suggest
@@ -125,7 +133,12 @@ def _many(
         dn = draft_note(index, title, description)
         if dn:
             item["note"] = dn
+        if jsonl:  # streamed: each draft's line as soon as it is ready
+            output.print_jsonl(item)
+            continue
         results.append(item)
+    if jsonl:
+        return
     if json_:
         output.print_json(results)
         return
@@ -173,11 +186,18 @@ def _read_input(path: Path) -> list[tuple[Any, str, str]]:
     from kptui.engine.readers import ROW, read_table
     from kptui.errors import DataError, UsageError
 
-    if not path.exists():
+    if str(path) == "-":
+        from kptui.cli.common import read_stdin
+        from kptui.engine.readers import read_bytes
+
+        raw, ext = read_stdin()
+        table = read_bytes(raw, "stdin", ext)
+    elif not path.exists():
         raise UsageError("no such file", file=str(path))
-    if path.is_dir():
+    elif path.is_dir():
         raise UsageError("is a folder, expected a CSV or JSONL file", file=str(path))
-    table = read_table(path)
+    else:
+        table = read_table(path)
     frame = table.frame
     columns = [c for c in frame.columns if c != ROW]
     found: dict[str, str] = {}

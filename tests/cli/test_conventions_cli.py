@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from cli_process import kptui
+
+from kptui.paths import sample_data_dir
+
+
+@pytest.fixture
+def sample_dir() -> str:
+    return str(sample_data_dir())
 
 
 def test_short_version_flag() -> None:
@@ -39,3 +47,42 @@ def test_k_outside_its_range_is_a_usage_error() -> None:
     out = kptui("personas", "--k", "99")
     assert out.returncode == 2
     assert "--k" in out.stderr and "2 to 30" in out.stderr and "Traceback" not in out.stderr
+
+
+def run_with_stdin(data: str, *args: str):
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "kptui", *args],
+        input=data,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+
+
+def test_dash_reads_stdin_and_jsonl_streams_one_object_per_line(sample_dir) -> None:
+    drafts = "id,title\na,Python for beginners\nb,How to budget your first salary\n"
+    out = run_with_stdin(
+        drafts, "tags", "suggest", "--data", sample_dir, "--input", "-", "--jsonl", "--top", "3"
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["a", "b"]
+    assert all(len(json.loads(line)["tags"]) == 3 for line in lines)
+    videos = (sample_data_dir() / "videos.csv").read_text(encoding="utf-8")
+    out = run_with_stdin(videos, "data", "inspect", "-", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["videos"] == 300
+
+
+def test_recommend_all_as_jsonl(sample_dir) -> None:
+    out = kptui("recommend", "--data", sample_dir, "--user", "all", "--jsonl", "--top", "2")
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(rows) == 2000 and rows[0].keys() == {"user_id", "items"}
+    assert all(len(r["items"]) == 2 for r in rows)
+    bad = kptui("recommend", "--data", sample_dir, "--persona", "0", "--jsonl")
+    assert bad.returncode == 2 and "--jsonl" in bad.stderr

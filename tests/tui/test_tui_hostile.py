@@ -62,7 +62,7 @@ async def test_data_and_plan_panes_show_escapes_visibly(tmp_path: Path) -> None:
         text = screen_text(app)
         _no_raw(text, "data pane")
         # every table row is as wide as the others: no character shifted a column
-        lines = [ln for ln in text.splitlines() if ln.rstrip().endswith("│") and "⟨U+" in ln]
+        lines = [ln for ln in text.splitlines() if ln.rstrip().endswith(("│", "┃")) and "⟨U+" in ln]
         assert len(lines) > 10 and len({cell_len(ln) for ln in lines}) == 1
         for key in ("2", "3", "4", "5", "6"):
             await pilot.press("escape", key)

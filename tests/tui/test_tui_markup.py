@@ -28,7 +28,7 @@ def no_escape_bytes(text: str) -> None:
 
 async def test_tables_show_titles_and_tags_literally(shop: str) -> None:
     app = KptuiApp(shop)
-    async with app.run_test(size=(200, 60)) as pilot:
+    async with app.run_test(size=(300, 60)) as pilot:  # room for every tag: none cut short
         await settle(app, pilot)
         rows = cells(app.query_one("#top-videos", FrameTable))
         titles = [r[0] for r in rows]

@@ -40,7 +40,7 @@ async def test_lists_drafts_and_experiments() -> None:
         assert [r[1] for r in drafts] == ["idea", "ready"]
         exps = cells(app.query_one("#plan-experiments", FrameTable))
         assert exps[0][2] == "Title A/B"
-        assert "control 50/1,000" in exps[0][3]
+        assert "control 50 / 1,000 converted" in exps[0][3]
         assert "B wins" in exps[0][4]
         assert "2 draft(s), 1 experiment(s)" in screen_text(app)
 

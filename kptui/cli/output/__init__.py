@@ -53,6 +53,12 @@ def print_json(obj: Any) -> None:
     write_stream(json_escape(text) + "\n")
 
 
+def print_jsonl(obj: Any) -> None:
+    """One JSON object on one line (JSON Lines): batch output streams to `jq` row by row."""
+    text = json.dumps(_jsonable(obj), ensure_ascii=False, allow_nan=False)
+    write_stream(json_escape(text) + "\n")
+
+
 def console(stderr: bool = False):
     """A rich console; respects NO_COLOR and never interprets markup in data by default."""
     from rich.console import Console

@@ -34,7 +34,7 @@ DRAFT_COLS = (
     Col("tags", "Tags", "tags", width=26, wide=44),
     Col("personas", "Personas", width=10),
     Col("hour", "Post at", width=8),
-    Col("updated", "Updated", width=10, drop=1),
+    Col("updated", "Updated", width=10, drop=5),
 )
 EXPERIMENT_COLS = (
     Col("id", "#", "int"),

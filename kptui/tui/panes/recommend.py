@@ -42,7 +42,7 @@ LIST_COLS = (
     Col("title", "Title", width=26, wide=56),
     Col("score", "Score", "float", digits=3),
     Col("reason", "Why", width=36, wide=70),  # last: the long one is what a narrow screen cuts
-    Col("video_id", "ID", width=12, drop=1),
+    Col("video_id", "ID", width=12, drop=5),
 )
 
 

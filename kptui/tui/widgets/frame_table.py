@@ -29,11 +29,12 @@ class Col:
     width: int = 40  # text is cut to this many cells...
     digits: int = 2
     wide: int | None = None  # ...or to this many when the table is wider than WIDE cells
-    drop: int = 0  # when the table is too narrow, columns with the highest `drop` go first
+    drop: int = 0  # too narrow a table drops the highest `drop` first (see fit_widths)
 
 
 WIDE = 110
 MIN_TEXT = 8  # a text column is never squeezed below this many cells
+DROP_FIRST = 5  # a column this droppable goes before any text is cut
 SHRINKS = ("text", "tags")
 
 
@@ -56,8 +57,10 @@ def fit_widths(
 ) -> tuple[list[int], list[int]]:
     """(kept column indexes, their widths) so the row fits in `room` cells.
 
-    Droppable columns go first (highest `drop` first), then text columns shrink, widest
-    first, down to MIN_TEXT (cells are then cut at a word with an ellipsis); what is left
+    Columns with `drop` >= DROP_FIRST (ids, dates) go before any text is cut; other
+    droppable ones (highest `drop` first) only while squeezing text to half its width
+    would not be enough. Then tag lists shrink to half, then any text column, widest
+    first, down to MIN_TEXT (cells are cut at a word, with an ellipsis); what is left
     over may still scroll sideways.
     """
     keep = list(range(len(cols)))
@@ -66,17 +69,28 @@ def fit_widths(
     def total() -> int:
         return sum(w[i] + 2 * pad for i in keep)
 
+    def squeezable() -> int:  # what text can give up and stay readable (half its width)
+        return sum(w[j] - max(MIN_TEXT, w[j] // 2) for j in keep if cols[j].kind in SHRINKS)
+
     for i in sorted((i for i in keep if cols[i].drop), key=lambda i: (-cols[i].drop, -i)):
         if total() <= room:
             break
+        if cols[i].drop < DROP_FIRST and total() - squeezable() <= room:
+            break  # squeezing the text is enough: keep this column
         keep.remove(i)
     over = total() - room
+    floor = {j: max(MIN_TEXT, w[j] // 2) if cols[j].kind == "tags" else MIN_TEXT for j in keep}
     while over > 0:
-        texts = [j for j in keep if cols[j].kind in SHRINKS and w[j] > MIN_TEXT]
+        texts = [j for j in keep if cols[j].kind in SHRINKS and w[j] > floor[j]]
         if not texts:
+            if any(floor[j] > MIN_TEXT for j in floor):  # tags at half: now below that too
+                floor = dict.fromkeys(floor, MIN_TEXT)
+                continue
             break
+        tags = [j for j in texts if cols[j].kind == "tags"]
+        texts = tags or texts
         j = max(texts, key=lambda j: w[j])
-        cut = min(over, w[j] - MIN_TEXT, max(1, w[j] // 4))
+        cut = min(over, w[j] - floor[j], max(1, w[j] // 4))
         w[j] -= cut
         over -= cut
     return keep, [w[i] for i in keep]
