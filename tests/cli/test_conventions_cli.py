@@ -23,9 +23,19 @@ def test_short_version_flag() -> None:
 
 
 def test_shell_completion_scripts() -> None:
-    out = kptui("--show-completion")  # the script for the shell it runs in (typer's)
-    assert out.returncode == 0, out.stderr
-    assert "_KPTUI_COMPLETE=complete_" in out.stdout
+    import os
+    import subprocess
+    import sys
+
+    # typer detects the user's shell from the process tree; a test names it instead
+    env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    for shell, marker in (("bash", "_KPTUI_COMPLETE=complete_bash"), ("zsh", "compdef")):
+        out = subprocess.run(
+            [sys.executable, "-m", "kptui", "--show-completion", shell],
+            capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=300,
+        )  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        assert marker in out.stdout
     assert "--install-completion" in kptui("--help").stdout
 
 

@@ -276,6 +276,7 @@ class RecommendPane(Pane):
         if self._draft.empty:
             self.fits = []
             table.set_data(FIT_COLS, [], empty=NO_DRAFT)
+            table.set_note("")
             table.set_title("Your draft fits")
             return
         title = f"Your draft fits: {self._draft.title}"
@@ -326,7 +327,7 @@ class RecommendPane(Pane):
             saved = f"saved to draft #{self._draft.draft_id}"
         else:
             saved = "saved when you target one"
-        table.border_subtitle = f"Space/Enter: target · {saved}"
+        table.set_note(f"Space/Enter: target · {saved}")
         if 0 <= row < table.row_count:
             table.move_cursor(row=row)
 

@@ -195,6 +195,11 @@ class FrameTable(DataTable):
                 self._apply_sort(index, sort[1])
         self._show_page()
 
+    def set_note(self, note: str) -> None:
+        """Words for the bottom border instead of the row count (kept across resizes)."""
+        self._note = note
+        self._update_caption()
+
     def set_title(self, title: str) -> None:
         """The table's title (shown in its top border, literally; kept across resizes)."""
         self._title = title
@@ -301,7 +306,8 @@ class FrameTable(DataTable):
         self.caption = " · ".join(parts)
         # the border crops a long title itself; the limit only bounds absurd data
         self.border_title = lit(self._title, limit=300) if self._title else None
-        self.border_subtitle = lit(" · ".join(parts[1:] if self._title else parts))
+        note = getattr(self, "_note", "")
+        self.border_subtitle = lit(note or " · ".join(parts[1:] if self._title else parts))
 
     # actions ----------------------------------------------------------------------------
     def sort_by(self, key: str, descending: bool | None = None) -> None:
