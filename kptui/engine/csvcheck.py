@@ -78,8 +78,11 @@ def runaways(data: bytes, sep: str, width: int) -> list[tuple[int, int, bool]]:
     inside = (before & 1) == 1
     if not inside.any():
         return []
-    # the physical line after each inside newline, and the separators on it
+    # the physical line after each inside newline, up to where its quoted field closes, and
+    # the separators on that stretch (those after the closing quote belong to the record)
     line_end = np.append(newlines[1:], arr.size)
+    closing = np.append(quotes, arr.size)[np.minimum(before, quotes.size)]
+    line_end = np.minimum(line_end, closing)
     on_line = np.searchsorted(seps, line_end) - np.searchsorted(seps, newlines)
     rowlike = inside & (on_line >= width - 1)
     if not rowlike.any():
