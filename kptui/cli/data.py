@@ -23,93 +23,95 @@ class Format(StrEnum):
     parquet = "parquet"
 
 
+def inspect(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="A dataset folder, or its files (videos.*, interactions.*); "
+            "- reads a videos table from stdin."
+        ),
+    ],
+    map_: MapOption = None,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Print JSON instead of text (for scripts and jq).")
+    ] = False,
+) -> None:
+    """Load and validate: what each file is, counts, date range, notices and problems.
+
+    Exit code 0 when the data is usable (problems are reported, the good rows kept);
+    1 when nothing usable is left or a required part is missing.
+    """
+    from kptui.cli import output
+    from kptui.cli.common import remember_dataset
+    from kptui.engine.io import load_dataset
+    from kptui.engine.overview import summarize
+    from kptui.engine.schema import parse_mapping
+
+    fields = parse_mapping(map_)
+    with tempfile.TemporaryDirectory(prefix="kptui-stdin-") as tmp:
+        if any(str(p) == "-" for p in paths):  # `data inspect -`: a videos table piped in
+            from kptui.cli.common import stdin_as_file
+
+            piped = stdin_as_file(Path(tmp))
+            paths = [piped if str(p) == "-" else p for p in paths]
+        with output.progress("Loading data") as report:
+            dataset = load_dataset(paths, mapping=fields, progress=report)
+    summary = summarize(dataset)
+    if len(paths) == 1 and paths[0].is_dir():
+        remember_dataset(paths[0])
+    if json_:
+        output.print_json(summary)
+    else:
+        _print_summary(summary)
+    if not summary["usable"]:
+        output.warn("error: nothing usable in this dataset")
+        raise typer.Exit(1)
+
+
+def sample(
+    out: Annotated[Path, typer.Argument(help="Folder to write (created if missing).")],
+    users: Annotated[int, typer.Option(min=1, help="Viewers.")] = 2000,
+    videos: Annotated[int, typer.Option(min=1, help="Videos and paid items.")] = 300,
+    events: Annotated[int, typer.Option(min=1, help="Interactions.")] = 50000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 0,
+    lang: Annotated[Lang, typer.Option(help="Language of titles.")] = Lang.mixed,
+    format_: Annotated[Format, typer.Option("--format", help="File format.")] = Format.csv,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Write a synthetic dataset with hidden viewer groups (truth in viewer_groups.csv)."""
+    from kptui.cli import output
+    from kptui.engine.sample import write_sample
+    from kptui.errors import UsageError
+
+    if out.exists() and not out.is_dir():
+        raise UsageError("exists and is not a folder", file=str(out))
+    with output.progress("Writing sample") as report:
+        result = write_sample(
+            out,
+            users=users,
+            videos=videos,
+            events=events,
+            seed=seed,
+            lang=lang.value,
+            fmt=format_.value,
+            progress=report,
+        )
+    if json_:
+        output.print_json(result)
+    else:
+        output.console().print(
+            output.safe(
+                f"wrote {result['videos']:,} videos, {result['viewers']:,} viewers, "
+                f"{result['interactions']:,} interactions to {out}"
+            )
+        )
+
+
 def register(app: typer.Typer) -> None:
     data_app = typer.Typer(help="Check an export, or write a synthetic one.", no_args_is_help=True)
     app.add_typer(data_app, name="data")
-
-    @data_app.command("inspect")
-    def inspect(
-        paths: Annotated[
-            list[Path],
-            typer.Argument(
-                help="A dataset folder, or its files (videos.*, interactions.*); "
-                "- reads a videos table from stdin."
-            ),
-        ],
-        map_: MapOption = None,
-        json_: Annotated[
-            bool, typer.Option("--json", help="Print JSON instead of text (for scripts and jq).")
-        ] = False,
-    ) -> None:
-        """Load and validate: what each file is, counts, date range, notices and problems.
-
-        Exit code 0 when the data is usable (problems are reported, the good rows kept);
-        1 when nothing usable is left or a required part is missing.
-        """
-        from kptui.cli import output
-        from kptui.cli.common import remember_dataset
-        from kptui.engine.io import load_dataset
-        from kptui.engine.overview import summarize
-        from kptui.engine.schema import parse_mapping
-
-        fields = parse_mapping(map_)
-        with tempfile.TemporaryDirectory(prefix="kptui-stdin-") as tmp:
-            if any(str(p) == "-" for p in paths):  # `data inspect -`: a videos table piped in
-                from kptui.cli.common import stdin_as_file
-
-                piped = stdin_as_file(Path(tmp))
-                paths = [piped if str(p) == "-" else p for p in paths]
-            with output.progress("Loading data") as report:
-                dataset = load_dataset(paths, mapping=fields, progress=report)
-        summary = summarize(dataset)
-        if len(paths) == 1 and paths[0].is_dir():
-            remember_dataset(paths[0])
-        if json_:
-            output.print_json(summary)
-        else:
-            _print_summary(summary)
-        if not summary["usable"]:
-            output.warn("error: nothing usable in this dataset")
-            raise typer.Exit(1)
-
-    @data_app.command("sample")
-    def sample(
-        out: Annotated[Path, typer.Argument(help="Folder to write (created if missing).")],
-        users: Annotated[int, typer.Option(min=1, help="Viewers.")] = 2000,
-        videos: Annotated[int, typer.Option(min=1, help="Videos and paid items.")] = 300,
-        events: Annotated[int, typer.Option(min=1, help="Interactions.")] = 50000,
-        seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 0,
-        lang: Annotated[Lang, typer.Option(help="Language of titles.")] = Lang.mixed,
-        format_: Annotated[Format, typer.Option("--format", help="File format.")] = Format.csv,
-        json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    ) -> None:
-        """Write a synthetic dataset with hidden viewer groups (truth in viewer_groups.csv)."""
-        from kptui.cli import output
-        from kptui.engine.sample import write_sample
-        from kptui.errors import UsageError
-
-        if out.exists() and not out.is_dir():
-            raise UsageError("exists and is not a folder", file=str(out))
-        with output.progress("Writing sample") as report:
-            result = write_sample(
-                out,
-                users=users,
-                videos=videos,
-                events=events,
-                seed=seed,
-                lang=lang.value,
-                fmt=format_.value,
-                progress=report,
-            )
-        if json_:
-            output.print_json(result)
-        else:
-            output.console().print(
-                output.safe(
-                    f"wrote {result['videos']:,} videos, {result['viewers']:,} viewers, "
-                    f"{result['interactions']:,} interactions to {out}"
-                )
-            )
+    data_app.command("inspect")(inspect)
+    data_app.command("sample")(sample)
 
 
 def _print_summary(summary: dict) -> None:

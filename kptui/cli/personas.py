@@ -20,70 +20,72 @@ KOption = Annotated[
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same personas).")]
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("personas")
-    def personas(
-        data: DataOption = None,
-        map_: MapOption = None,
-        k: KOption = "auto",
-        seed: SeedOption = 0,
-        assignments: Annotated[
-            Path | None,
-            typer.Option(
-                "--assignments",
-                help="Also write user_id,persona_id to this CSV file (a custom audience).",
-            ),
-        ] = None,
-        recommendations: Annotated[
-            Path | None,
-            typer.Option(
-                "--recommendations",
-                help="Also write every viewer's top videos to this CSV file "
-                "(user_id,persona_id,rank,video_id), from the same fit as the personas.",
-            ),
-        ] = None,
-        top: Annotated[
-            int, typer.Option("--top", min=1, help="Videos per viewer in --recommendations.")
-        ] = 10,
-        json_: Annotated[
-            bool, typer.Option("--json", help="Print JSON instead of text (for scripts and jq).")
-        ] = False,
-    ) -> None:
-        """Group viewers into personas and describe each one as a card.
+def personas(
+    data: DataOption = None,
+    map_: MapOption = None,
+    k: KOption = "auto",
+    seed: SeedOption = 0,
+    assignments: Annotated[
+        Path | None,
+        typer.Option(
+            "--assignments",
+            help="Also write user_id,persona_id to this CSV file (a custom audience).",
+        ),
+    ] = None,
+    recommendations: Annotated[
+        Path | None,
+        typer.Option(
+            "--recommendations",
+            help="Also write every viewer's top videos to this CSV file "
+            "(user_id,persona_id,rank,video_id), from the same fit as the personas.",
+        ),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="Videos per viewer in --recommendations.")
+    ] = 10,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Print JSON instead of text (for scripts and jq).")
+    ] = False,
+) -> None:
+    """Group viewers into personas and describe each one as a card.
 
-        With --recommendations, one run also lists what to push to every viewer: personas
-        and the recommender are fitted (and cached) together, so a later `kptui recommend`
-        on the same data starts from the cache.
-        """
-        from kptui.cli import output
-        from kptui.cli.common import resolve_dataset
-        from kptui.engine.personas import load_or_fit_personas, parse_k
+    With --recommendations, one run also lists what to push to every viewer: personas
+    and the recommender are fitted (and cached) together, so a later `kptui recommend`
+    on the same data starts from the cache.
+    """
+    from kptui.cli import output
+    from kptui.cli.common import resolve_dataset
+    from kptui.engine.personas import load_or_fit_personas, parse_k
 
-        parse_k(k)  # a bad --k is a usage error before any loading
-        dataset = resolve_dataset(data, map_)
-        _check_file_option(recommendations, "--recommendations")
-        rows = 0
-        with output.progress("Building personas") as report:
-            if recommendations is None:
-                model = load_or_fit_personas(dataset, k=k, seed=seed, progress=report)
-            else:
-                from kptui.engine.recommend import load_or_fit_recommender
-                from kptui.services.personas import write_recommendations
-
-                rec = load_or_fit_recommender(dataset, k=k, seed=seed, progress=report)
-                model = rec.personas
-                report("recommending", None)
-                rows = write_recommendations(rec, recommendations, top=top)
-        if assignments is not None:
-            write_assignments(model.assignments, assignments)
-        if json_:
-            output.print_json(model.to_json())
+    parse_k(k)  # a bad --k is a usage error before any loading
+    dataset = resolve_dataset(data, map_)
+    _check_file_option(recommendations, "--recommendations")
+    rows = 0
+    with output.progress("Building personas") as report:
+        if recommendations is None:
+            model = load_or_fit_personas(dataset, k=k, seed=seed, progress=report)
         else:
-            print_cards(model.cards, model.k)
-            if assignments is not None:
-                output.warn(f"wrote {len(model.user_ids):,} assignments to {assignments}")
-            if recommendations is not None:
-                output.warn(f"wrote {rows:,} recommendations to {recommendations}")
+            from kptui.engine.recommend import load_or_fit_recommender
+            from kptui.services.personas import write_recommendations
+
+            rec = load_or_fit_recommender(dataset, k=k, seed=seed, progress=report)
+            model = rec.personas
+            report("recommending", None)
+            rows = write_recommendations(rec, recommendations, top=top)
+    if assignments is not None:
+        write_assignments(model.assignments, assignments)
+    if json_:
+        output.print_json(model.to_json())
+    else:
+        print_cards(model.cards, model.k)
+        if assignments is not None:
+            output.warn(f"wrote {len(model.user_ids):,} assignments to {assignments}")
+        if recommendations is not None:
+            output.warn(f"wrote {rows:,} recommendations to {recommendations}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("personas")(personas)
 
 
 def _check_file_option(path: Path | None, flag: str) -> None:

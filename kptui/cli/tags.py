@@ -20,66 +20,65 @@ _INPUT_COLUMNS = {
 }
 
 
+def suggest(
+    title: Annotated[str | None, typer.Option("--title", "-t", help="Draft title.")] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", help="Draft description.")
+    ] = None,
+    input_: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            "-i",
+            help="CSV/TSV/JSONL/xlsx with columns title, description, optional id: "
+            "suggest for every row (one index build). - reads it from stdin.",
+        ),
+    ] = None,
+    data: DataOption = None,
+    map_: MapOption = None,
+    top: Annotated[int, typer.Option("--top", "-k", min=1, max=1000, help="Tags per draft.")] = 10,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Print JSON instead of text (for scripts and jq).")
+    ] = False,
+    jsonl: Annotated[
+        bool,
+        typer.Option("--jsonl", help="With --input: one JSON object per draft per line (jq)."),
+    ] = False,
+) -> None:
+    """Suggest tags: the draft's own words and phrases, tags of similar videos, tags that
+    come with those, its #hashtags, and what the dataset uses most.
+
+    Each tag has a score in 0..1 and the source that counted most.
+    """
+    from kptui.errors import UsageError
+
+    if input_ is None and title is None and description is None:
+        raise UsageError("give --title (and --description) for one draft, or --input FILE")
+    if input_ is not None and (title is not None or description is not None):
+        raise UsageError("use either --title/--description or --input, not both")
+    if jsonl and input_ is None:
+        raise UsageError("--jsonl is for --input (one line per draft)")
+    drafts = _read_input(input_) if input_ is not None else None
+
+    from kptui.cli import output
+    from kptui.cli.common import resolve_dataset
+    from kptui.engine.tags import tag_index
+    from kptui.services.insights import tag_history
+
+    dataset = resolve_dataset(data, map_, quiet=json_)
+    with output.progress("Building the tag index") as report:
+        index = tag_index(dataset, progress=report)
+    history = tag_history(dataset)  # how each tag did for this creator
+    if drafts is None:
+        _one(index, title or "", description or "", top, json_, history)
+    else:
+        _many(index, drafts, top, json_, history, jsonl=jsonl)
+
+
 def register(app: typer.Typer) -> None:
     tags_app = typer.Typer(help="Tag suggestions for a draft.", no_args_is_help=True)
     app.add_typer(tags_app, name="tags")
-
-    @tags_app.command("suggest")
-    def suggest(
-        title: Annotated[str | None, typer.Option("--title", "-t", help="Draft title.")] = None,
-        description: Annotated[
-            str | None, typer.Option("--description", help="Draft description.")
-        ] = None,
-        input_: Annotated[
-            Path | None,
-            typer.Option(
-                "--input",
-                "-i",
-                help="CSV/TSV/JSONL/xlsx with columns title, description, optional id: "
-                "suggest for every row (one index build). - reads it from stdin.",
-            ),
-        ] = None,
-        data: DataOption = None,
-        map_: MapOption = None,
-        top: Annotated[
-            int, typer.Option("--top", "-k", min=1, max=1000, help="Tags per draft.")
-        ] = 10,
-        json_: Annotated[
-            bool, typer.Option("--json", help="Print JSON instead of text (for scripts and jq).")
-        ] = False,
-        jsonl: Annotated[
-            bool,
-            typer.Option("--jsonl", help="With --input: one JSON object per draft per line (jq)."),
-        ] = False,
-    ) -> None:
-        """Suggest tags: the draft's own words and phrases, tags of similar videos, tags that
-        come with those, its #hashtags, and what the dataset uses most.
-
-        Each tag has a score in 0..1 and the source that counted most.
-        """
-        from kptui.errors import UsageError
-
-        if input_ is None and title is None and description is None:
-            raise UsageError("give --title (and --description) for one draft, or --input FILE")
-        if input_ is not None and (title is not None or description is not None):
-            raise UsageError("use either --title/--description or --input, not both")
-        if jsonl and input_ is None:
-            raise UsageError("--jsonl is for --input (one line per draft)")
-        drafts = _read_input(input_) if input_ is not None else None
-
-        from kptui.cli import output
-        from kptui.cli.common import resolve_dataset
-        from kptui.engine.tags import tag_index
-        from kptui.services.insights import tag_history
-
-        dataset = resolve_dataset(data, map_, quiet=json_)
-        with output.progress("Building the tag index") as report:
-            index = tag_index(dataset, progress=report)
-        history = tag_history(dataset)  # how each tag did for this creator
-        if drafts is None:
-            _one(index, title or "", description or "", top, json_, history)
-        else:
-            _many(index, drafts, top, json_, history, jsonl=jsonl)
+    tags_app.command("suggest")(suggest)
 
 
 def _one(
