@@ -143,6 +143,9 @@ def _find_files(items: list[Path], notices: list[Problem]) -> list[Path]:
             raise DataError("no such file or folder", file=str(item))
         if why == "a symbolic link loop":
             raise DataError("is a symbolic link loop", file=str(item))
+        if why and why != "a folder, not a data file":
+            # a FIFO, device or socket named on purpose: refused before anything opens it
+            raise DataError(f"is {why}" if why.startswith("a ") else why, file=str(item))
         if item.is_dir():
             found, odd = [], []
             import os

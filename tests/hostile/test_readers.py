@@ -21,7 +21,7 @@ VD = "video_id,title,tags,views,price,duration_s\n"
 
 
 def _messages(ds) -> str:
-    return " | ".join(p.message for p in ds.problems)
+    return " | ".join(p.message for p in [*ds.problems, *ds.notices])
 
 
 def _video(ds, vid: str) -> dict:
@@ -155,7 +155,8 @@ def test_unrelated_files_are_skipped_not_fatal(tmp_path: Path) -> None:
     for i in range(300):
         (folder / f"junk{i}.json").write_text(f'{{"x": {i}}}\n')
     ds = load_dataset(folder)
-    (p,) = ds.problems
+    assert ds.problems == []
+    (p,) = ds.notices
     assert p.count == 300 and p.severity == "notice" and "and 295 more" in p.message
 
 
