@@ -86,3 +86,45 @@ def test_yearless_dates_in_the_ui_language():
 def test_headers_lose_stray_spaces_and_bom():
     assert v.header("\ufeffTotal shares ") == "Total shares"
     assert v.header(" New  followers") == "New followers"
+
+
+def test_nan_and_inf_are_missing_not_numbers():
+    # `NAN` parses as a float: it must become null, and a count of it must not fail
+    assert v.number(s("1", "NAN", "inf", "-inf")).to_list() == [1.0, None, None, None]
+    assert v.count(s("7", "NaN")).to_list() == [7, None]
+    assert v.number(pl.Series([1.0, float("nan")])).to_list() == [1.0, None]
+    # one scale suffix only; spaces and currency signs are cleaned only where present
+    assert v.number(s("1.2KK", "1 234", "US$5", "+3", "2b")).to_list() == [
+        None,
+        1234.0,
+        5.0,
+        3.0,
+        2e9,
+    ]
+
+
+def test_hashtags_per_row_deduplicated_case_and_width_blind():
+    from kptui.engine.exports.common import hashtag_lists
+
+    title = s(
+        "#Python and #python #ｐｙｔｈｏｎ #AI",
+        None,
+        "no tags",
+        "学习#干货#干货 #分享",
+        "#a, #b. #a!",
+    )
+    desc = s("#ai #new", "#d", None, None, "")
+    assert hashtag_lists([title]).to_list() == [
+        ["Python", "AI"],
+        [],
+        [],
+        ["干货", "分享"],
+        ["a", "b"],
+    ]
+    assert hashtag_lists([title, desc]).to_list() == [
+        ["Python", "AI", "new"],
+        ["d"],
+        [],
+        ["干货", "分享"],
+        ["a", "b"],
+    ]

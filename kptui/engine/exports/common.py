@@ -208,28 +208,48 @@ _TRAIL = "\"'“”‘’.,，。、;；:：!！?？ "
 
 def hashtag_lists(texts: list[pl.Series]) -> pl.Series:
     """Per row, the #hashtags of all `texts` in order, deduplicated case- and width-blind
-    (as `tagparse.dedupe`), without the `#`."""
+    (as `tagparse.dedupe`), without the `#`.
+
+    Element-wise list expressions run on the flat values at once; the costly dedupe (NFKC
+    keys, first of each key per row) runs only on rows that may hold duplicates: two or
+    more tags and either a repeated lower-cased tag or any non-ASCII text."""
     import polars as pl
 
-    n = len(texts[0])
-    found = [t.fill_null("").str.extract_all(_TAG_RE) for t in texts]
+    found = [t.cast(pl.Utf8).str.extract_all(_TAG_RE) for t in texts]
     both = (
-        pl.select(pl.concat_list([pl.lit(f) for f in found])).to_series()
+        pl.select(
+            pl.concat_list([pl.lit(f).fill_null(pl.lit([], dtype=pl.List(pl.Utf8))) for f in found])
+        ).to_series()
         if len(found) > 1
         else found[0]
     )
-    long = (
-        pl.DataFrame({"i": pl.arange(0, n, eager=True), "tag": both})
-        .explode("tag")
-        .filter(pl.col("tag").is_not_null())
-        .with_columns(pl.col("tag").str.replace(r"^[^#＃]*[#＃]", "").str.strip_chars(_TRAIL))
-        .filter(pl.col("tag") != "")
-        .with_columns(pl.col("tag").str.normalize("NFKC").str.to_lowercase().alias("key"))
-        .unique(subset=["i", "key"], keep="first", maintain_order=True)
+    el = pl.element()
+    frame = pl.DataFrame({"tags": both}).with_columns(
+        pl.col("tags")
+        .fill_null(pl.lit([], dtype=pl.List(pl.Utf8)))
+        # a match is `#tag` or one character then `#tag`
+        .list.eval(el.str.replace(r"^[^#＃]?[#＃]", "").str.strip_chars(_TRAIL))
+        .list.eval(el.filter(el != ""))
     )
-    lists = long.group_by("i", maintain_order=True).agg("tag")
-    full = pl.DataFrame({"i": pl.arange(0, n, eager=True)}).join(lists, on="i", how="left")
-    return full["tag"].fill_null(pl.lit([], dtype=pl.List(pl.Utf8))).cast(pl.List(pl.Utf8))
+    tags = frame["tags"]
+    maybe = tags.list.len() >= 2
+    if maybe.any():
+        lower = tags.list.eval(el.str.to_lowercase())
+        wide = tags.list.eval((el.str.len_bytes() != el.str.len_chars()).any()).list.first()
+        maybe = maybe & ((lower.list.n_unique() < tags.list.len()) | wide.fill_null(False))
+    if not maybe.any():
+        return tags.cast(pl.List(pl.Utf8)).alias("tags")
+    frame = frame.with_row_index("_i")
+    fixed = (
+        frame.filter(maybe)
+        .explode("tags")
+        .with_columns(pl.col("tags").str.normalize("NFKC").str.to_lowercase().alias("_k"))
+        .filter(pl.struct("_i", "_k").is_first_distinct())
+        .group_by("_i", maintain_order=True)
+        .agg("tags")
+    )
+    out = pl.concat([frame.filter(~maybe), fixed]).sort("_i")["tags"]
+    return out.cast(pl.List(pl.Utf8)).alias("tags")
 
 
 def synthetic_ids(title: pl.Series, published: pl.Series | None, prefix: str) -> pl.Series:

@@ -20,6 +20,7 @@ _PLACEHOLDER_FORMS = sorted(
     {f for p in PLACEHOLDERS for f in (p, p.upper(), p.capitalize(), p.title())} | {"NaN"}
 )
 _SCALES = {"k": 1e3, "m": 1e6, "b": 1e9, "w": 1e4, "万": 1e4, "亿": 1e8}
+_SUFFIX_CHARS = "kKmMbBwW万亿"
 
 
 def text(values: pl.Series) -> pl.Series:
@@ -34,20 +35,39 @@ def number(values: pl.Series) -> pl.Series:
     """`18,400`, `1.2K`, `3.4M`, `1.2万`, `3亿`, `31.0`, `7.4999999999999997E-2`, `$12.50` -> f64.
 
     Thousands separators (`,`, spaces) are dropped; a trailing K/M/B (or w/万/亿) scales.
-    A value that is still not a number becomes null (callers report it).
+    `NaN` and `inf` are missing, as placeholders are. A value that is still not a number
+    becomes null (callers report it). Each step is one vectorised pass, and the costly ones
+    (the currency and space clean-up, the suffix scale) run only when a value needs them.
     """
     import polars as pl
 
     if values.dtype.is_numeric():
-        return values.cast(pl.Float64)
+        out = values.cast(pl.Float64)
+        return out.set(~out.is_finite().fill_null(True), None)
     direct = values.cast(pl.Float64, strict=False)  # the common case: plain numbers
     if direct.null_count() == values.null_count():
-        return direct.alias(values.name)
-    s = text(values).str.replace_all(r"[,\s\u00a0]|^[+$¥￥€£]|^(US|CN|RMB)\$?", "")
-    suffix = s.str.extract(r"([kKmMbBwW万亿])$", 1).str.to_lowercase()
-    scale = suffix.replace_strict(_SCALES, default=1.0, return_dtype=pl.Float64)
-    base = s.str.replace(r"[kKmMbBwW万亿]$", "").cast(pl.Float64, strict=False)
-    return (base * scale).alias(values.name)
+        return direct.set(~direct.is_finite().fill_null(True), None).alias(values.name)
+    s = text(values)
+    if s.str.contains(r"[^0-9.,eE+\-kKmMbBwW万亿]").any():
+        s = s.str.replace_all(r"[,\s\u00a0]|^[+$¥￥€£]|^(US|CN|RMB)\$?", "")
+    else:
+        s = s.str.replace_all(",", "", literal=True)
+    base = s.str.strip_chars_end(_SUFFIX_CHARS)
+    scaled = base.str.len_bytes() != s.str.len_bytes()
+    out = base.cast(pl.Float64, strict=False)
+    if scaled.any():
+        suffix = s.str.slice(-1).str.to_lowercase()
+        scale = suffix.replace_strict(_SCALES, default=None, return_dtype=pl.Float64)
+        # one suffix only: `1.2KK` is not a number
+        twice = (base.str.len_chars() + 1 != s.str.len_chars()) & scaled
+        out = pl.select(
+            pl.when(pl.lit(twice))
+            .then(None)
+            .when(pl.lit(scaled))
+            .then(pl.lit(out) * pl.lit(scale))
+            .otherwise(pl.lit(out))
+        ).to_series()
+    return out.set(~out.is_finite().fill_null(True), None).alias(values.name)
 
 
 def count(values: pl.Series) -> pl.Series:
