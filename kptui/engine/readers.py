@@ -307,7 +307,7 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
     sep = forced_sep or ("\t" if ext == ".tsv" else _sniff_separator(first_line))
     width = len(_header_fields(first_line, sep))
     # a quote never closed (or closed rows later) swallows rows: drop its line, read the rest
-    data, runaways, dropped = csvcheck.rescue(data, sep, width)
+    data, runaways, dropped, counts = csvcheck.check_rows(data, sep, width)
     dropped = {r + skipped for r in dropped}
     for r in runaways:
         where = "is never closed" if not r.closed else "runs on over the next lines"
@@ -332,8 +332,7 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
             row_index_offset=2 + skipped,
             raise_if_empty=True,
         ).with_columns(pl.col(ROW).cast(pl.Int64))
-        # polars pads a short row silently: count every record's fields, whatever the size
-        counts = csvcheck.field_counts(data, sep)
+        # polars pads a short row silently: every record's fields were counted above
         width = len(frame.columns) - 1
         bad = np.flatnonzero((counts != width) & (counts > 0))
         bad = bad[bad > 0]
