@@ -12,7 +12,8 @@ Protocol (all in one process, same split and same matrix for every method):
 Baselines: popularity, TruncatedSVD (PureSVD scoring x V Vᵀ on the binary matrix), implicit
 ALS (`implicit` package, CPU), plain EASE (Steck 2019, videos with >= 2 viewers) and item-kNN
 (cosine, top-k neighbours). kptui per viewer (`Recommender.viewer_scores`) and per persona
-(each viewer gets their persona's list, `persona_scores`).
+(each viewer gets their persona's list as it stood at the viewer's latest training moment,
+`persona_rows`: the list a creator would have pushed to that persona then).
 Goals (issue 14): per viewer >= 1.3x HR@10 of the best baseline, per persona >= 1.5x
 popularity, on both real sets.
 
@@ -35,7 +36,7 @@ import numpy as np
 import polars as pl
 import realdata
 
-from kptui.engine import profiles
+from kptui.engine import profiles, sequence
 from kptui.engine.personas import fit_personas
 from kptui.engine.recommend import ease, fit_recommender
 from kptui.engine.types import Dataset
@@ -178,13 +179,14 @@ class Case:
         self.blend = rec.blend
         viewer_s = fit_s + time.perf_counter() - t1
         t1 = time.perf_counter()
-        pscores = rec.persona_scores().astype(np.float32)
         labels = personas.labels
+        bins = sequence.bins_of(rec._history_all().moment)
         rows_iter = iter(range(0, len(self.rows), 1024))
 
         def persona_score(rows):
             start = next(rows_iter)
-            return pscores[labels[self.rows[start : start + rows.shape[0]]]]
+            r = self.rows[start : start + rows.shape[0]]
+            return rec.persona_rows(labels[r], bins[r])
 
         persona = metrics(persona_score, self.x, self.target)
         persona_s = fit_s + time.perf_counter() - t1
