@@ -160,7 +160,7 @@ def read_table(path: Path) -> RawTable:
 
 def read_bytes(raw: bytes, label: str, ext: str) -> RawTable:
     """Read a file's content by its extension (a zip member, or a file already read)."""
-    if not raw.strip():
+    if not raw or raw.isspace():  # no strip(): it copies the whole file
         raise DataError("file is empty", file=label)
     is_zip = raw[:4] == b"PK\x03\x04"
     is_parquet = raw[:4] == b"PAR1"
@@ -302,7 +302,8 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
             data = raw
         except UnicodeDecodeError:
             data = text.encode("utf-8")
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]  # no split: it would copy the rest
     del text
     sep = forced_sep or ("\t" if ext == ".tsv" else _sniff_separator(first_line))
     width = len(_header_fields(first_line, sep))
@@ -380,7 +381,13 @@ def _preamble(text: str) -> tuple[str, int, str | None]:
     names the separator) and banner or title lines (one field where the header has several).
     Returns the text from the header on, how many lines were dropped, and the named separator.
     """
-    lines = text.split("\n", 6)
+    # the first lines only: splitting the whole text would copy a 100 MB file
+    cut = -1
+    for _ in range(6):
+        cut = text.find("\n", cut + 1)
+        if cut < 0:
+            break
+    lines = text.split("\n", 6) if cut < 0 else text[: cut + 1].split("\n", 6)
     skipped = 0
     forced = None
     first = lines[0].strip().strip('"')
@@ -400,7 +407,7 @@ def _preamble(text: str) -> tuple[str, int, str | None]:
                 skipped += extra
     if not skipped:
         return text, 0, None
-    rest = text.split("\n", skipped)[-1]
+    rest = text[sum(len(line) + 1 for line in lines[:skipped]) :]
     return rest, skipped, forced
 
 
