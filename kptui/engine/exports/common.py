@@ -235,8 +235,10 @@ def hashtag_lists(texts: list[pl.Series]) -> pl.Series:
     maybe = tags.list.len() >= 2
     if maybe.any():
         lower = tags.list.eval(el.str.to_lowercase())
-        wide = tags.list.eval((el.str.len_bytes() != el.str.len_chars()).any()).list.first()
-        maybe = maybe & ((lower.list.n_unique() < tags.list.len()) | wide.fill_null(False))
+        wide = pl.any_horizontal(
+            [(t.str.len_bytes() != t.str.len_chars()).fill_null(False) for t in texts]
+        )  # non-ASCII text: a full-width tag may repeat another
+        maybe = pl.select(maybe & ((lower.list.n_unique() < tags.list.len()) | wide)).to_series()
     if not maybe.any():
         return tags.cast(pl.List(pl.Utf8)).alias("tags")
     frame = frame.with_row_index("_i")
