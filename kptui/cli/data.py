@@ -72,7 +72,10 @@ def sample(
     out: Annotated[Path, typer.Argument(help="Folder to write (created if missing).")],
     users: Annotated[int, typer.Option(min=1, help="Viewers.")] = 2000,
     videos: Annotated[int, typer.Option(min=1, help="Videos and paid items.")] = 300,
-    events: Annotated[int, typer.Option(min=1, help="Interactions.")] = 50000,
+    events: Annotated[
+        int | None,
+        typer.Option(min=1, help="Interactions (default: 25 per viewer, as in the bundled sample)."),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 0,
     lang: Annotated[Lang, typer.Option(help="Language of titles.")] = Lang.mixed,
     format_: Annotated[Format, typer.Option("--format", help="File format.")] = Format.csv,

@@ -19,6 +19,8 @@ same arguments give the same bytes and a million interactions take a few seconds
 
 API: `generate(users, videos, events, seed, lang) -> SampleData` (canonical in-memory frames
 plus `.truth`), `write_sample(out, ...) -> dict` (the files `kptui data sample` writes).
+Without `events`, both keep the bundled sample's density (`scaled_events`: 25 per viewer), so
+more viewers get more interactions rather than thinner histories.
 """
 
 from __future__ import annotations
@@ -458,18 +460,29 @@ def _pad(prefix: str, n: int) -> list[str]:
     return [f"{prefix}{i:0{width}d}" for i in range(n)]
 
 
+EVENTS_PER_VIEWER = 25  # the bundled sample's density: 50,000 events for 2,000 viewers
+
+
+def scaled_events(users: int, videos: int) -> int:
+    """Interactions for `users` viewers at the sample's density (at most one view per
+    viewer and video, so never more than `users x videos`)."""
+    return min(users * EVENTS_PER_VIEWER, users * videos)
+
+
 def generate(
     users: int = 2000,
     videos: int = 300,
-    events: int = 50000,
+    events: int | None = None,
     seed: int = 0,
     lang: str = "mixed",
     progress: Progress | None = None,
 ) -> SampleData:
     """A dataset with `users` viewers (all of whom act at least once when `events` allows),
-    `videos` videos and exactly `events` interactions."""
+    `videos` videos and exactly `events` interactions (default: `scaled_events`)."""
     import numpy as np
 
+    if events is None:
+        events = scaled_events(users, videos)
     _check(users, videos, events, lang)
     report = progress or (lambda stage, fraction=None: None)
     rng = np.random.default_rng(seed)
@@ -881,7 +894,7 @@ def write_sample(
     *,
     users: int = 2000,
     videos: int = 300,
-    events: int = 50000,
+    events: int | None = None,
     seed: int = 0,
     lang: str = "mixed",
     fmt: str = "csv",

@@ -96,3 +96,21 @@ def test_recommend_all_as_jsonl(sample_dir) -> None:
     assert all(len(r["items"]) == 2 for r in rows)
     bad = kptui("recommend", "--data", sample_dir, "--persona", "0", "--jsonl")
     assert bad.returncode == 2 and "--jsonl" in bad.stderr
+
+
+def test_data_sample_scales_events_with_viewers_unless_given(tmp_path) -> None:
+    """More viewers get more interactions at the bundled sample's density (25 each); an
+    explicit --events is kept exactly."""
+    small = kptui("data", "sample", str(tmp_path / "a"), "--users", "400", "--videos", "60",
+                  "--json")  # fmt: skip
+    more = kptui("data", "sample", str(tmp_path / "b"), "--users", "800", "--videos", "60",
+                 "--json")  # fmt: skip
+    fixed = kptui("data", "sample", str(tmp_path / "c"), "--users", "800", "--videos", "60",
+                  "--events", "3000", "--json")  # fmt: skip
+    assert small.returncode == more.returncode == fixed.returncode == 0, more.stderr
+    small_n, more_n = json.loads(small.stdout), json.loads(more.stdout)
+    assert small_n["interactions"] == 400 * 25 and more_n["interactions"] == 800 * 25
+    assert json.loads(fixed.stdout)["interactions"] == 3000
+    lines = (tmp_path / "b" / "interactions.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) - 1 == 800 * 25  # the file holds what the summary says
+    assert "25 per viewer" in kptui("data", "sample", "--help").stdout
