@@ -74,7 +74,7 @@ def sample(
     videos: Annotated[int, typer.Option(min=1, help="Videos and paid items.")] = 300,
     events: Annotated[
         int | None,
-        typer.Option(min=1, help="Interactions (default: 25 per viewer, as in the bundled sample)."),
+        typer.Option(min=1, help="Interactions (default: 25 per viewer, as in the sample)."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 0,
     lang: Annotated[Lang, typer.Option(help="Language of titles.")] = Lang.mixed,
