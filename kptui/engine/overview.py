@@ -151,6 +151,24 @@ def hourly_activity(dataset: Dataset) -> list[int]:
     return [int(by_hour.get(h, 0)) for h in range(24)]
 
 
+def publish_hours(dataset: Dataset) -> list[int]:
+    """Videos published per hour of day (the export's clock), 24 counts; empty when no video
+    has a publish time (dates alone, all at midnight, say nothing about the hour)."""
+    import polars as pl
+
+    pub = dataset.videos.select(pl.col("published_at").drop_nulls())
+    if not pub.height:
+        return []
+    parts = pub.select(
+        h=pl.col("published_at").dt.hour(),
+        timed=(pl.col("published_at").dt.time() != pl.time(0)).any(),
+    )
+    if not parts["timed"][0]:
+        return []
+    by_hour = dict(parts.group_by("h").len().iter_rows())
+    return [int(by_hour.get(h, 0)) for h in range(24)]
+
+
 def top_videos(dataset: Dataset, limit: int = 50):
     """Videos ranked by views (the export's metric, else interactions counted), with reach."""
     import polars as pl
@@ -169,4 +187,5 @@ def top_videos(dataset: Dataset, limit: int = 50):
         key = pl.coalesce("views", "viewers")
     else:
         key = pl.col("views").fill_null(0)
-    return videos.sort(key, descending=True, nulls_last=True).head(limit)
+    # ties (a videos-only export without views) keep the file's order
+    return videos.sort(key, descending=True, nulls_last=True, maintain_order=True).head(limit)

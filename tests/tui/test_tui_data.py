@@ -165,3 +165,60 @@ async def test_a_real_export_shows_its_sources_metrics_and_notices() -> None:
         assert "2 notice(s)" in text
         rows = cells(app.query_one("#problems", FrameTable))
         assert any("notice: banner row(s) above the header skipped" in r[-1] for r in rows)
+
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+
+
+async def test_videos_only_activity_is_when_the_videos_went_out() -> None:
+    """A YouTube trending export has no interactions but publish times: the hour chart
+    counts posts per hour published instead of saying "no timestamps"."""
+    app = KptuiApp(str(REAL / "CAvideos.csv"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.dataset is not None and app.dataset.interactions is None
+        hours = app.query_one("#hours", HourChart).values
+        published = app.dataset.videos["published_at"].drop_nulls().dt.hour().to_list()
+        assert hours == [published.count(h) for h in range(24)] and sum(hours) == 577
+        box = app.query_one("#hours-box")
+        assert box.border_title == "Posts by hour published"
+        assert "no timestamps" not in screen_text(app)
+        assert "peak 16h, 17h, 18h" in screen_text(app)
+
+
+async def test_captions_only_export_shows_ids_titles_and_tags(tmp_path: Path) -> None:
+    """KuaiRec's captions have no views, likes or prices: those columns would be all `—`
+    (or 0.00), so the table keeps the id, the caption and its tags, in the file's order."""
+    app = KptuiApp(str(REAL / "kuairec_captions_even.csv"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#top-videos", FrameTable)
+        assert [str(c.label) for c in table.columns.values()] == ["ID", "Title", "Tags"]
+        rows = cells(table)
+        assert [r[0] for r in rows[:3]] == ["0", "2", "4"]  # as in the file
+        assert not any(cell.strip() == "—" for r in rows for cell in r)
+        assert "#五爱市场" in rows[2][2]
+        text = screen_text(app)
+        assert "Videos (no views in this export)" in text
+        assert "no timestamps" in text  # KuaiRec's captions carry no dates either
+    # a YouTube export keeps what it measures, and drops the price no video has
+    app = KptuiApp(str(REAL / "CAvideos.csv"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#top-videos", FrameTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[:3] == ["Title", "Views", "Likes"] and "Price" not in labels
+        assert "Top videos" in screen_text(app)
+
+
+async def test_publish_dates_without_times_say_so(tmp_path: Path) -> None:
+    rows = [f"v{i},Video {i},2024-03-{i + 1:02d},{100 * i}" for i in range(9)]
+    (tmp_path / "videos.csv").write_text(
+        "video_id,title,published_at,views\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    app = KptuiApp(str(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.dataset is not None and app.dataset.videos.height == 9
+        assert not any(app.query_one("#hours", HourChart).values)
+        assert "publish dates have no time of day" in screen_text(app)

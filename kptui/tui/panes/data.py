@@ -38,13 +38,39 @@ def build_overview(dataset: Dataset) -> dict[str, Any]:
 
     summary = overview.summarize(dataset)
     top = overview.top_videos(dataset, limit=TOP_CAP)
+    hourly, hourly_of = overview.hourly_activity(dataset), "interactions"
+    if not any(hourly):  # a videos-only export: when the videos went out, if it says
+        hourly, hourly_of = overview.publish_hours(dataset), "posts"
     return {
         **summary,
         "funnel": overview.funnel(dataset),
-        "hourly": overview.hourly_activity(dataset),
+        "hourly": hourly,
+        "hourly_of": hourly_of if any(hourly) else "",
         "top_columns": list(top.columns),
         "top_rows": top.rows(),
+        "top_empty": _empty_columns(top),
     }
+
+
+def _empty_columns(top) -> list[str]:
+    """Columns of the top-videos frame that say nothing: no value at all, a price of 0 on
+    every video, no tags anywhere (KuaiRec's captions have no views, likes or prices)."""
+    import polars as pl
+
+    if not top.height:
+        return []
+    out = []
+    for name, dtype in top.schema.items():
+        col = pl.col(name)
+        if isinstance(dtype, pl.List):
+            blank = col.list.len().fill_null(0).max() == 0
+        elif dtype.is_numeric():
+            blank = col.fill_null(0).abs().max() == 0 if name == "price" else col.is_null().all()
+        else:
+            blank = col.is_null().all()
+        if top.select(blank).item():
+            out.append(name)
+    return out
 
 
 _RATES = {"ctr", "completion_rate", "avg_pct_viewed"}
@@ -227,13 +253,25 @@ class DataPane(Pane):
             [(step, float(n), f"{n:,} {n / max(first, 1):>4.0%}") for step, n in funnel],
             empty="no interactions (videos only)",
         )
+        self._show_hours(ov)
+        self._show_top(ov)
+
+    def _show_hours(self, ov: dict[str, Any]) -> None:
+        """Viewers' activity by hour; for a videos-only export, the hours videos went out."""
         hourly = ov.get("hourly") or []
         top_hours = sorted(range(len(hourly)), key=lambda h: -hourly[h])[:3] if hourly else []
-        self.query_one("#hours", HourChart).set_values(hourly, highlight=top_hours)
-        self.query_one("#hours-box").border_subtitle = (
+        if ov.get("date_range", [None])[0] and not ov.get("interactions"):
+            empty = "publish dates have no time of day"
+        else:
+            empty = "no timestamps"
+        self.query_one("#hours", HourChart).set_values(hourly, highlight=top_hours, empty=empty)
+        box = self.query_one("#hours-box")
+        box.border_title = (
+            "Posts by hour published" if ov.get("hourly_of") == "posts" else "Activity by hour"
+        )
+        box.border_subtitle = (
             "peak " + ", ".join(f"{h}h" for h in sorted(top_hours)) if top_hours else None
         )
-        self._show_top(ov)
 
     def _show_summary(self, ov: dict[str, Any]) -> None:
         lines = Text()
@@ -311,10 +349,19 @@ class DataPane(Pane):
         }
         wanted = ("title", "views", "viewers", "purchases", "likes", "price", "interactions")
         wanted += ("tags",)
-        order = [c for c in (*wanted, "video_id") if c in columns]
+        empty = set(ov.get("top_empty") or ())
+        order = [c for c in (*wanted, "video_id") if c in columns and c not in empty]
+        if "video_id" in order and "title" in order and len(order) <= 3:
+            # nothing to rank by (KuaiRec: captions and tags only): the id has the room
+            order.remove("video_id")
+            order.insert(0, "video_id")
+            labels["video_id"] = Col("video_id", "ID", width=14)
         index = [columns.index(c) for c in order]
         rows = [tuple(r[i] for i in index) for r in ov.get("top_rows", [])]
-        self.query_one("#top-videos", FrameTable).set_data([labels[c] for c in order], rows)
+        table = self.query_one("#top-videos", FrameTable)
+        ranked = {"views", "viewers"} & set(order)
+        table.set_title("Top videos" if ranked else "Videos (no views in this export)")
+        table.set_data([labels[c] for c in order], rows)
 
     # actions ----------------------------------------------------------------------------
     @on(Input.Submitted, "#data-path")

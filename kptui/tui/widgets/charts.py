@@ -112,10 +112,15 @@ class HourChart(Widget):
         self._values = list(values)
         self._rows = rows
         self._highlight = set(highlight)
+        self._empty = "no timestamps"
 
-    def set_values(self, values: Sequence[float], highlight: Sequence[int] = ()) -> None:
+    def set_values(
+        self, values: Sequence[float], highlight: Sequence[int] = (), empty: str = "no timestamps"
+    ) -> None:
+        """New counts per hour; `empty` says why there are none."""
         self._values = list(values)
         self._highlight = set(highlight)
+        self._empty = empty
         self.refresh(layout=True)
 
     @property
@@ -124,7 +129,7 @@ class HourChart(Widget):
 
     def render(self) -> Text:
         if not self._values or not any(v > 0 for v in self._values):
-            return Text("no timestamps", style="dim")
+            return Text(self._empty, style="dim")
         values = (self._values + [0.0] * 24)[:24]
         step = 2 if self.size.width >= 48 else 1
         top = max(values)
