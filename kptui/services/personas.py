@@ -26,11 +26,17 @@ def members_csv(model: Any, pid: int, stats: dict[str, tuple[int, int]]) -> str:
     return buf.getvalue()
 
 
-def export_members(model: Any, pid: int, stats: dict[str, tuple[int, int]], folder: Path) -> Path:
-    """`persona-<id>-members.csv` in `folder`; returns its path."""
+def members_file_name(pid: int) -> str:
+    return f"persona-{pid}-members.csv"
+
+
+def export_members(model: Any, pid: int, stats: dict[str, tuple[int, int]], path: Path) -> Path:
+    """Persona `pid`'s members written atomically to the file `path` (a folder gets
+    `persona-<id>-members.csv` inside it); returns the file written."""
     from kptui.fileio import atomic_write
 
-    path = folder / f"persona-{pid}-members.csv"
+    if path.is_dir():
+        path = path / members_file_name(pid)
     atomic_write(path, members_csv(model, pid, stats))
     return path
 

@@ -114,3 +114,73 @@ class UnsavedScreen(ModalScreen[str]):
 
     def action_answer(self, answer: str) -> None:
         self.dismiss(answer)
+
+
+class SavePathScreen(ModalScreen[Path | None]):
+    """Where to write a file: a path field (→ completes), Enter writes, Escape cancels.
+
+    An existing file is only replaced after a yes to "replace it?"; a folder typed on its
+    own gets the suggested file name inside it.
+    """
+
+    DEFAULT_CSS = """
+    SavePathScreen { align: center middle; }
+    SavePathScreen > Vertical {
+        width: 90%; max-width: 90; height: auto; border: round $primary;
+        background: $surface; padding: 0 1;
+    }
+    SavePathScreen Label { width: 100%; }
+    SavePathScreen #save-path { margin: 1 0 0 0; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="save.cancel"),
+    ]
+
+    def __init__(self, question: str, default: Path) -> None:
+        super().__init__()
+        self.question = question
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Vertical
+        from textual.widgets import Label
+
+        from kptui.tui.widgets.path_input import PathInput
+
+        with Vertical(id="save-box") as box:
+            box.border_title = "Save as"
+            box.border_subtitle = "Enter: write · Esc: cancel"
+            yield Label(self.question, markup=False)
+            yield PathInput(
+                str(self.default), id="save-path", placeholder="file to write (→ completes)"
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        field = self.query_one("#save-path")
+        field.focus()
+        field.cursor_position = len(field.value)  # type: ignore[attr-defined]
+
+    def on_input_submitted(self, event) -> None:
+        import os
+
+        event.stop()
+        typed = event.value.strip()
+        if not typed:
+            self.app.bell()
+            return
+        path = Path(os.path.expanduser(typed))
+        if path.is_dir():
+            path = path / self.default.name
+        if not path.exists():
+            self.dismiss(path)
+            return
+
+        def replace(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(path)
+
+        self.app.push_screen(ConfirmScreen(f"{path} exists. Replace it?"), replace)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

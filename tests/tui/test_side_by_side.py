@@ -91,8 +91,9 @@ async def test_default_dataset_and_member_export_agree(
         await settle(app, pilot)
         model = app.query_one(PersonasPane).model
         assert [c["size"] for c in model.cards] == [c["size"] for c in named["personas"]]
-        monkeypatch.chdir(tmp_path)  # the app writes persona-0-members.csv here
-        await pilot.press("e")
+        await pilot.press("e")  # asks where: the folder typed gets persona-0-members.csv
+        await pilot.pause()
+        await pilot.press("ctrl+u", *str(tmp_path), "enter")
         await settle(app, pilot)
     with (tmp_path / "persona-0-members.csv").open(encoding="utf-8") as fh:
         app_members = {r["user_id"] for r in csv.DictReader(fh)}

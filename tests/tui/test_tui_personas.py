@@ -41,21 +41,63 @@ async def test_cards_and_details(shop: str) -> None:
         assert "#1 " in screen_text(app)
 
 
-async def test_export_members(shop: str, tmp_path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    app = KptuiApp(shop)
+async def test_export_members_asks_where(shop: str, tmp_path, monkeypatch) -> None:
+    """`e` asks for a file, offering the dataset's own folder; Escape writes nothing, an
+    existing file is replaced only after a yes, and a typed path is where it goes."""
+    import shutil
+
+    from kptui.tui.screens import ConfirmScreen, SavePathScreen
+
+    data = tmp_path / "shop"
+    shutil.copytree(shop, data)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # never the current folder unless typed
+    default = data / "persona-0-members.csv"
+    app = KptuiApp(str(data))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await pilot.press("3")
         await settle(app, pilot)
-        await pilot.press("e")
-        await settle(app, pilot)
         model = app.query_one(PersonasPane).model
-    with (tmp_path / "persona-0-members.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    assert len(rows) == model.cards[0]["size"]
-    assert {r["user_id"] for r in rows} == set(model.members(0))
-    assert all(r["persona_id"] == "0" for r in rows)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, SavePathScreen)
+        assert app.screen.query_one("#save-path").value == str(default)
+        assert "members of #0" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, SavePathScreen) and not default.exists()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert default.is_file()
+        default.write_text("mine\n", encoding="utf-8")
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")  # exists: asks
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "Replace it?" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert default.read_text(encoding="utf-8") == "mine\n"
+        await pilot.press("enter")  # still in the field: ask again, and say yes
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert default.read_text(encoding="utf-8") != "mine\n"
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *str(tmp_path / "out.csv"), "enter")
+        await settle(app, pilot)
+        assert not list(elsewhere.iterdir())
+    for path in (default, tmp_path / "out.csv"):
+        with path.open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        assert len(rows) == model.cards[0]["size"]
+        assert {r["user_id"] for r in rows} == set(model.members(0))
+        assert all(r["persona_id"] == "0" for r in rows)
 
 
 async def test_videos_only_says_why(videos_only: str) -> None:

@@ -234,14 +234,41 @@ class PersonasPane(Pane):
         if self.model is None or self.selected is None:
             self.notify("No persona selected yet.", severity="warning")
             return
-        self._export(self.model, self.selected)
+        from kptui.services.personas import members_file_name
+        from kptui.tui.screens import SavePathScreen
+
+        model, pid = self.model, self.selected
+        default = self._export_folder() / members_file_name(pid)
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._export(model, pid, path)
+
+        self.app.push_screen(
+            SavePathScreen(f"Write the {len(model.members(pid)):,} members of #{pid} to:", default),
+            chosen,
+        )
+
+    def _export_folder(self) -> Path:
+        """The current dataset's folder (the file's for a single file); for the bundled
+        sample, which lives inside the installed package, the current folder."""
+        from kptui.paths import sample_data_dir
+
+        source = Path(self.kapp.dataset_path or "").expanduser()
+        folder = source if source.is_dir() else source.parent
+        try:
+            if not str(source) or folder.resolve() == sample_data_dir().resolve():
+                return Path.cwd()
+        except OSError:
+            return Path.cwd()
+        return folder
 
     @work(thread=True, exclusive=True, group="personas-export", exit_on_error=False)
-    def _export(self, model: Any, pid: int) -> None:
+    def _export(self, model: Any, pid: int, path: Path) -> None:
         from kptui.services.personas import export_members
 
         stats = self.kapp.models.member_stats() if self.kapp.models else {}
-        path = export_members(model, pid, stats, Path.cwd())
+        path = export_members(model, pid, stats, path)
         self.app.call_from_thread(
             self.notify, f"Wrote {len(model.members(pid)):,} members to {path}", markup=False
         )
