@@ -31,7 +31,12 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("Copy chosen tags", "Copy #tags to the clipboard (works over SSH)", "tags", "copy_tags"),
     ("Save draft", "Save the draft to the workspace plan", "tags", "save_draft"),
     ("New draft", "Clear title, description and chosen tags", "tags", "new_draft"),
-    ("Export persona members", "Write the selected persona's members to a CSV file", "personas", "export"),
+    (
+        "Export persona members",
+        "Write the selected persona's members to a CSV file",
+        "personas",
+        "export",
+    ),
     ("Add A/B variant", "Add an arm to the experiment", "ab", "add_arm"),
     ("Remove last A/B variant", "Remove the last variant arm", "ab", "remove_arm"),
     ("Save experiment", "Save the A/B arms to the workspace plan", "ab", "save_experiment"),
