@@ -37,7 +37,12 @@ def movielens(root: Path = DATA) -> Dataset:
     ratings = pl.read_csv(folder / "ratings.csv", schema_overrides={"movieId": pl.String})
     user_tags = (
         pl.read_csv(folder / "tags.csv", schema_overrides={"movieId": pl.String, "tag": pl.String})
-        .with_columns(pl.col("tag").str.strip_chars().str.to_lowercase().str.replace_all("|", " "))
+        .with_columns(
+            pl.col("tag")
+            .str.strip_chars()
+            .str.to_lowercase()
+            .str.replace_all("|", " ", literal=True)
+        )
         .filter(pl.col("tag").str.len_chars() > 1)
         .group_by("movieId")
         .agg(pl.col("tag").unique(maintain_order=True).alias("utags"))

@@ -77,7 +77,7 @@ def personas(
     if json_:
         output.print_json(model.to_json())
     else:
-        print_cards(model.cards, model.k)
+        print_cards(model.cards, model.k, note=model.k_note if model.silhouette else "")
         if assignments is not None:
             output.warn(f"wrote {len(model.user_ids):,} assignments to {assignments}")
         if recommendations is not None:
@@ -109,14 +109,17 @@ def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.1%}"
 
 
-def print_cards(cards: list[dict[str, Any]], k: int) -> None:
-    """Compact cards that fit 80 columns; every data string goes through `clean_line`."""
+def print_cards(cards: list[dict[str, Any]], k: int, note: str = "") -> None:
+    """Compact cards that fit 80 columns; every data string goes through `clean_line`.
+    `note`: how k=auto chose k (the silhouette / size trade-off, `PersonaModel.k_note`)."""
     from rich.text import Text
 
     from kptui.cli.output import clean_line, console
 
     con = console()
     con.print(Text(f"{k} personas", style="bold"))
+    if note:
+        con.print(Text(note, style="dim"))
     for card in cards:
         con.print()
         con.print(

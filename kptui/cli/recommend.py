@@ -145,6 +145,9 @@ def _item_line(con: Any, item: dict) -> None:
 
     title = clean_line(item["title"])
     print_cut(con, f"  {clean_line(item['video_id'])}  {item['score']:.3f}  {title}")
+    if "watched" in item:
+        share = f"watched by {item['watched']:.0%}, bought by {item['bought']:.0%} of members"
+        print_cut(con, f"      {share}")
     if item.get("reason"):
         print_cut(con, f"      {clean_line(item['reason'])}")
 

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str | None, float | None], None]
 
-MODEL_VERSION = "4"
+MODEL_VERSION = "5"
 K_MIN, K_MAX = 3, 12
 MIN_SHARE = 0.03
 MIN_VIEWERS_AUTO = 6
@@ -57,18 +57,33 @@ SAMPLE_SILHOUETTE = 1000
 K_MIN_ACTIONABLE = 5
 ACTIONABLE_FROM = 500  # viewers
 TOP_N = 8
+MIN_LIFT = 1.5  # a label word is at least this much more a persona's than the others'
 # Words that say how a title is phrased, not what it is about: never a label, no say in fit.
 _FUNCTION_TEXT = """
     关于 开始 我刚 知道 如何 怎样 怎么 怎么办 为何 这么 那么 可是 觉得 以及 然而 并且
     一定 其实 终于 居然 竟然 原来 直接 一直 马上 总是 简单 分钟 第一 第一次 以后 之后
     之前 今年 每天 每个 不会 不能 不用 需要 一次 一种 一条 一篇 这种 那种 所有 全部
-    如此 看看 看完 告诉 学会 建议
+    如此 看看 看完 告诉 学会 建议 一步 系列 提升 教程 实战 技巧 方法 干货 分享 保姆级 收藏
     how what why when which who best top new get make vs guide tips ways need know
+    across afterwards alone along already although always among anyhow anyone anything
+    anyway anywhere around became become becomes becoming behind beside besides beyond
+    done due eg either else elsewhere enough etc everyone everything everywhere except
+    find first found give go hence however indeed keep last latter least less made may
+    meanwhile might moreover mostly namely neither never nevertheless next nobody none
+    nothing nowhere often onto others otherwise per perhaps please put rather see seem
+    seemed seems several since somehow someone something sometime sometimes somewhere
+    take therefore though throughout thru thus together toward towards whatever whenever
+    whereas whether whoever whole whose within without thanks thank anybody recently
+    trying tried using use used got getting really actually also like just
+    one two three four five six seven eight nine ten ii iii iv vi vii viii ix xi
+    de le la les el los las du des der die das und et di il lo
 """
 FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 LIFT_CAP = 1.5  # one term moves a persona's odds by at most e^1.5 (4.5x)
 PRIOR_MIX = 0.1  # the posterior keeps a tenth of the persona-size prior: never 1.00 or 0.00
 GRAM_WEIGHT = 0.1  # character grams are many and correlated: a tenth of a word's say
+EVIDENCE_POWER = 0.5  # n words' summed evidence is divided by n ** EVIDENCE_POWER
+LIFT_SUPPORT = 10.0  # a term's log-lift is shrunk by n / (n + this), n its viewers
 
 
 @dataclass
@@ -113,7 +128,8 @@ class PersonaModel:
 
     @property
     def k_note(self) -> str:
-        """How `k=auto` chose k: its silhouette, and the better-separated k it passed over."""
+        """How `k=auto` chose k: its silhouette and smallest persona (the separation / size
+        trade-off), and the better-separated k it passed over, if any."""
         if not self.silhouette:
             return f"k={self.k} as asked"
         sil = self.silhouette
@@ -122,6 +138,8 @@ class PersonaModel:
         note = f"k={self.k} chosen from {min(sil)}-{max(sil)}"
         if here is not None:
             note += f": silhouette {here:.3f}"
+        if self.cards:
+            note += f", smallest persona {min(c['share'] for c in self.cards):.0%} of viewers"
         if best_k != self.k and here is not None:
             note += (
                 f" (k={best_k} separates best, {sil[best_k]:.3f}, but gives "
@@ -146,16 +164,24 @@ class PersonaModel:
         """Personas ranked by how well a draft fits them, best first.
 
         Naive-Bayes style: the draft's words and tags (hashtags and known tags it mentions)
-        each add log P(term | persona) / P(term), and its character 2-4-grams add the same
-        at weight `GRAM_WEIGHT` (so `push-ups` still says fitness when only `push` was seen);
-        `fit` is the resulting posterior over personas from the persona-size prior (it sums
-        to 1; a draft with nothing known gets each persona's share of viewers). Calibrated,
-        not all-or-nothing: function words (`FUNCTION_WORDS`, stop words: 如何, 怎么, how,
-        what) and numbers carry no weight, one term moves the odds by at most e^`LIFT_CAP`,
-        and the posterior keeps `PRIOR_MIX` of the prior, so one word never gives 1.00 /
-        0.00. `matches` names the words that speak most for that persona.
+        each add log P(term | persona) / P(term), shrunk by the term's support (`_loglift`);
+        a Chinese word never seen whole adds the mean of the known terms that contain it;
+        its character 2-4-grams and Chinese characters add the same at weight `GRAM_WEIGHT`
+        (so `push-ups` still says fitness when only `push` was seen, 存下 says saving through
+        存钱). `fit` is the resulting posterior over personas from the persona-size prior (it
+        sums to 1; a draft with nothing known gets each persona's share of viewers).
+        Calibrated, not all-or-nothing: function words (`FUNCTION_WORDS`, stop words: 如何,
+        怎么, how, what) and numbers carry no weight, one term moves the odds by at most
+        e^`LIFT_CAP`, n terms' summed evidence is divided by n^`EVIDENCE_POWER` (words of
+        one draft are far from independent: summed as if they were, a long description
+        gave 0.99 to one persona and a worse log score than the prior on the Stack Exchange
+        set), and the posterior keeps `PRIOR_MIX` of the prior, so one word never gives
+        1.00 / 0.00. `matches` names the words that speak most for that persona. Measured
+        in bench/bench_draft_fit.py (held-out videos, against the prior).
         """
         import numpy as np
+
+        from kptui.engine import text as tx
 
         text = f"{title or ''} {description or ''}".strip()
         if not text:
@@ -165,27 +191,41 @@ class PersonaModel:
             keys = [t[1:] for t in self.fit_terms if t.startswith("#")]
             self._seg = (_segmenter(keys), keys)
         seg, keys = self._seg
-        cols = sorted(
-            {self._term_index[w] for w in _draft_terms(seg, text, keys) if w in self._term_index}
-        )
+        words = set(_draft_terms(seg, text, keys))
+        cols = sorted({self._term_index[w] for w in words if w in self._term_index})
         cols = [j for j in cols if _is_topic_word(self.fit_terms[j])]
         lift = np.clip(self.fit_loglift[:, cols], -LIFT_CAP, LIFT_CAP)
         prior = np.array([c["share"] for c in self.cards], dtype=np.float64)
         prior = prior / prior.sum() if prior.sum() > 0 else np.full(self.k, 1.0 / self.k)
-        score = np.log(np.maximum(prior, 1e-9)) + (lift.sum(axis=1) if cols else 0.0)
+        evidence = lift.sum(axis=1) if cols else np.zeros(self.k)
+        n_terms = len(cols)
+        backoff: list[tuple[str, Any]] = []
+        # A Chinese word never seen whole (英语 where the corpus only has #英语学习) reads
+        # as the mean of the known terms that contain it.
+        for w in sorted(words - self._term_index.keys()):
+            if w.startswith("#") or not tx.is_cjk(w) or not _is_topic_word(w):
+                continue
+            inside = [j for j, t in enumerate(self.fit_terms) if w in t and _is_topic_word(t)]
+            if inside:
+                part = np.clip(self.fit_loglift[:, inside], -LIFT_CAP, LIFT_CAP).mean(axis=1)
+                evidence = evidence + part
+                n_terms += 1
+                backoff.append((w, part))
         if self.fit_grams:
             if self._grams is None:
                 self._grams = {g: j for j, g in enumerate(self.fit_grams)}
             grams = sorted(
                 {
                     self._grams[g]
-                    for g in char_wb_grams(_without_function_words(text))
+                    for g in _grams_of(_without_function_words(text))
                     if g in self._grams
                 }
             )
             if grams:
                 gram = GRAM_WEIGHT * self.fit_gram_loglift[:, grams].sum(axis=1)
-                score = score + np.clip(gram, -LIFT_CAP, LIFT_CAP)
+                evidence = evidence + np.clip(gram, -LIFT_CAP, LIFT_CAP)
+        evidence = evidence / max(1.0, float(n_terms)) ** EVIDENCE_POWER
+        score = np.log(np.maximum(prior, 1e-9)) + evidence
         post = np.exp(score - score.max())
         post /= post.sum()
         post = (1.0 - PRIOR_MIX) * post + PRIOR_MIX * prior
@@ -194,12 +234,14 @@ class PersonaModel:
         for p in order:
             contrib = self.fit_loglift[p, cols] if cols else np.zeros(0)
             best = [cols[j] for j in np.argsort(-contrib, kind="stable")[:3] if contrib[j] > 0]
+            named = [self.fit_terms[j] for j in best]
+            named += [w for w, part in backoff if part[p] > 0][: 3 - len(named)]
             out.append(
                 {
                     "persona_id": int(p),
                     "label": self.cards[p]["label"],
                     "fit": round(float(post[p]), 4),
-                    "matches": [self.fit_terms[j] for j in best],
+                    "matches": named,
                 }
             )
         return out
@@ -565,6 +607,19 @@ def char_wb_grams(text: str, lo: int = 2, hi: int = 4) -> set[str]:
     return out
 
 
+def _grams_of(text: str) -> set[str]:
+    """The features of `_gram_matrix` in a text: char_wb 2-4-grams and Chinese characters."""
+    return char_wb_grams(text) | _cjk_chars(text)
+
+
+def _cjk_chars(text: str) -> set[str]:
+    """Each Chinese character once: one character carries meaning (存 in 存下 and 存钱),
+    where one Latin letter does not; a word never seen whole still says something."""
+    from kptui.engine.text import is_cjk
+
+    return {ch for ch in text if is_cjk(ch)}
+
+
 def _gram_vectorizer(vocabulary: list[str] | None = None):
     import numpy as np
     from sklearn.feature_extraction.text import CountVectorizer
@@ -580,9 +635,11 @@ def _gram_vectorizer(vocabulary: list[str] | None = None):
 
 
 def _gram_matrix(videos: pl.DataFrame):
-    """Binary video x character-gram matrix of titles and descriptions."""
+    """Binary video x character-gram matrix of titles and descriptions: sklearn's char_wb
+    2-4-grams, and single Chinese characters (`_cjk_chars`)."""
     import numpy as np
     import scipy.sparse as sp
+    from sklearn.feature_extraction.text import CountVectorizer
 
     from kptui.engine.profiles import video_text
 
@@ -592,9 +649,16 @@ def _gram_matrix(videos: pl.DataFrame):
         vec.set_params(min_df=2)
     try:
         m = vec.fit_transform(texts)
+        names = vec.get_feature_names_out().tolist()
     except ValueError:
-        return [], sp.csc_matrix((len(texts), 0), dtype=np.float32)
-    return vec.get_feature_names_out().tolist(), m.tocsc()
+        m, names = sp.csr_matrix((len(texts), 0), dtype=np.float32), []
+    chars = CountVectorizer(analyzer=_cjk_chars, binary=True, min_df=vec.min_df, dtype=np.float32)
+    try:
+        m = sp.hstack([m, chars.fit_transform(texts)], format="csr")
+        names += chars.get_feature_names_out().tolist()
+    except ValueError:  # no Chinese character anywhere
+        pass
+    return names, m.astype(np.float32).tocsc()
 
 
 def _segmenter(tag_keys):
@@ -641,20 +705,31 @@ def _identity(x: list[str]) -> list[str]:
     return x
 
 
-def _loglift(weights, matrix, alpha: float = 0.5):
-    """k x terms: log P(term | persona) - log P(term), additively smoothed (float32)."""
+def _loglift(weights, matrix, alpha: float = 0.5, support: float | None = None):
+    """k x terms: log P(term | persona) - log P(term), additively smoothed (float32), shrunk
+    towards 0 by the term's support: times n / (n + `LIFT_SUPPORT`), n the viewers (in
+    engagement mass) who met the term. A word three viewers met says little, however
+    lopsided those three are (bench/bench_draft_fit.py: beer 1.26x -> 1.40x the prior)."""
     import numpy as np
 
-    mass = np.asarray(weights @ matrix, dtype=np.float64) + alpha
+    raw = np.asarray(weights @ matrix, dtype=np.float64)
+    mass = raw + alpha
     p_term = mass.sum(axis=0) / mass.sum()
     p_given = mass / mass.sum(axis=1, keepdims=True)
-    return np.log(p_given / p_term[None, :]).astype(np.float32)
+    lift = np.log(p_given / p_term[None, :])
+    n = raw.sum(axis=0)
+    c = LIFT_SUPPORT if support is None else support
+    if c > 0:
+        lift *= (n / (n + c))[None, :]
+    return lift.astype(np.float32)
 
 
 def _distinctive(weights, matrix, names: list[str]) -> list[list[str]]:
-    """Per persona, the features it engages with more than viewers overall, best first.
+    """Per persona, the features it engages with more than the other viewers, best first.
 
-    Score: the persona's share of the feature times log-lift over everyone, so a tag must be
+    Score: the persona's share of the feature times its log-lift over the *other* personas
+    (not over everyone: a persona of half the viewers is half of "everyone", so its filler
+    words looked distinctive), and at least `MIN_LIFT` times more: a label word must be
     both frequent in the persona and characteristic of it.
     """
     import numpy as np
@@ -662,13 +737,17 @@ def _distinctive(weights, matrix, names: list[str]) -> list[list[str]]:
     k = weights.shape[0]
     if not names:
         return [[] for _ in range(k)]
-    mass = np.asarray(weights @ matrix, dtype=np.float64)  # k x features
-    mass /= np.maximum(mass.sum(axis=1, keepdims=True), 1e-12)
-    overall = mass.mean(axis=0, keepdims=True)
-    total = np.asarray(weights.sum(axis=0) @ matrix, dtype=np.float64).ravel()
-    overall = (total / max(total.sum(), 1e-12))[None, :]
-    lift = (mass + 1e-9) / (overall + 1e-9)
+    raw = np.asarray(weights @ matrix, dtype=np.float64)  # k x features
+    mass = raw / np.maximum(raw.sum(axis=1, keepdims=True), 1e-12)
+    if k > 1:
+        rest = raw.sum(axis=0, keepdims=True) - raw
+        rest /= np.maximum(rest.sum(axis=1, keepdims=True), 1e-12)
+    else:
+        rest = mass.copy()
+    lift = (mass + 1e-6) / (rest + 1e-6)
     score = mass * np.log(lift)
+    if k > 1:
+        score[lift < MIN_LIFT] = 0.0
     out: list[list[str]] = []
     for p in range(k):
         order = np.argsort(-score[p], kind="stable")

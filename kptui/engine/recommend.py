@@ -420,7 +420,7 @@ class Recommender:
         top = max(1, min(top, len(scores)))
         order = np.argsort(-scores, kind="stable")[:top]
         reach = self._persona_reach()[pid]
-        mass, bought = self._persona_parts()
+        bought = self._persona_parts()[1]
         out = []
         for v in order:
             if not np.isfinite(scores[v]):
@@ -430,28 +430,32 @@ class Recommender:
                     "video_id": self.video_ids[v],
                     "title": self.titles[v],
                     "score": round(float(scores[v]), 4),
-                    "reason": self._reason_persona(int(v), reach, bought[pid], mass[pid]),
+                    "reason": self._reason_persona(int(v), pid),
                     "watched": round(float(reach[v]), 4),
                     "bought": round(float(bought[pid, v]), 4),
                 }
             )
         return out
 
-    def _reason_persona(self, v: int, reach, bought, weights) -> str:
+    def _reason_persona(self, v: int, pid: int) -> str:
+        """Why the persona gets it, from the part that weighs most (its `watched` and
+        `bought` shares are fields of their own)."""
         import numpy as np
 
-        have = f"{reach[v]:.0%} watched"
-        if bought[v] > 0 or self.paid[v]:
-            have += f", {bought[v]:.0%} bought"
+        weights = self._persona_parts()[0][pid]
+        now = _latest_bin(self.edges)
+        if now >= 0 and self.blend.persona_recent and self._pstatic is not None:
+            moment = self.blend.persona_recent * self._trending()[now, v]
+            if moment > self._pstatic[pid, v]:
+                return "much taken up lately by viewers overall"
         pos = np.searchsorted(self.cf_items, v)
         if pos < len(self.cf_items) and self.cf_items[pos] == v:
             contrib = weights[self.cf_items] * self.B[:, pos]
             contrib[pos] = 0.0
             best = int(np.argmax(contrib))
             if contrib[best] > 0:
-                src = self.titles[self.cf_items[best]]
-                return f'{have}; goes with "{_short(src)}"'
-        return f"{have}; matches the persona's topics"
+                return f'goes with "{_short(self.titles[self.cf_items[best]])}"'
+        return "matches the persona's topics"
 
     def for_personas(self, top: int = 10, paid_only: bool = False) -> list[dict]:
         return [

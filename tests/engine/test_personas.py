@@ -242,3 +242,18 @@ def test_char_grams_match_sklearn(text):
 
     ref = CountVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit([text])
     assert P.char_wb_grams(text) == set(ref.get_feature_names_out())
+
+
+def test_k_note_states_the_trade_off(model):
+    note = model.k_note
+    assert note.startswith(f"k={model.k} chosen from {P.K_MIN}-")
+    assert f"silhouette {model.silhouette[model.k]:.3f}" in note
+    smallest = min(c["share"] for c in model.cards)
+    assert f"smallest persona {smallest:.0%} of viewers" in note
+    assert model.to_json()["k_note"] == note
+
+
+def test_labels_and_words_have_no_function_words(model):
+    for card in model.cards:
+        words = card["top_terms"] + card["top_tags"] + card["label"].split(" · ")
+        assert not {w.lower() for w in words} & P.FUNCTION_WORDS, card

@@ -23,9 +23,16 @@ async def test_persona_and_viewer_lists(shop: str) -> None:
         rec = load_or_fit_recommender(app.dataset)
         want = rec.for_persona(0, top=20)
         rows = cells(app.query_one("#rec-list", FrameTable))
-        assert [r[4] for r in rows] == [w["video_id"] for w in want]
-        assert rows[0][2] == f"{want[0]['score']:.3f}"
-        assert rows[0][3].rstrip("…") in want[0]["reason"]
+        # #, title, watched, bought, score, why (the id is the first to go at 100 columns)
+        assert [it["video_id"] for it in pane.items] == [w["video_id"] for w in want]
+        assert len(rows) == len(want)
+        for row, item in zip(rows, want, strict=True):
+            assert item["title"].startswith(row[1].strip().rstrip("…").strip())
+        assert rows[0][2].strip() == f"{want[0]['watched']:.0%}"
+        assert rows[0][3].strip() == f"{want[0]['bought']:.0%}"
+        assert rows[0][4] == f"{want[0]['score']:.3f}"
+        assert rows[0][5].rstrip("…") in want[0]["reason"]
+        assert "watched" not in want[0]["reason"]
         # another persona
         app.query_one("#rec-persona", Select).value = 2
         await settle(app, pilot)

@@ -218,6 +218,8 @@ class PersonasPane(Pane):
         if card.get("revenue") is not None:
             summary.append(f" · revenue {card['revenue']:,.2f}", style="dim")
         summary.append(f" · {card.get('purchasers', 0):,} buyers", style="dim")
+        if self.model.silhouette:  # k=auto: how k was chosen and what it gave up
+            summary.append(f"\nPersonas: {self.model.k_note}", style="dim")
         self.query_one("#persona-summary", Static).update(summary)
         videos = [
             (v.get("title"), v.get("reach"), v.get("video_id")) for v in card.get("top_videos", [])

@@ -44,6 +44,17 @@ LIST_COLS = (
     Col("reason", "Why", width=36, wide=70),  # last: the long one is what a narrow screen cuts
     Col("video_id", "ID", width=12, drop=5),
 )
+# A persona's list says what share of its members already watched and bought each item
+# (a bought course is not bought twice; what most bought is never offered).
+PERSONA_COLS = (
+    Col("rank", "#", "int"),
+    Col("title", "Title", width=26, wide=56),
+    Col("watched", "Watched", "pct", digits=0),
+    Col("bought", "Bought", "pct", digits=0),
+    Col("score", "Score", "float", digits=3, drop=2),
+    Col("reason", "Why", width=36, wide=70),
+    Col("video_id", "ID", width=12, drop=5),
+)
 
 
 NO_DRAFT = "type a title in Tags (2) to see which personas it fits"
@@ -250,12 +261,27 @@ class RecommendPane(Pane):
             return
         self.items = event.items
         table = self.query_one("#rec-list", FrameTable)
-        rows = [
-            (i + 1, it["title"], it["score"], it.get("reason", ""), it["video_id"])
-            for i, it in enumerate(event.items)
-        ]
         empty = event.error or "nothing left to recommend"
-        table.set_data(LIST_COLS, rows, empty=plain(empty))
+        if event.target.startswith("persona"):
+            rows = [
+                (
+                    i + 1,
+                    it["title"],
+                    it.get("watched"),
+                    it.get("bought"),
+                    it["score"],
+                    it.get("reason", ""),
+                    it["video_id"],
+                )
+                for i, it in enumerate(event.items)
+            ]
+            table.set_data(PERSONA_COLS, rows, empty=plain(empty))
+        else:
+            rows = [
+                (i + 1, it["title"], it["score"], it.get("reason", ""), it["video_id"])
+                for i, it in enumerate(event.items)
+            ]
+            table.set_data(LIST_COLS, rows, empty=plain(empty))
         table.set_title(f"For {event.target}")
         if event.error:
             self._status(event.error, error=True)
