@@ -51,22 +51,22 @@ def worker(data: str) -> None:
     import sklearn.decomposition
     import sklearn.feature_extraction.text  # noqa: F401
 
-    from kptui.engine import io, personas, profiles, readers, recommend
+    from kptui.engine import io, personas, profiles, recommend
 
     stages["imports"] = time.perf_counter() - t0
 
+    # read / validate split by load_dataset's own progress messages (no private helpers)
+    marks_io: list[tuple[str, float]] = []
+
+    def io_progress(stage: str | None = None, fraction: float | None = None) -> None:
+        if stage and (stage.startswith("checking") or stage == "done"):
+            marks_io.append((stage, time.perf_counter()))
+
     t = time.perf_counter()
-    files = io._find_files([Path(data)])
-    tables = [(p, readers.read_table(p)) for p in files]
-    stages["read"] = time.perf_counter() - t
-    t = time.perf_counter()
-    vids, inter = [], []
-    for path, table in tables:
-        role = io._role(path, table.frame.columns, None)
-        if role:
-            (vids if role == "videos" else inter).append(table)
-    ds = io._build(vids, inter, None, source=data)
-    stages["validate"] = time.perf_counter() - t
+    ds = io.load_dataset(Path(data), progress=io_progress)
+    checked = next((at for name, at in marks_io if name.startswith("checking")), t)
+    stages["read"] = checked - t
+    stages["validate"] = time.perf_counter() - checked
 
     t = time.perf_counter()
     eng = profiles.engagement(ds)

@@ -73,7 +73,9 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str | None, float | None], None]
 
-MODEL_VERSION = "3"
+MODEL_VERSION = "4"
+EXACT_BUDGET = 50_000_000  # viewers x videos scored densely below this; candidates above
+CANDIDATE_BLOCK = 4096  # viewers per block on the candidate path
 MAX_CF_ITEMS = 4000
 TUNE_ITEMS = 1500  # EASE size on the internal validation split: (1500/4000)^3 of the fit
 TUNE_VIEWERS = 600
@@ -125,6 +127,9 @@ class Recommender:
     from_cache: bool = False
     seed: int = 0
     persona_error: KptuiError | None = None
+    # dense scoring of every video (exact) while viewers x videos is small; else each viewer
+    # is scored on their candidates only (engine/candidates.py), set at fit time
+    exact: bool = True
     _eng: Engagement | None = field(default=None, repr=False)
     _cont: Content | None = field(default=None, repr=False)
     _users: dict[str, int] | None = field(default=None, repr=False)
@@ -132,6 +137,7 @@ class Recommender:
     _trend: Any = field(default=None, repr=False)
     _pparts: Any = field(default=None, repr=False)
     _pstatic: Any = field(default=None, repr=False)
+    _nb: Any = field(default=None, repr=False)
 
     @property
     def personas(self) -> PersonaModel:
@@ -205,13 +211,69 @@ class Recommender:
             self._trend = _rownorm(sequence.smoothed(self.activity, self.blend.bandwidth))
         return self._trend
 
+    def _neighbours(self):
+        """Each video's strongest links, the candidates' source (built once, on demand)."""
+        if self._nb is None:
+            from kptui.engine.candidates import Neighbours
+
+            self._nb = Neighbours.build(
+                n_videos=len(self.video_ids),
+                cf_items=self.cf_items,
+                B=self.B,
+                follows=self.follows,
+                embedding=self.embedding,
+                popularity=self.popularity,
+                trending=self._trending() if self.blend.recent else None,
+            )
+        return self._nb
+
+    def candidate_block(self, rows, back, bins, paid_only: bool = False, shortlist: int = 0):
+        """A block of viewers' best candidates and their scores, best first (n x shortlist
+        arrays, -1 / -inf pad; engine/candidates.py); `paid_only` keeps paid videos, whose
+        most popular are then the head."""
+        import numpy as np
+
+        from kptui.engine import candidates
+
+        nb = self._neighbours()
+        head = None
+        if paid_only:
+            paid = np.flatnonzero(self.paid)
+            order = np.argsort(-self.popularity[paid], kind="stable")[: candidates.HEAD]
+            head = np.sort(paid[order])
+        return candidates.rank(
+            self.blend,
+            rows,
+            back,
+            bins,
+            recent=_recency(back, self.blend.half),
+            latest=_latest(back),
+            nb=nb,
+            B=self.B,
+            embedding=self.embedding,
+            popularity=self.popularity,
+            trending=self._trending() if self.blend.recent else None,
+            head=head,
+            allowed=self.paid if paid_only else None,
+            shortlist=max(shortlist, candidates.SHORTLIST),
+        )
+
     def score_block(self, rows, back, bins) -> np.ndarray:
-        """Scores for a block of viewers (n x videos, dataset order); seen videos at -inf.
+        """Scores for a block of viewers (n x videos, dataset order); seen videos at -inf
+        (and, when not `exact`, every video that is not one of the viewer's candidates).
 
         `rows`: their engagement rows, `back`: their recency ranks (`sequence.History`),
         `bins`: their latest moment's time bin (-1: unknown). Every part is row-local, so
         any block of viewers scores the same as the whole set.
         """
+        if not self.exact:
+            import numpy as np
+
+            cols, vals = self.candidate_block(rows, back, bins)
+            out = np.full((rows.shape[0], len(self.video_ids)), -np.inf, dtype=np.float32)
+            ok = cols >= 0
+            out[np.nonzero(ok)[0], cols[ok]] = vals[ok]
+            return out
         return _blend_scores(
             self.blend,
             rows,
@@ -227,6 +289,10 @@ class Recommender:
 
     def viewer_scores(self, index) -> np.ndarray:
         """Scores for viewers by their row in the engagement matrix (see `score_block`)."""
+        return self.score_block(*self._block_parts(index))
+
+    def _block_parts(self, index):
+        """Engagement rows, recency ranks and time bins of viewers by matrix row."""
         import numpy as np
 
         from kptui.engine import sequence
@@ -240,25 +306,38 @@ class Recommender:
             pick: Any = slice(int(index[0]), int(index[-1]) + 1)
         else:
             pick = index
-        return self.score_block(
-            eng.matrix[pick], hist.back[pick], sequence.bins_of(hist.moment[index])
-        )
+        return eng.matrix[pick], hist.back[pick], sequence.bins_of(hist.moment[index])
 
-    def _serve(self, score_block, index, top: int, paid_only: bool, progress=None):
+    def _serve(self, parts, index, top: int, paid_only: bool, progress=None):
         """Video indices and scores of each row's `top` best, best first (-1/-inf pad);
-        blocks of viewers at a time (`engine/topk.py`), never a viewers x videos matrix."""
+        blocks of viewers at a time, never a viewers x videos matrix. `parts(chunk)` gives
+        the chunk's (rows, back, bins)."""
         import numpy as np
 
         from kptui.engine.topk import blocked_top_k
 
-        def block(chunk):
-            scores = score_block(chunk)
-            if paid_only:
-                scores[:, ~self.paid] = -np.inf
-            return scores
+        top = max(1, top)
+        if self.exact:
 
-        columns = np.arange(len(self.video_ids), dtype=np.int64)
-        return blocked_top_k(index, max(1, top), block, columns, progress=progress)
+            def block(chunk):
+                scores = self.score_block(*parts(chunk))
+                if paid_only:
+                    scores[:, ~self.paid] = -np.inf
+                return scores
+
+            columns = np.arange(len(self.video_ids), dtype=np.int64)
+            return blocked_top_k(index, top, block, columns, progress=progress)
+        k = min(top, len(self.video_ids))
+        items = np.full((len(index), k), -1, dtype=np.int64)
+        values = np.full((len(index), k), -np.inf, dtype=np.float32)
+        for start in range(0, len(index), CANDIDATE_BLOCK):
+            if progress is not None:
+                progress(start / max(len(index), 1))
+            chunk = index[start : start + CANDIDATE_BLOCK]
+            cols, vals = self.candidate_block(*parts(chunk), paid_only=paid_only, shortlist=k)
+            items[start : start + len(chunk)] = cols[:, :k]
+            values[start : start + len(chunk)] = vals[:, :k]
+        return items, values
 
     def for_user(self, user_id: str, top: int = 10, paid_only: bool = False) -> list[dict]:
         """One viewer's list with a score and a short reason per item."""
@@ -266,7 +345,7 @@ class Recommender:
 
         row, back, bins = self._history(user_id)
         idx, vals = self._serve(
-            lambda _: self.score_block(row, back, bins), np.zeros(1, dtype=np.int64), top, paid_only
+            lambda _: (row, back, bins), np.zeros(1, dtype=np.int64), top, paid_only
         )
         out = []
         for v, s in zip(idx[0], vals[0], strict=True):
@@ -358,7 +437,7 @@ class Recommender:
         if index is None:
             index = np.arange(eng.n_users)
         report = (lambda f: progress("recommending", f)) if progress else None
-        return self._serve(self.viewer_scores, index, top, paid_only, progress=report)[0]
+        return self._serve(self._block_parts, index, top, paid_only, progress=report)[0]
 
     # ---- personas ----------------------------------------------------------------------
 
@@ -833,8 +912,10 @@ def fit_recommender(
     eng: Engagement | None = None,
     cont: Content | None = None,
     blend: Blend | None = None,
+    exact: bool | None = None,
 ) -> Recommender:
-    """Fit every part; `blend` None tunes the weights on this data (`tune_blend`)."""
+    """Fit every part; `blend` None tunes the weights on this data (`tune_blend`); `exact`
+    None scores densely when viewers x videos is under `EXACT_BUDGET`, else on candidates."""
     import numpy as np
 
     from kptui.engine import profiles, sequence
@@ -876,6 +957,7 @@ def fit_recommender(
         blend=blend,
         seed=seed,
         persona_error=persona_error,
+        exact=eng.n_users * n <= EXACT_BUDGET if exact is None else exact,
         _eng=eng,
         _cont=cont,
         _hist=hist,
@@ -921,6 +1003,7 @@ def _save(rec: Recommender, cache_key: str) -> None:
             "version": MODEL_VERSION,
             "videos": len(rec.video_ids),
             "blend": rec.blend.to_json(),
+            "exact": rec.exact,
         }
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
@@ -960,6 +1043,7 @@ def _load(
         paid=(videos["price"].fill_null(0.0).to_numpy() > 0),
         from_cache=True,
         blend=blend,
+        exact=bool(meta.get("exact", True)),
         **parts,
     )
 
