@@ -5,7 +5,8 @@ Datasets (read from `../shared/data/`, converted here, never copied into the pac
   A movie is a video: title, genres and the users' free-text tags as its tags. A rating is an
   interaction at its timestamp: `like` when >= 4 stars, else `view`.
 - `beer`: Beer, Wine & Spirits Stack Exchange, Posts.xml (CC BY-SA 3.0). A question is a
-  video (title, body without HTML, its tags). Asking it is a `share` by the asker, each
+  video (title, body without HTML, its tags; the site's `untagged` placeholder is no tag).
+  Asking it is a `share` by the asker, each
   answer a `comment` by the answerer on the question, at the post's CreationDate.
 - `sample`: the bundled synthetic sample (kptui/sample_data), one case among three.
 
@@ -91,7 +92,7 @@ def beer(root: Path = DATA) -> Dataset:
         a = row.attrib
         kind, owner = a.get("PostTypeId"), a.get("OwnerUserId")
         if kind == "1":
-            tags = re.findall(r"<([^>]+)>", a.get("Tags", ""))
+            tags = [t for t in re.findall(r"<([^>]+)>", a.get("Tags", "")) if t != "untagged"]
             questions.append((a["Id"], a.get("Title", ""), _text(a.get("Body", ""))[:2000], tags))
             if owner:
                 inter.append((f"u{owner}", a["Id"], "share", a["CreationDate"]))

@@ -807,7 +807,7 @@ def tune_blend(hist: History, embedding, seed: int = 0, labels=None) -> Blend:
         "pop": (0.0, 0.02, 0.1),
     }
     if timed:
-        grid["recent"] = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+        grid["recent"] = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
         grid["bandwidth"] = (0.003, 0.01, 0.03)
     else:
         blend.recent = 0.0
