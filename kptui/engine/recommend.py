@@ -330,13 +330,34 @@ class Recommender:
         k = min(top, len(self.video_ids))
         items = np.full((len(index), k), -1, dtype=np.int64)
         values = np.full((len(index), k), -np.inf, dtype=np.float32)
-        for start in range(0, len(index), CANDIDATE_BLOCK):
-            if progress is not None:
-                progress(start / max(len(index), 1))
+        self._neighbours()
+        starts = range(0, len(index), CANDIDATE_BLOCK)
+
+        def block(start: int):
             chunk = index[start : start + CANDIDATE_BLOCK]
-            cols, vals = self.candidate_block(*parts(chunk), paid_only=paid_only, shortlist=k)
-            items[start : start + len(chunk)] = cols[:, :k]
-            values[start : start + len(chunk)] = vals[:, :k]
+            return self.candidate_block(*parts(chunk), paid_only=paid_only, shortlist=k)
+
+        # blocks are independent and numpy / scipy release the GIL in them: one thread per
+        # core unless the numeric libraries were held to one (kptui.threads, a busy machine)
+        workers = _workers() if len(starts) > 1 else 1
+        if workers > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(workers) as pool:
+                done = pool.map(block, starts)
+                results = ((start, next(done)) for start in starts)
+                for i, (start, (cols, vals)) in enumerate(results):
+                    if progress is not None:
+                        progress(i / len(starts))
+                    items[start : start + len(cols)] = cols[:, :k]
+                    values[start : start + len(cols)] = vals[:, :k]
+            return items, values
+        for i, start in enumerate(starts):
+            if progress is not None:
+                progress(i / len(starts))
+            cols, vals = block(start)
+            items[start : start + len(cols)] = cols[:, :k]
+            values[start : start + len(cols)] = vals[:, :k]
         return items, values
 
     def for_user(self, user_id: str, top: int = 10, paid_only: bool = False) -> list[dict]:
@@ -551,6 +572,16 @@ class Recommender:
     def draft_fit(self, title: str, description: str = "") -> list[dict]:
         """Personas ranked by fit for a draft (see `PersonaModel.draft_fit`)."""
         return self.personas.draft_fit(title, description)
+
+
+def _workers() -> int:
+    """Threads for scoring blocks: one per core (at most 4), one when `kptui.threads` held
+    the numeric libraries to one thread (the load average already fills every core)."""
+    import os
+
+    if os.environ.get("OPENBLAS_NUM_THREADS") == "1" or os.environ.get("OMP_NUM_THREADS") == "1":
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def _short(text: str, n: int = 40) -> str:
