@@ -23,7 +23,8 @@ MapOption = Annotated[
     typer.Option(
         "--map",
         help="Name a column's field when its header is not recognised: COLUMN=FIELD "
-        "(repeatable), e.g. --map 播放=views.",
+        "(repeatable), e.g. --map 播放=views. On a recognised platform export it applies on "
+        "top of the export's reader (Total rows, dates and 1.2K are still understood).",
     ),
 ]
 

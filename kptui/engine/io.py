@@ -73,7 +73,9 @@ def load_dataset(
     for i, path in enumerate(files):
         report(f"reading {path.name}", i / (len(files) + 1))
         if assemble.is_zip(path):
-            found, rest = assemble.read_parts(list(assemble.zip_tables(path)), salt, window)
+            found, rest = assemble.read_parts(
+                list(assemble.zip_tables(path)), salt, window, mapping
+            )
             parts.extend(found)
             for table in rest:  # a zip of kptui's own files
                 role = _role(Path(table.label), table.frame.columns, mapping)
@@ -82,11 +84,11 @@ def load_dataset(
             continue
         # a file with buyers' emails or names is never copied into the parse cache
         table = parsecache.read(path, use_cache=not holds_personal_data(path))
-        if mapping is None or not mapping:
-            found, _ = assemble.read_parts([(table, None)], salt, window)
-            if found:
-                parts.extend(found)
-                continue
+        # exports are recognised first; a mapping applies on top (exports.mapping)
+        found, _ = assemble.read_parts([(table, None)], salt, window, mapping)
+        if found:
+            parts.extend(found)
+            continue
         role = _role(path, table.frame.columns, mapping)
         if role is None and path in items:
             role = "videos"  # a file named on purpose: say what is missing from it
@@ -102,9 +104,27 @@ def load_dataset(
         )
     report("checking values", len(files) / (len(files) + 1))
     dataset = _build(videos_raw, inter_raw, mapping, source=str(items[0]), parts=parts)
+    if mapping:
+        notices += _unused_mapping(mapping, [*videos_raw, *inter_raw, *(p.table for p in parts)])
     dataset.notices[:0] = notices
     report("done", 1.0)
     return dataset
+
+
+def _unused_mapping(mapping: dict[str, str], tables: list[RawTable]) -> list[Problem]:
+    """A mapped column that no file read has: said, so a typo does not pass unnoticed."""
+    have = {schema.header_key(c) for t in tables if t is not None for c in t.frame.columns}
+    return [
+        Problem(
+            "mapping",
+            None,
+            col,
+            f"column {col!r} (mapped to {field!r}) is in no file read",
+            severity="notice",
+        )
+        for col, field in mapping.items()
+        if schema.header_key(col) not in have
+    ]
 
 
 def from_frames(

@@ -104,3 +104,13 @@ def test_a_large_sales_file_is_never_copied_into_the_parse_cache(
         blob = p.read_bytes()
         assert b"@example." not in blob, p
     assert not any("parsed" in p.parts for p in cached)
+
+
+def test_map_applies_on_top_of_a_recognised_export(tmp_path: Path):
+    write_youtube(tmp_path)
+    res = kptui("data", "inspect", str(tmp_path), "--map", "Likes=saves", "--json")
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    kinds = {Path(s["file"]).name: (s["kind"], s["shape"], s["rows"]) for s in doc["sources"]}
+    assert kinds["Table data.csv"] == ("youtube-studio", "per-video", 3)  # Total row skipped
+    assert any("mapped to 'saves'" in n["message"] for n in doc["notices"])

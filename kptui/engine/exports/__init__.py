@@ -86,9 +86,11 @@ def read_part(
     table: RawTable,
     window_end: dt.date | None = None,
     salt: Callable[[], bytes] | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> Part | None:
     """The part of a dataset this file gives, or None when it is not a known export.
-    `salt` is asked for only when the file holds buyers (it keys their hashed ids)."""
+    `salt` is asked for only when the file holds buyers (it keys their hashed ids); a user's
+    `mapping` (column -> field) is applied on top of what the reader took (exports.mapping)."""
     found = recognise(table.frame)
     if found is None:
         return None
@@ -97,6 +99,10 @@ def read_part(
     if reader.kind in STORE_KINDS and salt is not None:
         ctx.salt = salt()
     part = reader.read(frame, table.label, ctx)
+    if mapping:
+        from kptui.engine.exports.mapping import apply_mapping
+
+        apply_mapping(part, frame, mapping, ctx)
     part.table = table
     for p in table.problems:
         (part.notices if p.severity == "notice" else part.problems).append(p)

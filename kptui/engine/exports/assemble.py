@@ -90,13 +90,15 @@ def read_parts(
     tables: list[tuple[RawTable, dt.date | None]],
     salt: Callable[[], bytes],
     default_window: dt.date | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> tuple[list[Part], list[RawTable]]:
     """(recognised parts, tables that are no known export: kptui's own schema or unknown).
-    `default_window`: the export date another file of the dataset carries in its name."""
+    `default_window`: the export date another file of the dataset carries in its name;
+    `mapping`: the user's column -> field entries, applied on top of each reader's choice."""
     parts: list[Part] = []
     rest: list[RawTable] = []
     for table, window in tables:
-        part = read_part(table, window or default_window, salt)
+        part = read_part(table, window or default_window, salt, mapping)
         if part is None:
             rest.append(table)
         else:
