@@ -221,3 +221,14 @@ def test_a_zip_of_a_zip_member_is_named_in_the_source(tmp_path: Path):
         z.writestr("notes.txt.bak", "junk")
     ds = load_dataset(tmp_path / "export.zip")
     assert [s.file for s in ds.sources] == ["export.zip/Table data.csv"]
+
+
+def test_memberstack_members_say_that_amounts_are_absent(tmp_path: Path):
+    files = write_stores(tmp_path)
+    ds = load_dataset(files["members.csv"], salt_fn=lambda: b"s")
+    assert kinds(ds) == {"members.csv": ("memberstack", "members", 4)}
+    paid = ds.interactions.filter(pl.col("event") == "purchase")
+    assert paid.height == 2 and paid["amount"].is_null().all()  # never a made-up 0.0
+    (note,) = [n for n in ds.notices if "no amounts" in n.message]
+    assert "2 paid-plan purchase(s)" in note.message and note.column == "Paid Plans (price ids)"
+    assert ds.interactions["ts"].dt.date().min() == dt.date(2026, 9, 13)  # M/D/YYYY

@@ -299,6 +299,16 @@ def read_memberstack(frame: pl.DataFrame, label: str, ctx: Context) -> Part:
     if no_plan > 0:
         notice(part, None, f"{no_plan} member(s) without a plan: no event to record")
     out = members.select(ROW, "identity", "ts", "event", "plan")
+    paid = int((out["event"] == "purchase").sum())
+    if paid:
+        # EXPORTS.md: `Paid Plans (price ids)` names prices (`prc_...`), no column says how much
+        notice(
+            part,
+            find(cols, "Paid Plans (price ids)", prefix=True),
+            f"no amounts in a Memberstack export (paid plans are price ids only): {paid} "
+            "paid-plan purchase(s) kept without an amount; the store's payments export "
+            "(e.g. Stripe) gives the amounts",
+        )
     got2 = {
         "item_id": out["plan"].alias("item_id"),
         "item_name": out["plan"].alias("item_name"),
