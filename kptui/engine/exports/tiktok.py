@@ -46,6 +46,12 @@ def detect(names: list[str]) -> str | None:
         return "by-territory"
     if "date" in n and any("viewers" in k for k in n if k != "date") and len(n) <= 6:
         return "per-day"
+    # Viewers.csv (EXPORTS.md: "new / returning"; its exact header is not documented): a
+    # viewer-type column with `Distribution`, or one row of `New viewers,Returning viewers`
+    if "distribution" in n and any("viewer" in k for k in n) and len(n) <= 3:
+        return "by-viewer-type"
+    if {"newviewers", "returningviewers"} <= n and "date" not in n and len(n) <= 4:
+        return "by-viewer-type"
     return None
 
 
@@ -87,9 +93,11 @@ def read(frame: pl.DataFrame, label: str, ctx: Context) -> Part:
     if shape == "by-gender" or shape == "by-territory":
         key_col = find(cols, "Gender", "Top territories")
         share = typed(frame, part, [("followers_share", find(cols, "Distribution"), v.rate)])
-        part.breakdowns = breakdown_frame(shape.removeprefix("by-"), v.text(frame[key_col]), share)
+        part.breakdowns = breakdown_frame(shape.removeprefix("by-"), v.label(frame[key_col]), share)
         part.source.rows = frame.height
         return part
+    if shape == "by-viewer-type":
+        return _viewer_types(frame, cols, part)
     date_col = find(cols, "Date")
     dates = typed(frame, part, [("date", date_col, dates_of(part, date_col, window_end=end))])
     if shape == "per-hour":
@@ -125,6 +133,33 @@ def read(frame: pl.DataFrame, label: str, ctx: Context) -> Part:
             spec.append((name, col, v.count))
     metrics = typed(frame, part, spec)
     part.daily = daily_frame(dates["date"], metrics)
+    part.source.rows = frame.height
+    return part
+
+
+def _viewer_types(frame: pl.DataFrame, cols: dict[str, str], part: Part) -> Part:
+    """New vs returning viewers, as shares (`Distribution`) or as counts in one wide row."""
+    import polars as pl
+
+    share_col = find(cols, "Distribution")
+    if share_col is not None:
+        key_col = next(c for k, c in cols.items() if "viewer" in k)
+        share = typed(frame, part, [("viewers_share", share_col, v.rate)])
+        part.breakdowns = breakdown_frame("viewer-type", v.label(frame[key_col]), share)
+        part.source.rows = frame.height
+        return part
+    wide = [(k, c) for k, c in cols.items() if k.endswith("viewers")]
+    got = typed(frame, part, [(k, c, v.count) for k, c in wide])
+    keys_ = [v.header(c).lower().removesuffix(" viewers") for _, c in wide]
+    values = [got[k].sum() for k, _ in wide]  # one row of totals (more are added up)
+    part.breakdowns = pl.DataFrame(
+        {
+            "dimension": ["viewer-type"] * len(wide),
+            "key": keys_,
+            "metric": ["viewers"] * len(wide),
+            "value": [float(x) for x in values],
+        }
+    )
     part.source.rows = frame.height
     return part
 

@@ -31,6 +31,15 @@ def text(values: pl.Series) -> pl.Series:
     return s.set(s.is_in(_PLACEHOLDER_FORMS).fill_null(False), None)
 
 
+def label(values: pl.Series) -> pl.Series:
+    """A breakdown's key as written, stripped (only an empty one is missing): `None` is a
+    subtitle language and `-` a traffic source there, not placeholders."""
+    import polars as pl
+
+    s = values.cast(pl.Utf8).str.strip_chars()
+    return s.set((s == "").fill_null(False), None)
+
+
 def number(values: pl.Series) -> pl.Series:
     """`18,400`, `1.2K`, `3.4M`, `1.2万`, `3亿`, `31.0`, `7.4999999999999997E-2`, `$12.50` -> f64.
 
@@ -336,5 +345,6 @@ def _resolve_years(month, day, year, missing, window_end, ordered, reading: Date
 
 
 def header(name: str) -> str:
-    """A header name without a BOM, stray spaces or doubled inner spaces."""
-    return " ".join(str(name).replace("\ufeff", "").split())
+    """A header name without a BOM, soft hyphens (German Studio headers), stray spaces or
+    doubled inner spaces."""
+    return " ".join(str(name).replace("\ufeff", "").replace("\xad", "").split())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kptui.engine.exports import studio_lang
 from kptui.engine.exports import values as v
 from kptui.engine.exports.common import (
     Context,
@@ -52,12 +53,21 @@ METRICS: dict[str, tuple[str, object]] = {
     "estimated revenue": ("revenue", v.number),
     "推定収益": ("revenue", v.number),
     "rpm": ("rpm", v.number),
-    "视图": ("views", v.count),
-    "視聴回数": ("views", v.count),
-    "总观看时长（小时）": ("watch_hours", v.number),
-    "総再生時間（単位: 時間）": ("watch_hours", v.number),
 }
+for _english, _names in studio_lang.METRICS.items():  # the Studio UI languages
+    for _name in _names:
+        METRICS.setdefault(_name.lower(), METRICS[_english])
+for _name in studio_lang.METRICS["views"]:  # age and gender tables: `視聴回数 (%)`
+    METRICS.setdefault(f"{_name.lower()} (%)", METRICS["views (%)"])
+for _name in studio_lang.METRICS["watch time (hours)"]:
+    METRICS.setdefault(f"{_name.lower()} (%)", METRICS["watch time (hours) (%)"])
 _METRIC_KEYS = {header_key(k): f for k, f in METRICS.items()}
+# headers that carry a currency after them: `Your estimated revenue (USD)`, `推定収益 (JPY)`
+_CURRENCY_KEYS = {
+    header_key(k)
+    for k in ("your estimated revenue", "estimated revenue", "rpm")
+    + studio_lang.METRICS["estimated revenue"]
+}
 VIDEO_FIELDS = {
     "views",
     "watch_hours",
@@ -72,7 +82,12 @@ VIDEO_FIELDS = {
     "revenue",
 }
 # per-video descriptive columns, not metrics
-_DESCRIPTIVE = {header_key(k) for k in ("Video title", "Video publish time", "Duration")}
+_TITLE = ("Video title", *studio_lang.DESCRIPTIVE["video title"])
+_PUBLISHED = ("Video publish time", *studio_lang.DESCRIPTIVE["video publish time"])
+_DURATION = ("Duration", *studio_lang.DESCRIPTIVE["duration"])
+_DESCRIPTIVE = {header_key(k) for k in (*_TITLE, *_PUBLISHED, *_DURATION)}
+_CONTENT_KEYS = {header_key(k) for k in ("Content", *studio_lang.CONTENT)}
+_DATE_KEYS = {header_key(k) for k in ("Date", *studio_lang.DATE)}
 DIMENSIONS = {
     "traffic source": "traffic-source",
     "geography": "geography",
@@ -91,19 +106,16 @@ DIMENSIONS = {
     "new and returning viewers": "new-and-returning",
 }
 _DIM_KEYS = {header_key(k): d for k, d in DIMENSIONS.items()}
+for _english, _names in studio_lang.DIMENSIONS.items():
+    _DIM_KEYS.update({header_key(n): DIMENSIONS[_english] for n in _names})
 
 
 def _metric_of(key: str):
     if key in _METRIC_KEYS:
         return _METRIC_KEYS[key]
-    for k, f in _METRIC_KEYS.items():  # `Your estimated revenue (USD)`, `RPM (JPY)`
-        if key.startswith(k) and k in (
-            "yourestimatedrevenue",
-            "estimatedrevenue",
-            "推定収益",
-            "rpm",
-        ):
-            return f
+    for k in _CURRENCY_KEYS:  # `Your estimated revenue (USD)`, `RPM (JPY)`, `推定収益 (JPY)`
+        if key.startswith(k):
+            return _METRIC_KEYS[k]
     return None
 
 
@@ -126,9 +138,9 @@ def detect_studio(names: list[str]) -> str | None:
     metrics = [k for k in names[1:] if _metric_of(k) is not None]
     if not metrics:
         return None
-    if first == "content":
+    if first in _CONTENT_KEYS:
         return "per-video"
-    if first == "date":
+    if first in _DATE_KEYS:
         dims = [k for k in names[1:] if k in _DIM_KEYS]
         if dims:
             return f"per-day-by-{_DIM_KEYS[dims[0]]}"
@@ -172,9 +184,9 @@ def read_studio(frame: pl.DataFrame, label: str, ctx: Context) -> Part:
     first = cols[names[0]]
     frame = drop_marker_rows(frame, first, part)
     if shape == "per-video":
-        title = find(cols, "Video title")
-        published = find(cols, "Video publish time")
-        duration = find(cols, "Duration")
+        title = find(cols, *_TITLE)
+        published = find(cols, *_PUBLISHED)
+        duration = find(cols, *_DURATION)
         metric_cols = _metric_columns(cols, _DESCRIPTIVE)
         spec = [
             ("video_id", first, v.text),
@@ -203,14 +215,14 @@ def read_studio(frame: pl.DataFrame, label: str, ctx: Context) -> Part:
             )
         metric_cols = _metric_columns(cols, {names[0], *_DESCRIPTIVE})
         metrics = typed(frame, part, [(f, c, p) for c, (f, p) in metric_cols.items()])
-        key = v.text(frame[dim_col]) if dim_col else None
+        key = v.label(frame[dim_col]) if dim_col else None
         part.daily = daily_frame(dates, metrics, dimension, key)
         part.source.rows = frame.height
         return part
     dimension = shape.removeprefix("by-")
     metric_cols = _metric_columns(cols, {names[0]})
     metrics = typed(frame, part, [(f, c, p) for c, (f, p) in metric_cols.items()])
-    part.breakdowns = breakdown_frame(dimension, v.text(frame[first]), metrics)
+    part.breakdowns = breakdown_frame(dimension, v.label(frame[first]), metrics)
     part.source.rows = frame.height
     return part
 
