@@ -134,18 +134,24 @@ def _print_summary(summary: dict) -> None:
         (
             "events",
             "  ".join(f"{k} {v:,}" for k, v in summary["events"].items() if v)
-            or "none (videos only)",
+            or ("none (videos only)" if summary["videos"] else "none"),
         ),
         ("date range", " to ".join(d[:10] for d in summary["date_range"] if d) or "unknown"),
-        ("tagged", f"{summary['tagged_share']:.0%} of videos"),
-        ("duplicates merged", f"{summary['duplicates_merged']:,}"),
     ]
+    if summary["videos"]:  # a breakdown or Totals export has no videos to tag
+        rows.append(("tagged", f"{summary['tagged_share']:.0%} of videos"))
+    rows.append(("duplicates merged", f"{summary['duplicates_merged']:,}"))
+
+    def split(key: str) -> str:
+        dims = summary.get(key) or []
+        return f" (by {', '.join(dims)})" if dims else ""
+
     extra = [
-        ("daily rows", summary.get("daily_rows", 0)),
-        ("breakdown rows", summary.get("breakdown_rows", 0)),
-        ("follower activity", summary.get("follower_activity_rows", 0)),
+        ("daily rows", summary.get("daily_rows", 0), split("daily_dimensions")),
+        ("breakdown rows", summary.get("breakdown_rows", 0), split("breakdown_dimensions")),
+        ("follower activity", summary.get("follower_activity_rows", 0), ""),
     ]
-    rows += [(k, f"{v:,}") for k, v in extra if v]
+    rows += [(k, f"{v:,}{by}") for k, v, by in extra if v]
     metrics = {k: m for k, m in summary.get("metrics", {}).items() if k != "daily"}
     if metrics:
         rows.append(("metrics", ", ".join(metrics)))

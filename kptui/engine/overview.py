@@ -48,6 +48,8 @@ def summarize(dataset: Dataset) -> dict[str, Any]:
         "daily_rows": _height(dataset.daily),
         "breakdown_rows": _height(dataset.breakdowns),
         "follower_activity_rows": _height(dataset.follower_activity),
+        "daily_dimensions": _dimensions(dataset.daily),
+        "breakdown_dimensions": _dimensions(dataset.breakdowns),
         "metrics": measured_metrics(dataset),
         "usable": usable(dataset),
     }
@@ -55,6 +57,13 @@ def summarize(dataset: Dataset) -> dict[str, Any]:
 
 def _height(frame) -> int:
     return int(frame.height) if frame is not None else 0
+
+
+def _dimensions(frame) -> list[str]:
+    """The dimensions a daily or breakdown table is split by (`traffic-source`, `age`...)."""
+    if frame is None or not frame.height:
+        return []
+    return sorted(frame["dimension"].drop_nulls().unique().to_list())
 
 
 def usable(dataset: Dataset) -> bool:

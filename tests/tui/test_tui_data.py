@@ -160,11 +160,12 @@ async def test_a_real_export_shows_its_sources_metrics_and_notices() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         text = " ".join(screen_text(app).split())
-        assert "xiaohongshu per-video 41" in text
+        assert "xiaohongshu 1 file (41 rows): per-video" in text
         assert "impressions 67,588" in text and "ctr 6.6%" in text
         assert "2 notice(s)" in text
         rows = cells(app.query_one("#problems", FrameTable))
         assert any("notice: banner row(s) above the header skipped" in r[-1] for r in rows)
+        assert any("xiaohongshu per-video · 41 rows" in r[-1] for r in rows)  # what it was read as
 
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
@@ -222,3 +223,20 @@ async def test_publish_dates_without_times_say_so(tmp_path: Path) -> None:
         assert app.dataset is not None and app.dataset.videos.height == 9
         assert not any(app.query_one("#hours", HourChart).values)
         assert "publish dates have no time of day" in screen_text(app)
+
+
+async def test_a_breakdown_only_export_at_80x24_says_what_it_holds() -> None:
+    real = Path(__file__).resolve().parents[1] / "data" / "exports" / "real" / "youtube"
+    app = KptuiApp(str(real))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        text = " ".join(screen_text(app).split())
+        assert "per-day and breakdown tables only" in text
+        assert "videos only" not in text and "of videos tagged" not in text
+        assert "youtube-studio 8 files" in text and "by geography, traffic-source" in text
+        table = app.query_one("#problems", FrameTable)
+        assert "Notices and files read" in str(table.border_title)
+        rows = cells(table)
+        # at 80 columns the message is whole: Count and Column give way first
+        assert any(r[-1] == "notice: Total row skipped (not a data row)" for r in rows)
+        assert any(r[-1] == "youtube-studio by-geography · 201 rows" for r in rows)

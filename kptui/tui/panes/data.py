@@ -23,12 +23,13 @@ if TYPE_CHECKING:
     from kptui.engine.types import Dataset
 
 TOP_CAP = 100_000  # rows handed to the table; it pages them 200 at a time
+# narrow screens drop Count, then Column, before the message (what matters) is cut
 PROBLEM_COLS = (
-    Col("file", "File", width=24),
-    Col("row", "Row", "int"),
-    Col("column", "Column", width=16),
-    Col("count", "Count", "int"),
-    Col("message", "Problem", width=70),
+    Col("file", "File", width=20),
+    Col("row", "Row", "int", drop=2),
+    Col("column", "Column", width=16, drop=5),
+    Col("count", "Count", "int", drop=5),
+    Col("message", "Problem or notice", width=70, wide=90),
 )
 
 
@@ -92,6 +93,24 @@ def _metric_words(metrics: dict[str, Any]) -> str:
     if daily:
         words.append(f"daily: {', '.join(list(daily)[:6])}")
     return " · ".join(words)
+
+
+def _source_words(sources: list[dict[str, Any]]) -> str:
+    """`youtube-studio 8 files (86,023 rows): per-day ×3, by-geography, …` per kind: what
+    each file is shows in the table below (one line per file)."""
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for src in sources:
+        by_kind.setdefault(src["kind"], []).append(src)
+    parts = []
+    for kind, group in by_kind.items():
+        shapes: dict[str, int] = {}
+        for src in group:
+            shapes[src["shape"]] = shapes.get(src["shape"], 0) + 1
+        rows = sum(src["rows"] for src in group)
+        files = f"{len(group)} files" if len(group) > 1 else "1 file"
+        shown = ", ".join(f"{s} ×{n}" if n > 1 else s for s, n in shapes.items())
+        parts.append(f"{kind} {files} ({rows:,} rows): {shown}")
+    return "; ".join(parts)
 
 
 def _same_path(a: str, b: str) -> bool:
@@ -251,7 +270,7 @@ class DataPane(Pane):
         first = funnel[0][1] if funnel else 0
         self.query_one("#funnel", BarChart).set_rows(
             [(step, float(n), f"{n:,} {n / max(first, 1):>4.0%}") for step, n in funnel],
-            empty="no interactions (videos only)",
+            empty="no interactions (videos only)" if dataset.videos.height else "no interactions",
         )
         self._show_hours(ov)
         self._show_top(ov)
@@ -277,35 +296,39 @@ class DataPane(Pane):
         lines = Text()
         if ov.get("why") in ("last used", "bundled sample"):
             lines.append(f"{ov['why']}: ", style="dim")
-        lines.append(f"{ov.get('videos', 0):,}", style="bold")
+        videos = ov.get("videos", 0)
+        lines.append(f"{videos:,}", style="bold")
         lines.append(f" videos ({ov.get('paid_items', 0):,} paid) · ")
         if ov.get("interactions"):
             lines.append(f"{ov.get('viewers', 0):,}", style="bold")
             lines.append(" viewers · ")
             lines.append(f"{ov['interactions']:,}", style="bold")
             lines.append(" interactions")
-        else:
+        elif videos:
             lines.append("videos only: personas and recommendations need interactions", "yellow")
+        else:  # a Studio breakdown or Totals export: tables over days and dimensions only
+            lines.append("per-day and breakdown tables only (no per-video table)", "yellow")
         first, last = (ov.get("date_range") or [None, None])[:2]
         lines.append("\n")
         if first:
-            lines.append(f"{first[:10]} → {(last or '')[:10]} · ")
-        lines.append(f"{ov.get('tagged_share', 0):.0%} of videos tagged")
+            lines.append(f"{first[:10]} → {(last or '')[:10]}")
+        if videos:
+            lines.append(" · " if first else "")
+            lines.append(f"{ov.get('tagged_share', 0):.0%} of videos tagged")
         if ov.get("duplicates_merged"):
             lines.append(f" · {ov['duplicates_merged']:,} duplicate rows merged")
         exports = [src for src in ov.get("sources") or [] if src.get("kind") != "kptui"]
-        if exports:  # platform / store exports: what each file is, and what they measure
+        if exports:  # platform / store exports: what kinds of file, and what they measure
             lines.append("\n")
             lines.append("sources ", style="dim")
-            lines.append(
-                ", ".join(
-                    f"{plain(Path(src['file']).name, limit=28)} ({src['kind']} {src['shape']} "
-                    f"{src['rows']:,})"
-                    for src in exports[:6]
-                )
-                + (f", +{len(exports) - 6} more" if len(exports) > 6 else "")
-            )
+            lines.append(_source_words(exports))
             metrics = _metric_words(ov.get("metrics") or {})
+            dims = ov.get("daily_dimensions") or []
+            if dims:
+                metrics += (" · " if metrics else "") + "per day by " + ", ".join(dims)
+            dims = ov.get("breakdown_dimensions") or []
+            if dims:
+                metrics += (" · " if metrics else "") + "by " + ", ".join(dims)
             if metrics:
                 lines.append("\n")
                 lines.append("metrics ", style="dim")
@@ -331,7 +354,22 @@ class DataPane(Pane):
             (Path(p.file).name, p.row, p.column or "", p.count, f"notice: {p.message}")
             for p in dataset.notices
         ]
+        exports = [s for s in dataset.sources if s.kind != "kptui"]
+        rows += [  # what each export file was read as (`data inspect` lists the same)
+            (Path(s.file).name, None, "", s.rows, f"{s.kind} {s.shape} · {s.rows:,} rows")
+            for s in exports
+        ]
         table.set_data(PROBLEM_COLS, rows)
+        n_problems, n_notices = len(dataset.problems), len(dataset.notices)
+        table.set_title(
+            "Problems and notices"
+            if n_problems and n_notices
+            else "Problems found"
+            if n_problems
+            else "Notices and files read"
+            if n_notices
+            else "Files read"
+        )
         table.display = bool(rows)
 
     def _show_top(self, ov: dict[str, Any]) -> None:
