@@ -240,3 +240,4 @@ async def test_a_breakdown_only_export_at_80x24_says_what_it_holds() -> None:
         # at 80 columns the message is whole: Count and Column give way first
         assert any(r[-1] == "notice: Total row skipped (not a data row)" for r in rows)
         assert any(r[-1] == "youtube-studio by-geography · 201 rows" for r in rows)
+        assert "publish dates" not in text and "no interactions" in text  # there are no videos

@@ -279,7 +279,8 @@ class DataPane(Pane):
         """Viewers' activity by hour; for a videos-only export, the hours videos went out."""
         hourly = ov.get("hourly") or []
         top_hours = sorted(range(len(hourly)), key=lambda h: -hourly[h])[:3] if hourly else []
-        if ov.get("date_range", [None])[0] and not ov.get("interactions"):
+        # the date range of an export without videos is its days, not publish dates
+        if ov.get("date_range", [None])[0] and not ov.get("interactions") and ov.get("videos"):
             empty = "publish dates have no time of day"
         else:
             empty = "no timestamps"
