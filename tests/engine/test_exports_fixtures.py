@@ -232,3 +232,11 @@ def test_memberstack_members_say_that_amounts_are_absent(tmp_path: Path):
     (note,) = [n for n in ds.notices if "no amounts" in n.message]
     assert "2 paid-plan purchase(s)" in note.message and note.column == "Paid Plans (price ids)"
     assert ds.interactions["ts"].dt.date().min() == dt.date(2026, 9, 13)  # M/D/YYYY
+
+
+def test_works_without_an_id_keep_the_same_id_in_every_version(tmp_path: Path):
+    # the id of a Douyin work is a blake2b digest of its title and publish time, written
+    # here literally, so that no library upgrade can silently renumber a creator's works
+    write_douyin(tmp_path)
+    ds = load_dataset(tmp_path)
+    assert "douyin-9abc821af157a0a0" in ds.videos["video_id"].to_list()  # 理财入门 #理财

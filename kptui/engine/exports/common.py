@@ -255,14 +255,21 @@ def hashtag_lists(texts: list[pl.Series]) -> pl.Series:
 
 
 def synthetic_ids(title: pl.Series, published: pl.Series | None, prefix: str) -> pl.Series:
-    """A stable id for exports without one (Douyin, Xiaohongshu): title + publish time."""
+    """A stable id for exports without one (Douyin, Xiaohongshu): a digest of title + publish
+    time. blake2b, not polars' `hash` (which may change between polars versions and would
+    change every work's id with it); these exports hold at most 1,000 works."""
+    import hashlib
+
     import polars as pl
 
-    basis = title.fill_null("")
+    basis = title.cast(pl.Utf8).fill_null("")
     if published is not None:
         basis = basis + "|" + published.cast(pl.Utf8).fill_null("")
-    digest = basis.hash(seed=12).cast(pl.Utf8)
-    return (prefix + digest).alias("video_id")
+    ids = [
+        prefix + hashlib.blake2b(b.encode("utf-8"), digest_size=8).hexdigest()
+        for b in basis.to_list()
+    ]
+    return pl.Series("video_id", ids, dtype=pl.Utf8)
 
 
 def long_metrics(
