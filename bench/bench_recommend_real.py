@@ -13,7 +13,9 @@ Baselines: popularity, TruncatedSVD (PureSVD scoring x V Vᵀ on the binary matr
 ALS (`implicit` package, CPU), plain EASE (Steck 2019, videos with >= 2 viewers) and item-kNN
 (cosine, top-k neighbours). kptui per viewer (`Recommender.viewer_scores`) and per persona
 (each viewer gets their persona's list as it stood at the viewer's latest training moment,
-`persona_rows`: the list a creator would have pushed to that persona then).
+`persona_rows`: the list a creator would have pushed to that persona then); for comparison,
+"persona, at the end": the lists as of the data's end (what the app shows now) served to
+every viewer, however long ago they were last active.
 Goals (issue 14): per viewer >= 1.3x HR@10 of the best baseline, per persona >= 1.5x
 popularity, on both real sets.
 
@@ -190,10 +192,21 @@ class Case:
 
         persona = metrics(persona_score, self.x, self.target)
         persona_s = fit_s + time.perf_counter() - t1
+        # The same lists frozen at the data's end ("now", what the app shows), served to
+        # every viewer however long ago they were last active: for comparison only.
+        now = rec.persona_scores()
+        now_iter = iter(range(0, len(self.rows), 1024))
+
+        def static_score(rows):
+            start = next(now_iter)
+            return now[labels[self.rows[start : start + rows.shape[0]]]]
+
+        frozen = metrics(static_score, self.x, self.target)
         self.k = personas.k
         return {
             "kptui per viewer": (*viewer, viewer_s),
             "kptui per persona": (*persona, persona_s),
+            "persona, at the end": (*frozen, persona_s),
         }
 
 
@@ -239,7 +252,7 @@ def run(name: str, validate: bool) -> dict:
         if method == "kptui per viewer":
             ratio = f"{row['hr'] / best_base:.2f}x"
             vratio = f"{row['val'] / best_val:.2f}x" if best_val else ""
-        elif method == "kptui per persona":
+        elif method in ("kptui per persona", "persona, at the end"):
             ratio = f"{row['hr'] / pop:.2f}x"
             vratio = f"{row['val'] / pop_val:.2f}x" if pop_val else ""
         print(
