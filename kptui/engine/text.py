@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 # Han ideographs (+ extension A, compatibility) and the Japanese kana that Chinese titles borrow.
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
@@ -121,15 +122,23 @@ class Segmenter:
     """Splits text into tokens; Chinese through its own rjieba instance.
 
     Each segmenter owns a `rjieba.Jieba`, so words added for one dataset never leak into
-    another (rjieba's module-level functions share one global dictionary).
+    another (rjieba's module-level functions share one global dictionary). It is made on
+    the first Chinese word or text: loading its dictionary costs a third of a second, which
+    text without Chinese never pays.
     """
 
     def __init__(self, words: Iterable[str] = ()) -> None:
-        import rjieba
-
-        self._jieba = rjieba.Jieba()
+        self._jieba_: Any = None
         self._added: set[str] = set()
         self.add_words(words)
+
+    @property
+    def _jieba(self) -> Any:
+        if self._jieba_ is None:
+            import rjieba
+
+            self._jieba_ = rjieba.Jieba()
+        return self._jieba_
 
     def add_words(self, words: Iterable[str]) -> int:
         """Teach the segmenter words (e.g. the corpus's tags); returns how many were new.
