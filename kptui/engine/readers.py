@@ -297,11 +297,8 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
     elif raw.startswith(b"\xef\xbb\xbf"):
         data = raw[3:]
     else:
-        try:
-            raw.decode("ascii")  # cheap check that `raw` is the UTF-8 we decoded
-            data = raw
-        except UnicodeDecodeError:
-            data = text.encode("utf-8")
+        # ASCII text is its own UTF-8 (`isascii` on a str is free: no second decode pass)
+        data = raw if text.isascii() and len(text) == len(raw) else text.encode("utf-8")
     end = text.find("\n")
     first_line = text if end < 0 else text[:end]  # no split: it would copy the rest
     del text
