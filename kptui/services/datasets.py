@@ -38,6 +38,24 @@ def last_dataset(workspace: str | None) -> str | None:
         return None
 
 
+def recent_datasets(workspace: str | None, limit: int = 10) -> list[str]:
+    """Datasets opened before that still exist, most recent first; [] when the workspace
+    cannot be read (the list is a convenience, never a reason to fail)."""
+    from kptui.store import Workspace
+
+    try:
+        with Workspace.open(workspace, timeout=WORKSPACE_TIMEOUT) as ws:
+            return ws.recent_datasets(limit, existing_only=True)
+    except Exception:
+        return []
+
+
+def shown_path(path: str) -> str:
+    """The home folder shortened to `~`, as people write paths."""
+    home = str(Path.home())
+    return "~" + path[len(home) :] if home != "/" and path.startswith(home + "/") else path
+
+
 def remember_dataset(path: str | Path, workspace: str | None) -> str | None:
     """Record the dataset as the last one used; returns why not, when it could not be."""
     from kptui.store import Workspace
@@ -75,6 +93,4 @@ def open_dataset(
 
 def default_note(path: str) -> str:
     """`using ~/exports (last used; --data to change)`: the home folder shortened to `~`."""
-    home = str(Path.home())
-    shown = "~" + path[len(home) :] if home != "/" and path.startswith(home + "/") else path
-    return f"using {shown} (last used; --data to change)"
+    return f"using {shown_path(path)} (last used; --data to change)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("Recompute insights", "Run the insights again on the loaded data", "insights", "recompute"),
     ("Load dataset…", "Type a folder or file path to load", "data", "focus_path"),
+    ("Open a recent dataset…", "Datasets you opened before (key o on Data)", "data", "open_recent"),
     ("Load the bundled sample", "Open the sample that ships with kptui", "data", "load_sample"),
     ("Reload dataset", "Load the current path again", "data", "reload"),
     ("Copy chosen tags", "Copy #tags to the clipboard (works over SSH)", "tags", "copy_tags"),
@@ -47,27 +49,59 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
 
 
 class KptuiCommands(Provider):
-    """Pane switches and pane actions; run on the pane they belong to."""
+    """Pane switches and pane actions, run on the pane they belong to; and the datasets
+    opened before (`Open dataset: name`), read from the workspace when the palette opens."""
+
+    _recent: tuple[str, ...] = ()
 
     @property
     def kapp(self) -> KptuiApp:
         return self.app  # type: ignore[return-value]
 
+    async def startup(self) -> None:
+        import asyncio
+
+        from kptui.services.datasets import recent_datasets
+
+        # off the event loop: another process may hold the workspace's lock for a moment
+        self._recent = tuple(await asyncio.to_thread(recent_datasets, self.kapp.workspace))
+
     def _run(self, pane_id: str, action: str) -> None:
         self.kapp.run_command(pane_id, action)
 
+    def _open(self, path: str) -> None:
+        from kptui.tui.messages import OpenDataset
+
+        self.kapp.post_message(OpenDataset(path))
+
+    def _entries(self) -> list[tuple[str, str, Callable[[], None]]]:
+        from pathlib import Path
+
+        from kptui.services.datasets import shown_path
+        from kptui.tui.text import plain
+
+        out = [
+            (title, help_text, partial(self._run, pane_id, action))
+            for title, help_text, pane_id, action in COMMANDS
+        ]
+        for path in self._recent:
+            name = plain(Path(path).name or path, limit=60)
+            out.append(
+                (
+                    f"Open dataset: {name}",
+                    plain(shown_path(path), limit=200),
+                    partial(self._open, path),
+                )
+            )
+        return out
+
     async def discover(self) -> Hits:
-        for title, help_text, pane_id, action in COMMANDS:
-            yield DiscoveryHit(title, partial(self._run, pane_id, action), help=help_text)
+        for title, help_text, run in self._entries():
+            yield DiscoveryHit(title, run, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, pane_id, action in COMMANDS:
+        for title, help_text, run in self._entries():
             score = max(matcher.match(title), matcher.match(help_text) * 0.5)
             if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(title),
-                    partial(self._run, pane_id, action),
-                    help=help_text,
-                )
+                yield Hit(score, matcher.highlight(title), run, help=help_text)

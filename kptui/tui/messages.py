@@ -126,3 +126,14 @@ class TogglePersona(PaneRequest):
     def __init__(self, persona_id: int) -> None:
         super().__init__()
         self.persona_id = persona_id
+
+
+class OpenDataset(PaneRequest):
+    """Open the dataset at `path` (a recent one picked in the command palette)."""
+
+    TARGET = "data"
+    SHOW = True
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path

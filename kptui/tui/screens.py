@@ -184,3 +184,60 @@ class SavePathScreen(ModalScreen[Path | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class RecentScreen(ModalScreen[str | None]):
+    """Datasets opened before, most recent first: Enter opens one, Escape cancels."""
+
+    DEFAULT_CSS = """
+    RecentScreen { align: center middle; }
+    RecentScreen > OptionList {
+        width: 90%; max-width: 100; height: auto; max-height: 80%;
+        border: round $primary; background: $surface;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="recent.cancel"),
+    ]
+
+    def __init__(self, paths: list[str], current: str | None = None) -> None:
+        super().__init__()
+        self.paths = paths
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        from rich.text import Text
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        from kptui.services.datasets import shown_path
+        from kptui.tui.text import plain
+
+        options = []
+        for i, path in enumerate(self.paths):
+            label = Text(plain(shown_path(path), limit=200))
+            if self.current and _same_file(path, self.current):
+                label.append("  (open now)", style="dim")
+            options.append(Option(label, id=str(i)))
+        menu = OptionList(*options, id="recent-list")
+        menu.border_title = "Recent datasets"
+        menu.border_subtitle = "Enter: open · Esc: cancel"
+        yield menu
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#recent-list").focus()
+
+    def on_option_list_option_selected(self, event) -> None:
+        event.stop()
+        self.dismiss(self.paths[int(event.option.id)])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+    except OSError:
+        return a == b

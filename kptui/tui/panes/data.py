@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from kptui.tui.messages import DatasetLoaded, LoadProgress
+from kptui.tui.messages import DatasetLoaded, LoadProgress, OpenDataset
 from kptui.tui.panes.base import Pane
 from kptui.tui.text import plain
 from kptui.tui.widgets import BarChart, Col, FrameTable, HourChart
@@ -130,6 +130,7 @@ class DataPane(Pane):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "focus_path", "Load…", id="data.load", tooltip="Type a path to load"),
         Binding("r", "reload", "Reload", id="data.reload"),
+        Binding("o", "open_recent", "Recent…", id="data.recent", tooltip="Datasets opened before"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -140,8 +141,9 @@ class DataPane(Pane):
         yield Label("Starting…", id="data-status", markup=False)
         yield Static(
             "No data loaded. Type a dataset folder or file above and press Enter "
-            "(a folder with videos.* and interactions.*), or open the bundled sample "
-            "from the command palette (ctrl+p, 'sample').",
+            "(a folder with videos.* and interactions.*), press o for the datasets you "
+            "opened before, or open the bundled sample from the command palette "
+            "(ctrl+p, 'sample').",
             id="data-empty",
             markup=False,
         )
@@ -420,6 +422,35 @@ class DataPane(Pane):
         path = self.kapp.dataset_path or self._attempted
         if path:
             self.load(path)
+
+    def action_open_recent(self) -> None:
+        self._recent_worker()
+
+    @work(thread=True, exclusive=True, group="recent", exit_on_error=False)
+    def _recent_worker(self) -> None:
+        """Read the workspace off the event loop (another process may hold its lock)."""
+        from kptui.services.datasets import recent_datasets
+
+        paths = recent_datasets(self.kapp.workspace)
+        self.app.call_from_thread(self._offer_recent, paths)
+
+    def _offer_recent(self, paths: list[str]) -> None:
+        from kptui.tui.screens import RecentScreen
+
+        if not paths:
+            self.notify("No recent datasets yet: the ones you open are remembered.")
+            return
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.load(path)
+
+        self.app.push_screen(RecentScreen(paths, self.kapp.dataset_path), chosen)
+
+    @on(OpenDataset)
+    def _open_dataset(self, event: OpenDataset) -> None:
+        event.stop()
+        self.load(event.path)
 
     def action_load_sample(self) -> None:
         from kptui.paths import sample_data_dir
