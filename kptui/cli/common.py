@@ -45,6 +45,7 @@ def resolve_dataset(
     from kptui.cli import output, state
     from kptui.engine.schema import parse_mapping
     from kptui.services.datasets import open_dataset
+    from kptui.words import counted
 
     fields = parse_mapping(mapping)
     with output.progress("Loading data") as report:
@@ -54,7 +55,7 @@ def resolve_dataset(
     if dataset.problems and not quiet:
         n = sum(p.count for p in dataset.problems)
         output.warn(
-            f"note: {n} problem(s) in {Path(path).name}; rows that were fine are used "
+            f"note: {counted(n, 'problem')} in {Path(path).name}; rows that were fine are used "
             f"(see: kptui data inspect {path})"
         )
     return dataset

@@ -166,22 +166,23 @@ def _print_summary(summary: dict) -> None:
         for src in sources:
             stable.add_row(output.safe(src["file"]), src["kind"], src["shape"], f"{src['rows']:,}")
         con.print(stable)
-    _print_findings(con, summary.get("notices", []), "notice", "notice(s)")
+    _print_findings(con, summary.get("notices", []), "notice")
     problems = summary["problems"]
     if not problems:
         con.print("no problems found")
         return
-    _print_findings(con, problems, "problem", "problem(s)")
+    _print_findings(con, problems, "problem")
 
 
-def _print_findings(con, findings: list[dict], label: str, title: str) -> None:
+def _print_findings(con, findings: list[dict], label: str) -> None:
     from rich.table import Table
 
     from kptui.cli import output
+    from kptui.words import counted
 
     if not findings:
         return
-    ptable = Table(title=f"{len(findings)} {title}", title_justify="left", box=None)
+    ptable = Table(title=counted(len(findings), label), title_justify="left", box=None)
     for col in ("where", "count", label):
         ptable.add_column(col, overflow="fold")
     for p in findings:

@@ -222,7 +222,7 @@ def test_ab_test_human_output_fits_a_narrow_terminal(capsys, monkeypatch) -> Non
     assert max(len(line) for line in out.splitlines()) <= 50
     flat = " ".join(out.split())
     # too narrow for the table: one paragraph per arm with the same figures
-    assert "B: 1,000 visitors, 100 conversions, rate 10.0% (8.3-12.0%); lift +25.0%" in flat
+    assert "B: 100 / 1,000 converted, rate 10.0% (8.3-12.0%); lift +25.0%" in flat
     assert "P(best) 75%" in flat
 
 

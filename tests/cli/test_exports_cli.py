@@ -37,7 +37,7 @@ def test_inspect_human_output_names_sources_and_notices():
     assert res.returncode == 0, res.stderr
     out = " ".join(res.stdout.split())
     assert "xiaohongshu per-video 41" in out
-    assert "notice(s)" in out and "banner" in out
+    assert "2 notices" in out and "banner" in out
 
 
 def test_nothing_usable_exits_1(tmp_path: Path):

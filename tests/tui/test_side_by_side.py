@@ -122,3 +122,31 @@ async def test_draft_publish_hour_agrees(shop: str) -> None:
     mine = saved["from the app"]
     assert (mine.publish_hour, mine.publish_hour_source) == (cli["publish_hour"], "persona")
     assert mine.personas == [0]
+
+
+async def test_arms_read_the_same_in_both(tmp_path: Path) -> None:
+    """One arm notation: `A 80 / 2,000 converted` in `plan experiment list`, in what
+    `record` says, and in the Plan pane; counts take the right plural."""
+    assert kptui("plan", "experiment", "add", "cover test").returncode == 0
+    recorded = kptui("plan", "experiment", "record", "1", "A", "-n", "2000", "-c", "80")
+    assert "arm A: 80 / 2,000 converted" in recorded.stdout, recorded.stderr
+    assert kptui("plan", "experiment", "record", "1", "B", "-n", "2000", "-c", "1").returncode == 0
+    listed = " ".join(kptui("plan", "experiment", "list").stdout.split())
+    assert "A 80 / 2,000 converted · B 1 / 2,000 converted" in listed
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("6")
+        await settle(app, pilot)
+        row = cells(app.query_one("#plan-experiments", FrameTable))[0]
+        assert "A 80 / 2,000 converted" in row[3] and "B 1 / 2,000 converted" in row[3]
+        status = str(app.query_one("#plan-status").render())
+        assert status.startswith("0 drafts, 1 experiment in ")
+
+
+def test_counts_take_the_right_plural() -> None:
+    from kptui.words import counted
+
+    assert [counted(n, "day") for n in (0, 1, 2, 1500)] == [
+        "0 days", "1 day", "2 days", "1,500 days",
+    ]  # fmt: skip
+    assert counted(1, "problem") == "1 problem" and counted(3, "notice") == "3 notices"

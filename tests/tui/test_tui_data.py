@@ -67,7 +67,7 @@ async def test_problems_are_listed(tmp_path: Path) -> None:
         rows = cells(problems)
         assert rows and rows[0][0] == "interactions.csv"
         assert "video" in rows[0][-1]
-        assert "problem(s) found" in screen_text(app)
+        assert " found, see below" in screen_text(app)
 
 
 async def test_load_typed_path_and_bad_path(sample: str, shop: str, tmp_path: Path) -> None:
@@ -162,7 +162,7 @@ async def test_a_real_export_shows_its_sources_metrics_and_notices() -> None:
         text = " ".join(screen_text(app).split())
         assert "xiaohongshu 1 file (41 rows): per-video" in text
         assert "impressions 67,588" in text and "ctr 6.6%" in text
-        assert "2 notice(s)" in text
+        assert "2 notices" in text
         rows = cells(app.query_one("#problems", FrameTable))
         assert any("notice: banner row(s) above the header skipped" in r[-1] for r in rows)
         assert any("xiaohongshu per-video · 41 rows" in r[-1] for r in rows)  # what it was read as

@@ -42,7 +42,7 @@ async def test_lists_drafts_and_experiments() -> None:
         assert exps[0][2] == "Title A/B"
         assert "control 50 / 1,000 converted" in exps[0][3]
         assert "B wins" in exps[0][4]
-        assert "2 draft(s), 1 experiment(s)" in screen_text(app)
+        assert "2 drafts, 1 experiment in" in screen_text(app)
 
 
 async def test_open_draft_in_tags_and_experiment_in_ab() -> None:

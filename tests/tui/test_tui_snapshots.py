@@ -116,6 +116,6 @@ async def test_plan_pane(snapshot, size: tuple[int, int]) -> None:
     async with app.run_test(size=size) as pilot:
         await pilot.press("6")
         await settle(app, pilot)
-        app.query_one("#plan-status").update("2 draft(s), 1 experiment(s) in workspace.sqlite3")
+        app.query_one("#plan-status").update("2 drafts, 1 experiment in workspace.sqlite3")
         await settle(app, pilot)
         await snapshot(app, pilot, f"plan_{size[0]}x{size[1]}")

@@ -261,7 +261,8 @@ def render_test(res, note: bool = True) -> None:
         # too narrow for columns (a phone over SSH): one wrapped paragraph per arm
         for row, arm in zip(rows, [ctrl, *res.variants], strict=True):
             rate, ci = row[3].split("\n")
-            text = f"{row[0]}: {row[1]} visitors, {row[2]} conversions, rate {rate} ({ci})"
+            # the arm notation of `plan experiment list` and the app (kptui.words.arm_words)
+            text = f"{row[0]}: {row[2]} / {row[1]} converted, rate {rate} ({ci})"
             if arm is not ctrl:
                 lift, lift_ci = row[4].split("\n")
                 text += f"; lift {lift} ({lift_ci}), {headers[5]} {row[5]}, {headers[6]} {row[6]}"

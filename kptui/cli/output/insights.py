@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kptui.words import counted
+
 
 def show(result: dict[str, Any], sections: list[str]) -> None:
     from rich.text import Text
@@ -141,7 +143,8 @@ def _when(con: Any, part: dict[str, Any]) -> None:
     if thin:
         con.print(
             Text(
-                f"{thin} slot(s) with fewer than {part['min_posts']} posts not ranked", style="dim"
+                f"{counted(thin, 'slot')} with fewer than {part['min_posts']} posts not ranked",
+                style="dim",
             )
         )
     aud = part.get("audience")

@@ -68,14 +68,16 @@ def print_draft(d: Draft) -> None:
 def print_experiments(exps: list[Experiment]) -> None:
     from rich.table import Table
 
+    from kptui.words import arm_words
+
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("id", justify="right")
     table.add_column("status")
     table.add_column("name", overflow="fold")
-    table.add_column("arms (visitors/conversions)", overflow="fold")
+    table.add_column("arms", overflow="fold")
     table.add_column("drafts")
     for e in exps:
-        arms = "  ".join(f"{a.name} {a.visitors:,}/{a.conversions:,}" for a in e.arms)
+        arms = " · ".join(arm_words(a.name, a.conversions, a.visitors) for a in e.arms)
         table.add_row(
             str(e.id),
             output.safe(e.status),

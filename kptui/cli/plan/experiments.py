@@ -131,7 +131,7 @@ def experiment_record(
     say(
         f"experiment {exp.id}, arm ",
         a.name,
-        f": {a.visitors:,} visitors, {a.conversions:,} conversions",
+        f": {a.conversions:,} / {a.visitors:,} converted",
     )
 
 

@@ -18,6 +18,7 @@ from kptui.tui.panes.base import Pane
 from kptui.tui.text import plain
 from kptui.tui.widgets import BarChart, Col, FrameTable, HourChart
 from kptui.tui.widgets.path_input import PathInput
+from kptui.words import counted
 
 if TYPE_CHECKING:
     from kptui.engine.types import Dataset
@@ -338,12 +339,12 @@ class DataPane(Pane):
                 lines.append(metrics)
         notices = ov.get("notices") or []
         if notices:
-            lines.append(f" · {len(notices):,} notice(s)")
+            lines.append(f" · {counted(len(notices), 'notice')}")
         problems = ov.get("problems") or []
         n = sum(p.get("count", 1) for p in problems)
         lines.append(" · ")
         if n:
-            lines.append(f"{n:,} problem(s) found, see below", style="bold yellow")
+            lines.append(f"{counted(n, 'problem')} found, see below", style="bold yellow")
         else:
             lines.append("no problems found", style="green")
         self.query_one("#data-summary", Static).update(lines)

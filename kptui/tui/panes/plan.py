@@ -25,6 +25,7 @@ from kptui.tui.panes.base import Pane
 from kptui.tui.text import plain
 from kptui.tui.widgets import Col, FrameTable
 from kptui.tui.widgets.lift_chart import LiftChart
+from kptui.words import counted
 
 WORKSPACE_TIMEOUT = 5.0  # seconds to wait for another process's lock before saying so
 DRAFT_COLS = (
@@ -63,8 +64,10 @@ class PlanLoaded(Message):
 
 
 def arm_text(arm: Any) -> str:
-    """One notation for an arm everywhere in the app: `control 80 / 2,000 converted`."""
-    return f"{arm.name} {arm.conversions:,} / {arm.visitors:,} converted"
+    """One notation for an arm in the app and the CLI: `control 80 / 2,000 converted`."""
+    from kptui.words import arm_words
+
+    return arm_words(arm.name, arm.conversions, arm.visitors)
 
 
 def verdict_of(exp: Any) -> str:
@@ -174,8 +177,8 @@ class PlanPane(Pane):
         self.experiments = event.experiments
         self.timelines = event.timelines
         self._status(
-            f"{len(event.drafts)} draft(s), {len(event.experiments)} experiment(s) in "
-            f"{plain(event.path)}"
+            f"{counted(len(event.drafts), 'draft')}, "
+            f"{counted(len(event.experiments), 'experiment')} in {plain(event.path)}"
         )
         drafts = self.query_one("#plan-drafts", FrameTable)
         row = drafts.cursor_row

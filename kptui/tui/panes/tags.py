@@ -24,6 +24,7 @@ from kptui.tui.panes.base import Pane
 from kptui.tui.text import NO_CONTROL, lit, plain
 from kptui.tui.widgets import Col, FrameTable
 from kptui.tui.widgets.field import Field
+from kptui.words import counted
 
 if TYPE_CHECKING:
     from kptui.engine.types import Dataset
@@ -412,7 +413,9 @@ class TagsPane(Pane):
             return
         text = self.chosen_text()
         self.app.copy_to_clipboard(text)
-        self.notify(f"Copied {len(self.chosen)} tag(s): {plain(text, limit=120)}", markup=False)
+        self.notify(
+            f"Copied {counted(len(self.chosen), 'tag')}: {plain(text, limit=120)}", markup=False
+        )
 
     def action_save_draft(self) -> None:
         draft = self.current_draft()
