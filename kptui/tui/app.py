@@ -67,7 +67,10 @@ def _pane_bindings() -> list[BindingType]:
         ("ctrl+pagedown", 1, "Next pane", "app.next_pane"),
         ("ctrl+pageup", -1, "Previous pane", "app.prev_pane"),
     ):
-        out.append(Binding(key, f"step_pane({step})", title, show=False, priority=True, id=bid))
+        action = f"step_pane({step})"
+        out.append(
+            Binding(key, action, title, show=False, priority=True, id=bid, tooltip=title.lower())
+        )
     return out
 
 
@@ -83,14 +86,16 @@ class KptuiApp(App[None]):
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {KptuiCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         *_pane_bindings(),
-        Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys and how-to"),
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit kptui"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="this help"),
+        Binding(
+            "q", "quit", "Quit", id="app.quit", tooltip="quit (asks first about an unsaved draft)"
+        ),
         Binding(
             "escape",
             "leave_field",
             "Leave field",
             id="app.leave_field",
-            tooltip="Stop typing here, so the digits switch panes again",
+            tooltip="leave the field, so digits switch panes again",
         ),
     ]
 

@@ -11,23 +11,22 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 if TYPE_CHECKING:
     from kptui.tui.app import KptuiApp
 
+# what each pane is for, in the palette (its keys come from the bindings)
+PANE_WORDS: dict[str, str] = {
+    "data": "Load data, see problems and an overview",
+    "tags": "Draft a title, pick tags",
+    "personas": "Viewer personas, members, export",
+    "recommend": "What to show to whom",
+    "ab": "Experiment verdict and sample size",
+    "plan": "Saved drafts and experiments",
+    "insights": "Outliers, when to post, funnel, trends, tags that work",
+}
+
 # (title, help, pane id or "" for the app, action run on that pane / the app)
 COMMANDS: tuple[tuple[str, str, str, str], ...] = (
-    ("Data pane", "Load data, see problems and an overview (key 1)", "", "show_pane('data')"),
-    ("Tags pane", "Draft a title, pick tags (key 2)", "", "show_pane('tags')"),
-    ("Personas pane", "Viewer personas, members, export (key 3)", "", "show_pane('personas')"),
-    ("Recommend pane", "What to show to whom (key 4)", "", "show_pane('recommend')"),
-    ("A/B pane", "Experiment verdict and sample size (key 5)", "", "show_pane('ab')"),
-    ("Plan pane", "Saved drafts and experiments (key 6)", "", "show_pane('plan')"),
-    (
-        "Insights pane",
-        "Outliers, when to post, funnel, trends, tags that work (key 7)",
-        "",
-        "show_pane('insights')",
-    ),
     ("Recompute insights", "Run the insights again on the loaded data", "insights", "recompute"),
     ("Load dataset…", "Type a folder or file path to load", "data", "focus_path"),
-    ("Open a recent dataset…", "Datasets you opened before (key o on Data)", "data", "open_recent"),
+    ("Open a recent dataset…", "Datasets you opened before", "data", "open_recent"),
     ("Load the bundled sample", "Open the sample that ships with kptui", "data", "load_sample"),
     ("Reload dataset", "Load the current path again", "data", "reload"),
     ("Copy chosen tags", "Copy #tags to the clipboard (works over SSH)", "tags", "copy_tags"),
@@ -78,9 +77,22 @@ class KptuiCommands(Provider):
         from pathlib import Path
 
         from kptui.services.datasets import shown_path
+        from kptui.tui.app import PANES
+        from kptui.tui.keyhelp import pane_key_hint
         from kptui.tui.text import plain
 
-        out = [
+        out: list[tuple[str, str, Callable[[], None]]] = []
+        for pane in PANES:
+            hint = pane_key_hint(pane.PANE_ID, self.kapp)
+            words = PANE_WORDS.get(pane.PANE_ID, pane.PANE_TITLE)
+            out.append(
+                (
+                    f"{pane.PANE_TITLE} pane",
+                    f"{words} ({hint})" if hint else words,
+                    partial(self._run, "", f"show_pane('{pane.PANE_ID}')"),
+                )
+            )
+        out += [
             (title, help_text, partial(self._run, pane_id, action))
             for title, help_text, pane_id, action in COMMANDS
         ]

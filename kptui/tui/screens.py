@@ -1,4 +1,5 @@
-"""The help screen (`?`): the keys and a short how-to, from help.md."""
+"""The help screen (`?`): a short how-to from help.md, its keys from the bindings; and the
+small questions the app asks (yes/no, unsaved draft, where to save, which recent dataset)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Markdown
 
 HELP = Path(__file__).resolve().parent / "help.md"
+
+
+def help_text(app: object) -> str:
+    """help.md with its key lists made from the bindings in force (kptui.tui.keyhelp)."""
+    from kptui.tui.keyhelp import render
+
+    return render(HELP.read_text(encoding="utf-8"), app)  # type: ignore[arg-type]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -35,7 +43,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body") as body:
             body.border_title = "kptui help"
             body.border_subtitle = "Esc to close"
-            yield Markdown(HELP.read_text(encoding="utf-8"))
+            yield Markdown(help_text(self.app))
         yield Footer()
 
     def on_mount(self) -> None:

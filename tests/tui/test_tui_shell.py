@@ -88,11 +88,19 @@ async def test_q_quits() -> None:
 
 
 def test_every_binding_has_an_id() -> None:
-    from kptui.tui.screens import ConfirmScreen, HelpScreen
+    from kptui.tui.panes.insights import VideoScreen
+    from kptui.tui.screens import (
+        ConfirmScreen,
+        HelpScreen,
+        RecentScreen,
+        SavePathScreen,
+        UnsavedScreen,
+    )
     from kptui.tui.widgets import FrameTable
     from kptui.tui.widgets.field import Field
 
     classes = [KptuiApp, HelpScreen, ConfirmScreen, FrameTable, Field, *PANES]
+    classes += [UnsavedScreen, SavePathScreen, RecentScreen, VideoScreen]
     ids = []
     for cls in classes:
         for binding in cls.BINDINGS:
@@ -107,6 +115,54 @@ async def test_keymap_remaps_by_id() -> None:
         app.set_keymap({"pane.plan": "p"})
         await pilot.press("p")
         assert current(app) == "plan"
+
+
+def _help_markdown(app: KptuiApp) -> str:
+    from textual.widgets import Markdown
+
+    return app.screen.query_one(Markdown).source
+
+
+async def test_help_lists_every_binding_with_its_key_and_words() -> None:
+    """The help's key lists come from the bindings: each pane's keys with their words, each
+    id for keymap.json, and no key the bindings do not have."""
+    from kptui.tui.keyhelp import groups, key_words
+
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        text = _help_markdown(app)
+    assert "{keys:" not in text and "{pane:" not in text and "{ids}" not in text
+    found = groups()
+    for pane in PANES:
+        row = next(line for line in text.splitlines() if f"**{pane.PANE_TITLE}**" in line)
+        assert row.startswith(f"| `{pane.PANE_KEY}` `F{PANES.index(pane) + 1}` ")
+        for binding in found[pane.PANE_ID]:
+            keys = " ".join(f"`{key_words(k)}`" for k in binding.key.split(","))
+            words = f"{keys} {binding.tooltip}"
+            assert words in row, (pane.PANE_ID, words)
+    for binding in found["app"] + found["table"] + found["field"] + found["screens"]:
+        assert f"`{binding.id}`" in text
+    assert "`ctrl+z` undo the last edit" in text and "`q` quit" in text
+
+
+async def test_help_and_palette_follow_the_keymap(_isolated_dirs) -> None:
+    from kptui.paths import data_dir
+
+    data_dir().mkdir(parents=True, exist_ok=True)
+    keymap = {"pane.tags": "t", "data.recent": "ctrl+o", "app.quit": "ctrl+x"}
+    (data_dir() / "keymap.json").write_text(json.dumps(keymap), encoding="utf-8")
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("question_mark")
+        text = _help_markdown(app)
+        assert "| `t` `F2` `alt+2` | **Tags**" in text
+        assert "`ctrl+o` open a dataset you opened before" in text
+        assert "`ctrl+x` quit" in text and "`q` quit" not in text
+        await pilot.press("escape", "ctrl+p")
+        await pilot.press(*"tags pane")
+        await pilot.pause(0.3)
+        assert "key t, F2" in screen_text(app)
 
 
 async def test_keymap_file(_isolated_dirs) -> None:
@@ -147,13 +203,38 @@ async def test_ansi_theme_follows_terminal(monkeypatch) -> None:
         assert app.current_theme.ansi
 
 
+async def test_quitting_while_panes_mount_never_crashes() -> None:
+    """Why test_ansi_theme_follows_terminal failed under load: its first app closes at once,
+    while the hidden panes are still mounting, and Textual's Select died (NoMatches) when
+    removed before its Mount handler ran. The same, made deterministic: a choice mounted and
+    removed in one go; one left in place still works."""
+    from textual.widgets._select import SelectOverlay
+
+    from kptui.tui.widgets.choice import Choice
+
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        doomed = Choice([("a", 1), ("b", 2)], allow_blank=False)
+        app.screen.mount(doomed)
+        doomed.remove()
+        await pilot.pause()
+        kept = Choice([("a", 1), ("b", 2)], allow_blank=False)
+        await app.screen.mount(kept)
+        await pilot.pause()
+        assert kept.value == 1 and kept.query_one(SelectOverlay).option_count == 2
+    for _ in range(3):  # and the app closed on its very first frame
+        app = KptuiApp(None, load_on_start=False)
+        async with app.run_test(size=(80, 24)):
+            pass
+
+
 def test_help_lists_every_binding_id() -> None:
     """Remapping needs the ids: the help screen names each one (alt+N as a family)."""
-    from kptui.tui.screens import HELP, ConfirmScreen, HelpScreen
+    from kptui.tui.screens import ConfirmScreen, HelpScreen, help_text
     from kptui.tui.widgets import FrameTable
     from kptui.tui.widgets.field import Field
 
-    text = HELP.read_text(encoding="utf-8")
+    text = help_text(None)
     for cls in (KptuiApp, HelpScreen, ConfirmScreen, FrameTable, Field, *PANES):
         for binding in cls.BINDINGS:
             if binding.id.endswith((".alt", ".f")) or binding.id in ("help.up", "help.down"):

@@ -29,6 +29,7 @@ from kptui.tui.messages import OpenExperiment, WorkspaceChanged
 from kptui.tui.panes.base import Pane
 from kptui.tui.text import pct, plain
 from kptui.tui.widgets import Col, FrameTable, IntervalChart
+from kptui.tui.widgets.choice import Choice
 from kptui.tui.widgets.field import Field
 from kptui.tui.widgets.lift_chart import LiftChart
 from kptui.tui.widgets.tickbox import TickBox
@@ -391,10 +392,28 @@ class ABPane(Pane):
     PANE_KEY = "5"
     DEFAULT_FOCUS = "#ab-table"  # never a field: the next digit would be typed into it
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit_arms", "Edit arms", id="ab.edit", tooltip="Type visitors"),
-        Binding("ctrl+n", "add_arm", "Add arm", id="ab.add_arm"),
-        Binding("ctrl+r", "remove_arm", "Remove arm", id="ab.remove_arm"),
-        Binding("ctrl+s", "save_experiment", "Save", id="ab.save", tooltip="Save to the plan"),
+        Binding(
+            "e",
+            "edit_arms",
+            "Edit arms",
+            id="ab.edit",
+            tooltip="type visitors and conversions per arm",
+        ),
+        Binding("ctrl+n", "add_arm", "Add arm", id="ab.add_arm", tooltip="add a variant"),
+        Binding(
+            "ctrl+r",
+            "remove_arm",
+            "Remove arm",
+            id="ab.remove_arm",
+            tooltip="remove the last variant",
+        ),
+        Binding(
+            "ctrl+s",
+            "save_experiment",
+            "Save",
+            id="ab.save",
+            tooltip="save the experiment to your plan",
+        ),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -416,7 +435,7 @@ class ABPane(Pane):
                         yield Field("0.05", id="ab-alpha", compact=True)
                     with Horizontal(id="ab-options"):
                         yield Label("Metric", classes="arm-label")
-                        yield Select(
+                        yield Choice(
                             METRICS, value="conversion", allow_blank=False, id="ab-metric",
                             compact=True,
                         )  # fmt: skip

@@ -129,9 +129,17 @@ class DataPane(Pane):
     PANE_KEY = "1"
     DEFAULT_FOCUS = "#top-videos"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "focus_path", "Load…", id="data.load", tooltip="Type a path to load"),
-        Binding("r", "reload", "Reload", id="data.reload"),
-        Binding("o", "open_recent", "Recent…", id="data.recent", tooltip="Datasets opened before"),
+        Binding(
+            "l", "focus_path", "Load…", id="data.load", tooltip="type a folder or file to load"
+        ),
+        Binding("r", "reload", "Reload", id="data.reload", tooltip="load the same data again"),
+        Binding(
+            "o",
+            "open_recent",
+            "Recent…",
+            id="data.recent",
+            tooltip="open a dataset you opened before",
+        ),
     ]
 
     def compose(self) -> ComposeResult:

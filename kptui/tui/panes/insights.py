@@ -69,7 +69,14 @@ class InsightsPane(Pane):
     PANE_KEY = "7"
     DEFAULT_FOCUS = "#ins-outliers"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "recompute", "Recompute", id="insights.recompute", show=False),
+        Binding(
+            "r",
+            "recompute",
+            "Recompute",
+            id="insights.recompute",
+            show=False,
+            tooltip="compute the insights again",
+        ),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

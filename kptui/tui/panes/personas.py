@@ -81,7 +81,13 @@ class PersonasPane(Pane):
     PANE_KEY = "3"
     DEFAULT_FOCUS = "#persona-list"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "export", "Export members", id="personas.export", tooltip="CSV of members"),
+        Binding(
+            "e",
+            "export",
+            "Export members",
+            id="personas.export",
+            tooltip="write the highlighted persona's members to a CSV file (asks where)",
+        ),
     ]
 
     def __init__(self, **kwargs: Any) -> None:

@@ -113,9 +113,21 @@ class PlanPane(Pane):
     PANE_KEY = "6"
     DEFAULT_FOCUS = "#plan-drafts"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "reload", "Reload", id="plan.reload"),
-        Binding("x", "next_status", "Status", id="plan.status", tooltip="idea→ready→published"),
-        Binding("d,delete", "delete", "Delete", id="plan.delete", tooltip="asks first"),
+        Binding("r", "reload", "Reload", id="plan.reload", tooltip="read the workspace again"),
+        Binding(
+            "x",
+            "next_status",
+            "Status",
+            id="plan.status",
+            tooltip="move a draft idea → ready → published",
+        ),
+        Binding(
+            "d,delete",
+            "delete",
+            "Delete",
+            id="plan.delete",
+            tooltip="delete the row under the cursor (asks first)",
+        ),
     ]
 
     def __init__(self, **kwargs: Any) -> None:

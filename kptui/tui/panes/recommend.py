@@ -24,6 +24,7 @@ from kptui.tui.messages import Draft, DraftChanged, TogglePersona
 from kptui.tui.panes.base import NO_INTERACTIONS, Pane
 from kptui.tui.text import lit, plain
 from kptui.tui.widgets import Col, FrameTable
+from kptui.tui.widgets.choice import Choice
 from kptui.tui.widgets.field import Field
 from kptui.tui.widgets.tickbox import TickBox
 
@@ -92,9 +93,22 @@ class RecommendPane(Pane):
     PANE_KEY = "4"
     DEFAULT_FOCUS = "#rec-persona"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("v", "focus_viewer", "Viewer id", id="recommend.viewer"),
-        Binding("p", "focus_persona", "Persona", id="recommend.persona"),
-        Binding("space", "toggle_target", "Target", id="recommend.target", show=False),
+        Binding(
+            "v",
+            "focus_viewer",
+            "Viewer id",
+            id="recommend.viewer",
+            tooltip="type a viewer id (→ completes)",
+        ),
+        Binding("p", "focus_persona", "Persona", id="recommend.persona", tooltip="pick a persona"),
+        Binding(
+            "space",
+            "toggle_target",
+            "Target",
+            id="recommend.target",
+            show=False,
+            tooltip="target the highlighted persona with your draft (saved with it)",
+        ),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -113,7 +127,7 @@ class RecommendPane(Pane):
         yield ProgressBar(id="rec-progress", show_eta=False)
         with Vertical(id="rec-body"):
             with Horizontal(id="rec-pick"):
-                yield Select([], prompt="persona", id="rec-persona", compact=True)
+                yield Choice([], prompt="persona", id="rec-persona", compact=True)
                 yield Label(" or viewer ", classes="rec-or")
                 yield Field(id="rec-viewer", compact=True, placeholder="id, Enter")
                 yield TickBox("paid only", False, id="rec-paid", compact=True)

@@ -78,12 +78,39 @@ class TagsPane(Pane):
     DEFAULT_FOCUS = "#tags-table"  # never a field: the next digit would be typed into it
     QUIET_GROUPS = frozenset({"tag-index"})  # built ahead of time; its failure shows here
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "focus_field('tags-title')", "Title", id="tags.title"),
-        Binding("d", "focus_field('tags-desc')", "Description", id="tags.description"),
-        Binding("space", "toggle_tag", "Add/remove", id="tags.toggle", show=False),
-        Binding("ctrl+y", "copy_tags", "Copy", id="tags.copy", tooltip="Copy (OSC 52)"),
-        Binding("ctrl+s", "save_draft", "Save", id="tags.save"),
-        Binding("ctrl+n", "new_draft", "New", id="tags.new"),
+        Binding(
+            "t",
+            "focus_field('tags-title')",
+            "Title",
+            id="tags.title",
+            tooltip="type the draft's title",
+        ),
+        Binding(
+            "d",
+            "focus_field('tags-desc')",
+            "Description",
+            id="tags.description",
+            tooltip="type its description",
+        ),
+        Binding(
+            "space",
+            "toggle_tag",
+            "Add/remove",
+            id="tags.toggle",
+            show=False,
+            tooltip="add or remove the highlighted tag",
+        ),
+        Binding(
+            "ctrl+y",
+            "copy_tags",
+            "Copy",
+            id="tags.copy",
+            tooltip="copy the chosen #tags (works over SSH)",
+        ),
+        Binding(
+            "ctrl+s", "save_draft", "Save", id="tags.save", tooltip="save the draft to your plan"
+        ),
+        Binding("ctrl+n", "new_draft", "New", id="tags.new", tooltip="start a new draft"),
     ]
 
     def __init__(self, **kwargs: Any) -> None:

@@ -21,7 +21,7 @@ DEPTH = 100  # undo steps kept per field
 
 class Field(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+z", "undo", "Undo", id="field.undo", tooltip="Undo the last edit"),
+        Binding("ctrl+z", "undo", "Undo", id="field.undo", tooltip="undo the last edit"),
     ]
 
     def __init__(self, value: str | None = None, **kwargs: Any) -> None:

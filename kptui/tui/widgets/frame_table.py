@@ -131,10 +131,14 @@ class FrameTable(DataTable):
     """DataTable showing `page_size` rows at a time of any number of rows; `s` sorts."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "sort", "Sort", id="table.sort", tooltip="Sort by the next column"),
-        Binding("S", "reverse", "Reverse", id="table.reverse", show=False),
-        Binding("]", "page(1)", "Next page", id="table.next_page", show=False),
-        Binding("[", "page(-1)", "Prev page", id="table.prev_page", show=False),
+        Binding("s", "sort", "Sort", id="table.sort", tooltip="sort by the next column"),
+        Binding(
+            "S", "reverse", "Reverse", id="table.reverse", show=False, tooltip="reverse the sort"
+        ),
+        Binding("]", "page(1)", "Next page", id="table.next_page", show=False, tooltip="next page"),
+        Binding(
+            "[", "page(-1)", "Prev page", id="table.prev_page", show=False, tooltip="previous page"
+        ),
     ]
 
     class RowChosen(Message):
