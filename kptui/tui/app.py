@@ -330,6 +330,19 @@ class KptuiApp(App[None]):
         if event.SHOW:
             self.action_show_pane(event.TARGET)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """Quitting while panes still mount (just after the first frame) is not a crash.
+
+        Shutdown removes widgets whose Mount handlers have not run yet; those handlers (ours,
+        and Textual's Select filling its overlay) then look for children already gone and
+        raise NoMatches. The app is ending anyway: end it cleanly instead of with a traceback.
+        """
+        from textual.css.query import NoMatches
+
+        if isinstance(error, NoMatches) and not self.is_running:
+            return
+        super()._handle_exception(error)
+
     def report_error(self, error: BaseException, where: str = "") -> None:
         """A worker failed: one readable notice, never a traceback, data shown literally."""
         from kptui.errors import KptuiError

@@ -29,7 +29,6 @@ from kptui.tui.messages import OpenExperiment, WorkspaceChanged
 from kptui.tui.panes.base import Pane
 from kptui.tui.text import pct, plain
 from kptui.tui.widgets import Col, FrameTable, IntervalChart
-from kptui.tui.widgets.choice import Choice
 from kptui.tui.widgets.field import Field
 from kptui.tui.widgets.lift_chart import LiftChart
 from kptui.tui.widgets.tickbox import TickBox
@@ -435,7 +434,7 @@ class ABPane(Pane):
                         yield Field("0.05", id="ab-alpha", compact=True)
                     with Horizontal(id="ab-options"):
                         yield Label("Metric", classes="arm-label")
-                        yield Choice(
+                        yield Select(
                             METRICS, value="conversion", allow_blank=False, id="ab-metric",
                             compact=True,
                         )  # fmt: skip

@@ -24,7 +24,6 @@ from kptui.tui.messages import Draft, DraftChanged, TogglePersona
 from kptui.tui.panes.base import NO_INTERACTIONS, Pane
 from kptui.tui.text import lit, plain
 from kptui.tui.widgets import Col, FrameTable
-from kptui.tui.widgets.choice import Choice
 from kptui.tui.widgets.field import Field
 from kptui.tui.widgets.tickbox import TickBox
 
@@ -127,7 +126,7 @@ class RecommendPane(Pane):
         yield ProgressBar(id="rec-progress", show_eta=False)
         with Vertical(id="rec-body"):
             with Horizontal(id="rec-pick"):
-                yield Choice([], prompt="persona", id="rec-persona", compact=True)
+                yield Select([], prompt="persona", id="rec-persona", compact=True)
                 yield Label(" or viewer ", classes="rec-or")
                 yield Field(id="rec-viewer", compact=True, placeholder="id, Enter")
                 yield TickBox("paid only", False, id="rec-paid", compact=True)
