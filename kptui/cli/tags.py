@@ -45,11 +45,7 @@ def suggest(
         typer.Option("--jsonl", help="With --input: one JSON object per draft per line (jq)."),
     ] = False,
 ) -> None:
-    """Suggest tags: the draft's own words and phrases, tags of similar videos, tags that
-    come with those, its #hashtags, and what the dataset uses most.
-
-    Each tag has a score in 0..1 and the source that counted most.
-    """
+    """Suggest tags for a draft (help text: `_help()`, from `engine.tags.SOURCES` and KINDS)."""
     from kptui.errors import UsageError
 
     if input_ is None and title is None and description is None:
@@ -78,7 +74,24 @@ def suggest(
 def register(app: typer.Typer) -> None:
     tags_app = typer.Typer(help="Tag suggestions for a draft.", no_args_is_help=True)
     app.add_typer(tags_app, name="tags")
-    tags_app.command("suggest")(suggest)
+    tags_app.command("suggest", help=_help())(suggest)
+
+
+def _help() -> str:
+    """The command's help: what it does, then every source and kind in users' words."""
+    from kptui.engine.tags import KINDS, SOURCES
+
+    lines = [
+        "Suggest tags: the draft's own words and phrases, tags of similar videos, tags that "
+        "come with those, its #hashtags, and what the dataset uses most.",
+        "Each tag has a score in 0..1 (the estimated chance that it fits), the source that "
+        "counted most, and a kind. Topic tags are listed first, then reach tags.",
+        "Sources:",
+        *(f"{name}: {text}." for name, text in SOURCES.items()),
+        "Kinds:",
+        *(f"{name}: {text}." for name, text in KINDS.items()),
+    ]
+    return "\n\n".join(lines)
 
 
 def _one(
@@ -148,11 +161,19 @@ def _many(
         line = Text(f"{item['id']}: ", style="bold")
         if not item["tags"]:
             line.append(item.get("note", "no suggestions"))
-        for i, tag in enumerate(item["tags"]):
-            if i:
-                line.append(", ")
-            line.append_text(output.safe(tag["tag"]))
-            line.append(f" {tag['score']:.2f}", style="dim")
+        topic = [t for t in item["tags"] if t["kind"] != "reach"]
+        reach = [t for t in item["tags"] if t["kind"] == "reach"]
+        for group, tags in (("", topic), ("reach: ", reach)):
+            if not tags:
+                continue
+            if group and topic:
+                line.append(" | ")
+            line.append(group, style="dim")
+            for i, tag in enumerate(tags):
+                if i:
+                    line.append(", ")
+                line.append_text(output.safe(tag["tag"]))
+                line.append(f" {tag['score']:.2f}", style="dim")
         con.print(line)
 
 
@@ -160,6 +181,7 @@ def _print_table(result: list[Any]) -> None:
     from rich.table import Table
 
     from kptui.cli import output
+    from kptui.engine.tags import by_kind
 
     con = output.console()
     if not result:
@@ -169,12 +191,18 @@ def _print_table(result: list[Any]) -> None:
     table.add_column("#", justify="right", style="dim")
     table.add_column("tag")
     table.add_column("score", justify="right")
+    table.add_column("kind")
     table.add_column("source")
-    for i, s in enumerate(result, 1):
+    kind = None
+    for i, s in enumerate(by_kind(result), 1):
+        if kind is not None and s.kind != kind:
+            table.add_row()  # topic tags, then reach tags: two groups
+        kind = s.kind
         table.add_row(
             str(i),
             output.safe(s.tag),
             f"{s.score:.2f}",
+            s.kind,
             output.safe(", ".join(s.sources) + (f" ({s.history:.2f}x)" if s.history else "")),
         )
     con.print(table)

@@ -6,7 +6,12 @@
 - which videos carry which tags, and how well each video did (views percentile, if known);
 - tag co-occurrence (how often tag j appears on videos tagged i);
 - for every phrase seen in the corpus text, how often a video whose text holds it also has it
-  as a tag ("extraction rate"), plus a rate for phrases the corpus never wrote.
+  as a tag ("extraction rate"), plus a rate for phrases the corpus never wrote;
+- each tag's *kind* (`reach_lift`): how much more often a video's nearest neighbours by text
+  carry the tag than videos at large do. A topic tag (美食, python) clusters with the words
+  that go with it (lift 5-40); a platform-wide tag that creators add to anything
+  (感谢快手我要上热门, 作品推广) does not (lift about 1): text says nothing about it, so it is a
+  `reach` tag, shown apart and never used to pull in tags that co-occur with it.
 
 It is saved with numpy `.npz` and JSON (never pickle) under
 `cache_dir()/tags/<fingerprint>/` and read back in a fraction of the build time.
@@ -40,6 +45,15 @@ TITLE_CAP = 500
 DESC_CAP = 600
 FIT_DRAFTS = 300  # corpus videos used as drafts to fit the evidence weights
 MIN_FIT_DRAFTS = 30
+# A tag is `reach` when the text does not predict it: its videos' 10 nearest neighbours (text
+# only, hashtags and mentions left out) carry it at most REACH_LIFT times as often as videos
+# at large, measured on up to REACH_QUERIES videos, for tags on >= REACH_MIN_DF videos (and
+# >= 1% of the tagged ones): fewer say too little. Chosen on the three corpora's lists
+# (bench/TAGS_PROTOCOL.md): KuaiRec's promote-me tags sit at 0.9-3.4, its topics at 7-40.
+REACH_NEIGHBOURS = 10
+REACH_QUERIES = 1000
+REACH_MIN_DF = 10
+REACH_LIFT = 3.5
 
 Progress = Callable[[str, float | None], None]
 
@@ -58,6 +72,7 @@ ARRAYS: dict[str, int] = {
     "co_data": 1,
     "coef": 1,
     "phrase_counts": 2,
+    "reach_lift": 1,
 }
 META_KEYS = frozenset(
     {"schema", "fingerprint", "n_videos", "tag_keys", "tag_display", "terms", "phrase_keys",
@@ -78,6 +93,7 @@ def schema_key() -> str:
         "arrays": ARRAYS,
         "meta": sorted(META_KEYS),
         "index": [TITLE_CAP, DESC_CAP, MAX_PHRASE, TITLE_WEIGHT, FIT_DRAFTS, MIN_FIT_DRAFTS],
+        "reach": [REACH_NEIGHBOURS, REACH_QUERIES, REACH_MIN_DF, REACH_LIFT],
         "model": tagmodel.model_params(),
     }
     blob = json.dumps(params, sort_keys=True, ensure_ascii=True).encode()
@@ -109,6 +125,7 @@ class TagIndex:
     phrase_df: dict[str, tuple[int, int]]
     novel_rate: dict[str, float]  # "title:1", "desc:2"... -> tag rate of phrases seen once
     coef: np.ndarray | None = None  # fitted evidence weights (None: tagmodel.DEFAULT_COEF)
+    reach_lift: np.ndarray | None = None  # per tag (see the module docstring); -1: not measured
     tag_id: dict[str, int] = field(default_factory=dict)
     segmenter: tx.Segmenter | None = None
     popular: np.ndarray | None = None  # tag ids, most used first
@@ -126,6 +143,14 @@ class TagIndex:
             from kptui.engine.tagmodel import default_coef
 
             self.coef = default_coef(bool(self.tag_keys))
+        if self.reach_lift is None:
+            self.reach_lift = np.full(len(self.tag_keys), -1.0, dtype=np.float32)
+        self.reach = (self.reach_lift >= 0) & (self.reach_lift <= REACH_LIFT)
+
+    def kind(self, key: str) -> str:
+        """`reach` for a platform-wide tag the text does not predict, else `topic`."""
+        t = self.tag_id.get(key)
+        return "reach" if t is not None and bool(self.reach[t]) else "topic"
 
     @property
     def tags(self) -> list[str]:
@@ -193,6 +218,7 @@ class TagIndex:
         fit_ids = set(rng.permutation(tagged_ids)[:FIT_DRAFTS].tolist())
         fit_phrases: dict[int, set[str]] = {}
         doc_terms: list[dict[str, float]] = []
+        text_terms: list[set[str]] = []
         phrase_counts: dict[str, list[Any]] = {}
         # Drafts are written to be tagged, so a phrase's tag rate and a draft's neighbours come
         # from the videos that carry tags; an untagged video (43% of the KuaiRec captions)
@@ -202,6 +228,7 @@ class TagIndex:
             tagset = {tag_keys[t] for t in video_tags[i]}
             terms: dict[str, float] = {}
             seen: dict[str, str] = {}
+            words: set[str] = set()  # the text's own terms, for the tags' kind
             for where, chunk, w in (
                 ("title", titles[i][:TITLE_CAP], TITLE_WEIGHT),
                 ("desc", descs[i][:DESC_CAP], 1.0),
@@ -220,6 +247,7 @@ class TagIndex:
                 for key, _, size in tx.phrases(cleaned, toks, MAX_PHRASE):
                     if size <= 2:
                         terms[key] = terms.get(key, 0.0) + w
+                        words.add(key)
                     if key not in seen:
                         seen[key] = f"{where}:{min(size, 3)}"
             # phrase statistics: does a video whose (hashtag-free) text has it carry it as a tag?
@@ -234,6 +262,7 @@ class TagIndex:
             if i in fit_ids:
                 fit_phrases[i] = set(seen)
             doc_terms.append(terms)
+            text_terms.append(words if counted[i] and video_tags[i] else set())
             if progress and i % 2000 == 0:
                 report("segmenting text", 0.15 + 0.5 * i / max(n, 1))
 
@@ -279,6 +308,7 @@ class TagIndex:
         xt_indptr[1:] = np.cumsum(np.bincount(cols_a, minlength=len(terms_vocab)))
 
         report("co-occurrence", 0.7)
+        reach_lift = _reach_lift(text_terms, terms_vocab, idf, video_tags, len(tag_keys))
         quality = _quality(videos)
         co_indptr, co_indices, co_data = _cooccurrence(y_indptr, y_indices, tag_df, n)
         index = cls(
@@ -302,6 +332,7 @@ class TagIndex:
             novel_rate=novel_rate,
             tag_id=dict(tag_id),
             segmenter=seg,
+            reach_lift=reach_lift,
         )
         report("weighing the evidence", 0.75)
         if len(fit_ids) >= MIN_FIT_DRAFTS:
@@ -336,6 +367,7 @@ class TagIndex:
             "co_indices": self.co_indices,
             "co_data": self.co_data,
             "coef": self.coef,
+            "reach_lift": self.reach_lift,
         }
         keys = list(self.phrase_df)
         counts = np.asarray([self.phrase_df[k] for k in keys], dtype=np.int32).reshape(-1, 2)
@@ -437,7 +469,60 @@ def _consistent(meta: dict[str, Any], a: dict[str, Any]) -> bool:
         and a["co_indices"].shape == a["co_data"].shape == (int(a["co_indptr"][-1]),)
         and (a["co_indices"].size == 0 or int(a["co_indices"].max()) < n_tags)
         and a["phrase_counts"].shape == (len(meta["phrase_keys"]), 2)
+        and a["reach_lift"].shape == (n_tags,)
     )
+
+
+def _reach_lift(text_terms, vocab, idf, video_tags, n_tags):
+    """Per tag: share of its videos' text neighbours that carry it / share of all videos that
+    do (-1 when the tag is on too few videos with text to tell). Cosine over TF-IDF of the
+    text alone (hashtags and mentions left out: a tag's own hashtag would make its videos
+    neighbours), neighbours with no word in common not counted.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    lift = np.full(n_tags, -1.0, dtype=np.float32)
+    rows = [i for i, words in enumerate(text_terms) if words]
+    n = len(rows)
+    if n_tags == 0 or n <= REACH_NEIGHBOURS:
+        return lift
+    ri, ci = [], []
+    for r, i in enumerate(rows):
+        for word in text_terms[i]:
+            ri.append(r)
+            ci.append(vocab[word])
+    w = np.asarray(idf, dtype=np.float32)[ci]
+    x = sparse.csr_matrix((w, (ri, ci)), shape=(n, len(vocab)), dtype=np.float32)
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    x = sparse.diags(1.0 / np.maximum(norms, 1e-12)).astype(np.float32) @ x
+    yr = [r for r, i in enumerate(rows) for _ in video_tags[i]]
+    yc = [t for i in rows for t in video_tags[i]]
+    y = sparse.csr_matrix((np.ones(len(yr), dtype=np.float32), (yr, yc)), shape=(n, n_tags))
+    df = np.asarray(y.sum(axis=0)).ravel()
+    queries = np.random.default_rng(0).permutation(n)[:REACH_QUERIES]
+    queries.sort()
+    hits = np.zeros(n_tags)  # neighbours carrying the tag, summed over its query videos
+    slots = np.zeros(n_tags)  # neighbours counted for its query videos
+    xt = x.T.tocsc()
+    for lo in range(0, len(queries), 500):
+        q = queries[lo : lo + 500]
+        sims = (x[q] @ xt).toarray()
+        sims[np.arange(len(q)), q] = 0.0
+        k = REACH_NEIGHBOURS
+        nb = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        ok = np.take_along_axis(sims, nb, axis=1) > 0
+        nb_tags = y[nb.ravel()]  # (len(q) * k) x tags
+        counted = sparse.diags(ok.ravel().astype(np.float32)) @ nb_tags
+        rows_of_query = sparse.kron(sparse.identity(len(q)), np.ones((1, k)), format="csr")
+        per_query = rows_of_query @ counted  # query x tags: its neighbours carrying each tag
+        own = y[q]
+        hits += np.asarray(own.multiply(per_query).sum(axis=0)).ravel()
+        slots += np.asarray(own.T @ ok.sum(axis=1).astype(np.float32)).ravel()
+    measured = (df >= max(REACH_MIN_DF, 0.01 * n)) & (slots >= REACH_MIN_DF)
+    base = df / n
+    lift[measured] = (hits[measured] / slots[measured]) / base[measured]
+    return lift
 
 
 def _fit_segmenter(seg, tag_display, tag_df, fit_tags):

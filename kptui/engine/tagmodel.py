@@ -230,7 +230,7 @@ def draft_candidates(
             if size <= 2:
                 query[key] = query.get(key, 0.0) + weight
             tkey = normalize_tag(key)
-            if not tkey or (_function_word(toks, i, size) and tkey not in index.tag_id):
+            if not tkey or (tkey not in index.tag_id and fragment(seg, toks, i, size)):
                 continue
             r = phrase_rows.get(tkey)
             if r is not None:
@@ -314,8 +314,8 @@ def draft_candidates(
         seeds = []
         for key, r in feats.items():
             t = index.tag_id.get(key)
-            if t is None:
-                continue
+            if t is None or index.reach[t]:
+                continue  # a reach tag goes with anything: what comes with it is no evidence
             strength = 1.0 if key in tagged else max(r.get("_rate", 0.0), r.get("similar", 0.0))
             seeds.append((strength, t))
         seeds.sort(reverse=True)
@@ -337,10 +337,14 @@ def draft_candidates(
             if co[j] > 0:
                 row(index.tag_keys[j])["cooccur"] = co[j]
 
-    # Popularity prior, and what every known tag carries.
+    # Popularity prior, and what every known tag carries. A draft whose words no video of the
+    # corpus has (English on a Kuaishou corpus) is about something the corpus is not: of the
+    # most used tags it gets the reach ones only, a popular topic tag would be off-topic.
     if index.has_tags:
+        unrelated = bool(query) and knn_total == 0.0
         for t in index.popular[:POPULAR_TOP].tolist():
-            row(index.tag_keys[t])
+            if not unrelated or index.reach[t]:
+                row(index.tag_keys[t])
     n_tagged = max(index.n_tagged - (1 if exclude else 0), 1)
     short = float(len(query) < 4)
     out = Candidates()
@@ -486,17 +490,56 @@ def default_coef(has_tags: bool = True) -> np.ndarray:
 
 # jieba's parts of speech a tag does not end with: numerals and measure words (一颗),
 # adverbs (往往), pronouns (这样), prepositions, conjunctions, particles, direction words...
-# and those it does not start with either (a numeral may: 零基础, 二次元; a pronoun may:
-# 我是吃货). Adjectives, idioms and set phrases stay (健康, 真人真事, 无人机 are tags), and a
-# word the corpus does use as a tag is always kept (日常, 一起).
+# and those it does not start with either (pronouns and question words included: 如何存钱,
+# 这样做). Adjectives, idioms and set phrases stay (健康, 真人真事, 无人机 are tags), and a
+# phrase the corpus does use as a tag is always kept (日常, 一起, 我是吃货, 零基础).
 _PARTICLES = {"p", "c", "u", "ud", "ug", "uj", "ul", "uv", "uz", "y", "o", "e", "zg", "k"}
 NOT_LAST_POS = frozenset(_PARTICLES | {"m", "mq", "q", "d", "ad", "r", "rr", "rz", "f"})
-NOT_FIRST_POS = frozenset(_PARTICLES | {"d", "ad", "f"})
+NOT_FIRST_POS = frozenset(_PARTICLES | {"d", "ad", "f", "r", "rr", "rz", "q"})
+EDGE_WORDS_EN = frozenset({"vs", "versus"})  # English function words STOP_EN lacks
+_NUMBER_CHARS = frozenset("第个两几半多余")
 
 
-def _function_word(toks: list[tx.Token], i: int, size: int) -> bool:
-    """A Chinese phrase that starts or ends with a word of a kind tags are not made of."""
-    return toks[i].pos in NOT_FIRST_POS or toks[i + size - 1].pos in NOT_LAST_POS
+def fragment(seg: tx.Segmenter, toks: list[tx.Token], i: int, size: int) -> bool:
+    """A draft phrase that is not a whole phrase: it starts or ends on a number or a function
+    word, or (Chinese) holds a one-character word, which is where jieba cut a word it did not
+    know (`基金定` of 基金定投, `天减脂` of 21天减脂, `分提到` of 60分提到120分), or starts or
+    ends like one (`小白必` of 小白必看, a word jieba guessed: its last character is an adverb).
+
+    The caller keeps a phrase the corpus uses as a tag whatever this says.
+    """
+    first, last = toks[i], toks[i + size - 1]
+    if _number(first.text) or (_number(last.text) and not _numbered_name(toks, i, size)):
+        return True
+    if first.text in EDGE_WORDS_EN or last.text in EDGE_WORDS_EN:
+        return True
+    if first.pos in NOT_FIRST_POS or last.pos in NOT_LAST_POS:
+        return True
+    if any(len(t.text) == 1 and tx.is_cjk(t.text) for t in toks[i : i + size]):
+        return True
+    guessed_first = tx.is_cjk(first.text) and not seg.knows(first.text)
+    if guessed_first and seg.pos_of(first.text[0]) in NOT_FIRST_POS:
+        return True
+    guessed_last = tx.is_cjk(last.text) and not seg.knows(last.text)
+    return guessed_last and seg.pos_of(last.text[-1]) in NOT_LAST_POS
+
+
+def _numbered_name(toks: list[tx.Token], i: int, size: int) -> bool:
+    """`iPhone 8`, `FIFA 18`, `Riverdale 2x07`: a Latin name and its number, a whole phrase."""
+    name, num = toks[i].text, toks[i + 1].text if size == 2 else ""
+    return (
+        size == 2 and name.isascii() and name.isalpha() and num.isascii() and num.isalnum()
+        and len(num) <= 5
+    )  # fmt: skip
+
+
+def _number(word: str) -> bool:
+    """`10`, `40k`, `2017`, `10万`, `第一个`: a word that starts with a digit or is all numerals."""
+    if not word:
+        return False
+    if word[0].isdigit():
+        return True
+    return tx.is_cjk(word) and all(c.isnumeric() or c in _NUMBER_CHARS for c in word)
 
 
 def _logit(p: float) -> float:

@@ -10,6 +10,10 @@
 - popular: how much the corpus uses a tag, a prior;
 - history (`apply_history`, after scoring): how videos with the tag did for this creator.
 
+Each tag also has a kind: `topic` (says what the video is about) or `reach` (a platform-wide
+tag creators add to anything, like 感谢快手我要上热门: the corpus's text does not predict it;
+see `tagindex`). Front ends show the two groups apart (`by_kind`).
+
 The evidence is turned into a probability by a small logistic model fitted on the dataset's
 own videos when the index is built (see `tagmodel`), so a score is in [0, 1]. Candidates
 merge by `tagparse.normalize_tag` (`#Python`, `python`, `Python `), and a tag the corpus
@@ -30,6 +34,22 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, float | None], None]
 
+# What each `source` and `kind` means, in users' words: `kptui tags suggest --help`, the app's
+# help screen and the README say the same (tests check they do).
+SOURCES: dict[str, str] = {
+    "hashtag": "a #hashtag the draft already has",
+    "draft": "a word or phrase of the draft that this dataset often turns into a tag",
+    "similar": "a tag of the dataset's videos most like the draft",
+    "cooccur": "a tag that often comes with the draft's strongest tags (co-occurrence)",
+    "popular": "one of the tags the dataset uses most",
+    "history": "videos with this tag did better for you (1.2x your usual or more)",
+}
+KINDS: dict[str, str] = {
+    "topic": "says what the video is about",
+    "reach": "a platform-wide tag added to videos on any topic (感谢快手我要上热门): "
+    "it may help distribution, it says nothing about the video",
+}
+
 
 @dataclass(frozen=True)
 class TagSuggestion:
@@ -38,6 +58,7 @@ class TagSuggestion:
     source: str  # the source that contributed most: hashtag|draft|similar|cooccur|popular|history
     sources: list[str] = field(default_factory=list)  # every source that proposed it
     history: float | None = None  # this creator's median multiple with the tag (apply_history)
+    kind: str = "topic"  # topic | reach (a platform-wide tag: see KINDS)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -45,6 +66,7 @@ class TagSuggestion:
             "score": self.score,
             "source": self.source,
             "sources": self.sources,
+            "kind": self.kind,
         }
         if self.history is not None:
             out["history"] = self.history
@@ -95,8 +117,18 @@ def suggest(
     out = []
     for i in order.tolist():
         names = sources_of(index.coef, x[i], cands.hashtag[i])
-        out.append(TagSuggestion(cands.display[i], round(float(p[i]), 4), names[0], names))
+        kind = index.kind(cands.keys[i])
+        out.append(
+            TagSuggestion(cands.display[i], round(float(p[i]), 4), names[0], names, kind=kind)
+        )
     return out
+
+
+def by_kind(suggestions: list[TagSuggestion]) -> list[TagSuggestion]:
+    """Topic tags first, then reach tags, each group best first: how front ends show them."""
+    return [s for s in suggestions if s.kind != "reach"] + [
+        s for s in suggestions if s.kind == "reach"
+    ]
 
 
 def suggest_many(

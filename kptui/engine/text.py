@@ -130,6 +130,7 @@ class Segmenter:
     def __init__(self, words: Iterable[str] = ()) -> None:
         self._jieba_: Any = None
         self._added: set[str] = set()
+        self._char_pos: dict[str, str] = {}
         self.add_words(words)
 
     @property
@@ -155,6 +156,18 @@ class Segmenter:
             self._added.add(w)
             added += 1
         return added
+
+    def knows(self, word: str) -> bool:
+        """Whether the word is in jieba's dictionary or was taught (not guessed by its HMM)."""
+        return word in self._added or bool(self._jieba.has_word(word))
+
+    def pos_of(self, char: str) -> str:
+        """jieba's part of speech for one character on its own (`必` -> `d`)."""
+        pos = self._char_pos.get(char)
+        if pos is None:
+            tagged = self._jieba.tag(char)
+            pos = self._char_pos[char] = tagged[0][1] if len(tagged) == 1 else ""
+        return pos
 
     def tokens(self, text: str | None) -> list[Token]:
         """Tokens of `text` in order; punctuation, emoji and links produce none."""

@@ -21,8 +21,9 @@ def test_one_draft_json_has_the_spec_shape() -> None:
     assert set(out) == {"tags"}
     assert 1 <= len(out["tags"]) <= 5
     for tag in out["tags"]:
-        assert {"tag", "score", "source"} <= set(tag)
+        assert {"tag", "score", "source", "sources", "kind"} <= set(tag)
         assert 0.0 <= tag["score"] <= 1.0
+        assert tag["kind"] in ("topic", "reach")
     assert "iphone x" in [t["tag"].lower() for t in out["tags"]]
 
 
@@ -122,3 +123,40 @@ def test_without_data_uses_the_bundled_sample() -> None:
     r = kptui("tags", "suggest", "--title", "Learn Python programming", "--json", "--top", "3")
     assert r.returncode == 0, r.stderr
     assert len(json.loads(r.stdout)["tags"]) == 3
+
+
+def test_reach_tags_are_marked_and_listed_after_topic_tags() -> None:
+    """KuaiRec's promote-me tags carry `"kind": "reach"` in JSON and come last, as a group of
+    their own, in the table."""
+    r = kptui("tags", "suggest", "--data", str(KUAIREC), "--title", "今天做了红烧肉，太香了",
+              "--top", "15", "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    tags = json.loads(r.stdout)["tags"]
+    kinds = {t["tag"]: t["kind"] for t in tags}
+    assert kinds.get("感谢快手我要上热门") == "reach"
+    assert "topic" in kinds.values()
+    table = kptui("tags", "suggest", "--data", str(KUAIREC), "--title", "今天做了红烧肉，太香了",
+                  "--top", "15")  # fmt: skip
+    assert table.returncode == 0, table.stderr
+    lines = [ln for ln in table.stdout.splitlines() if ln.strip()]
+    assert "kind" in lines[0]
+    row_kinds = [w for ln in lines[1:] for w in ln.split() if w in ("topic", "reach")]
+    assert row_kinds == sorted(row_kinds, key=lambda k: k == "reach")  # topic, then reach
+    assert "感谢快手我要上热门" in table.stdout
+
+
+def test_help_explains_every_source_and_kind() -> None:
+    """`cooccur` and friends are shown to users: --help, the app's help and the README say
+    what each one means."""
+    from kptui.engine.tags import KINDS, SOURCES
+
+    r = kptui("tags", "suggest", "--help")
+    assert r.returncode == 0, r.stderr
+    text = " ".join(r.stdout.split())
+    root = Path(__file__).resolve().parents[2]
+    app_help = (root / "kptui" / "tui" / "help.md").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for name in [*SOURCES, *KINDS]:
+        assert f"{name}:" in text, name
+        assert f"`{name}`" in app_help, name
+        assert f"`{name}`" in readme, name

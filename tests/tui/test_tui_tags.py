@@ -6,10 +6,10 @@ from textual.widgets import Input
 from tui_helpers import cells, screen_text, settle
 
 from kptui.engine.insights import tag_history
-from kptui.engine.tags import apply_history, suggest, tag_index
+from kptui.engine.tags import apply_history, by_kind, suggest, tag_index
 from kptui.store import Workspace
 from kptui.tui.app import KptuiApp
-from kptui.tui.panes.tags import TagsPane, hashtag, visible
+from kptui.tui.panes.tags import REACH_HEADING, TagsPane, hashtag, visible
 from kptui.tui.widgets import FrameTable
 
 
@@ -26,34 +26,37 @@ async def test_type_a_draft_and_see_tags(sample: str) -> None:
         await pilot.press(*"python decorators for beginners")
         await settle(app, pilot)
         history = tag_history(app.dataset)  # the pane marks tags that worked for this creator
-        want = visible(
-            apply_history(
-                suggest(tag_index(app.dataset), "python decorators for beginners", "", top=15),
-                history,
+        want = by_kind(
+            visible(
+                apply_history(
+                    suggest(tag_index(app.dataset), "python decorators for beginners", "", top=15),
+                    history,
+                )
             )
         )
         rows = cells(app.query_one("#tags-table", FrameTable))
-        assert [r[1] for r in rows] == [s.tag for s in want]
+        assert [r[1] for r in rows if r[1] != REACH_HEADING] == [s.tag for s in want]
         assert rows[0][2].endswith(f"{want[0].score:.2f}") and "█" in rows[0][2]
-        assert rows[0][3] == want[0].source
+        assert rows[0][3] == want[0].kind == "topic" and rows[0][4] == want[0].source
         assert pane.last_elapsed is not None
         # the description changes the answer too
         app.query_one("#tags-desc", Input).value = "理财 存钱 基金"
         await settle(app, pilot)
-        want2 = visible(
-            apply_history(
-                suggest(
-                    tag_index(app.dataset),
-                    "python decorators for beginners",
-                    "理财 存钱 基金",
-                    top=15,
-                ),
-                history,
+        want2 = by_kind(
+            visible(
+                apply_history(
+                    suggest(
+                        tag_index(app.dataset),
+                        "python decorators for beginners",
+                        "理财 存钱 基金",
+                        top=15,
+                    ),
+                    history,
+                )
             )
         )
-        assert [r[1] for r in cells(app.query_one("#tags-table", FrameTable))] == [
-            s.tag for s in want2
-        ]
+        rows = cells(app.query_one("#tags-table", FrameTable))
+        assert [r[1] for r in rows if r[1] != REACH_HEADING] == [s.tag for s in want2]
 
 
 async def test_stale_results_are_dropped(sample: str) -> None:
@@ -69,7 +72,9 @@ async def test_stale_results_are_dropped(sample: str) -> None:
             title.value = text
             await pilot.pause(0.01)
         await settle(app, pilot)
-        want = visible(suggest(tag_index(app.dataset), "Core strength workout", "", top=15))
+        want = by_kind(
+            visible(suggest(tag_index(app.dataset), "Core strength workout", "", top=15))
+        )
         assert [s.tag for s in pane.suggestions] == [s.tag for s in want]
 
 
@@ -135,3 +140,32 @@ def test_weak_tail_is_hidden_but_the_first_few_stay():
     scores = [0.9, 0.5, 0.2, 0.004, 0.003, 0.002, 0.5, 0.001]
     shown = visible([S(tag=str(i), score=sc) for i, sc in enumerate(scores)])
     assert [s.tag for s in shown] == ["0", "1", "2", "3", "4", "6"]
+
+
+async def test_reach_tags_are_a_group_of_their_own(tmp_path) -> None:
+    """On a real Kuaishou slice the platform-wide tags go under their own heading, after the
+    topic tags; the heading is not a tag (Space on it adds nothing)."""
+    from pathlib import Path
+
+    kuairec = Path(__file__).resolve().parents[1] / "data" / "tags" / "kuairec"
+    app = KptuiApp(str(kuairec))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        pane = app.query_one(TagsPane)
+        app.query_one("#tags-title", Input).value = "今天做了红烧肉，太香了"
+        await settle(app, pilot)
+        table = app.query_one("#tags-table", FrameTable)
+        rows = cells(table)
+        names = [r[1] for r in rows]
+        assert REACH_HEADING in names
+        cut = names.index(REACH_HEADING)
+        assert cut > 0 and all(r[3] == "topic" for r in rows[:cut])
+        assert rows[cut + 1 :] and all(r[3] == "reach" for r in rows[cut + 1 :])
+        assert "感谢快手我要上热门" in names[cut:]
+        table.focus()
+        table.move_cursor(row=cut)
+        await pilot.press("space")
+        assert pane.chosen == []
+        assert "reach" in str(app.query_one("#tags-status").render())

@@ -1,5 +1,8 @@
 """Tags pane: type a draft, suggestions refresh when typing pauses, pick tags, copy, save.
 
+Topic tags are listed first, reach tags (platform-wide, `engine.tags.KINDS`) after them in a
+group of their own, each group best first.
+
 Suggestions run in an exclusive thread worker; each request carries a sequence number and
 a result that is not the latest is dropped, so a slow answer never overwrites a newer one.
 """
@@ -45,9 +48,11 @@ COLS = (
     Col("chosen", "✓", width=1),
     Col("tag", "Tag", width=24, wide=40),
     Col("score", "Score", "bar", width=12, digits=2),
+    Col("kind", "Kind", width=5),
     Col("source", "Source", width=10),
 )
 _SPACE = re.compile(r"\s+")
+REACH_HEADING = "── reach tags ──"  # the row that starts the reach group (not a tag)
 
 
 def hashtag(tag: str) -> str:
@@ -218,13 +223,13 @@ class TagsPane(Pane):
 
     @work(thread=True, exclusive=True, group="tag-suggest", exit_on_error=False)
     def _suggest(self, seq: int, models: Any, title: str, description: str) -> None:
-        from kptui.engine.tags import apply_history, suggest
+        from kptui.engine.tags import apply_history, by_kind, suggest
 
         start = time.perf_counter()
         index = models.tag_index()
         history = models.tag_history()  # tags that worked for this creator say so
         result = (
-            visible(apply_history(suggest(index, title, description, top=TOP), history))
+            by_kind(visible(apply_history(suggest(index, title, description, top=TOP), history)))
             if (title or description)
             else []
         )
@@ -246,7 +251,11 @@ class TagsPane(Pane):
         elif not self.suggestions:
             self._set_status("No tags for these words yet: try more words.")
         else:
-            self._set_status(f"{len(self.suggestions)} suggestions · Space/Enter on a tag adds it")
+            n_reach = sum(s.kind == "reach" for s in self.suggestions)
+            groups = f"{len(self.suggestions) - n_reach} topic"
+            if n_reach:
+                groups += f", then {n_reach} reach (platform-wide)"
+            self._set_status(f"{groups} · Space/Enter on a tag adds it")
 
     # table and chosen -------------------------------------------------------------------
     def _render_table(self) -> None:
@@ -255,13 +264,15 @@ class TagsPane(Pane):
         chosen = {t.casefold() for t in self.chosen}
         rows: list[tuple[Any, ...]] = []
         seen: set[str] = set()
-        for s in self.suggestions:
+        for i, s in enumerate(self.suggestions):
+            if s.kind == "reach" and (i == 0 or self.suggestions[i - 1].kind != "reach"):
+                rows.append(("", REACH_HEADING, None, "", ""))
             key = s.tag.casefold()
             seen.add(key)
-            rows.append(("✓" if key in chosen else "", s.tag, s.score, s.source))
+            rows.append(("✓" if key in chosen else "", s.tag, s.score, s.kind, s.source))
         for tag in self.chosen:
             if tag.casefold() not in seen:
-                rows.append(("✓", tag, None, "chosen"))
+                rows.append(("✓", tag, None, "", "chosen"))
         table.set_data(COLS, rows, empty="no suggestions")
         if 0 <= row < table.row_count:
             table.move_cursor(row=row)
@@ -328,6 +339,8 @@ class TagsPane(Pane):
         return " ".join(hashtag(t) for t in self.chosen)
 
     def toggle(self, tag: str) -> None:
+        if tag == REACH_HEADING:
+            return  # a heading, not a tag
         key = tag.casefold()
         if any(t.casefold() == key for t in self.chosen):
             self.chosen = [t for t in self.chosen if t.casefold() != key]

@@ -104,8 +104,11 @@ def _cell(value: Any, col: Col, wide: bool = False) -> Text:
         return num(float(value) if isinstance(value, (int, float)) else value, col.digits)
     if col.kind == "pct":
         return Text(pct(value, col.digits), justify="right")
-    if col.kind == "bar":  # a 0..1 score: bar and number
+    if col.kind == "bar":  # a 0..1 score: bar and number; None (no score) stays empty
         from kptui.tui.widgets.charts import bar_text
+
+        if value is None:
+            return Text("")
 
         score = float(value or 0.0)
         out = Text(bar_text(score, 1.0, col.width).ljust(col.width), style="green")
