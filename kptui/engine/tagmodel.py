@@ -374,7 +374,7 @@ def score(coef: np.ndarray, cands: Candidates) -> tuple[np.ndarray, np.ndarray]:
     import numpy as np
 
     x = cands.matrix()
-    p = 1.0 / (1.0 + np.exp(-(expand(x) @ coef)))
+    p = 1.0 / (1.0 + np.exp(-np.clip(expand(x) @ coef, -30.0, 30.0)))  # no overflow warning
     hashtag = np.asarray(cands.hashtag, dtype=bool)
     # the draft's own hashtags: noisy-or with a strong prior, so they come first
     p = np.where(hashtag, 1.0 - (1.0 - p) * (1.0 - HASHTAG_PRIOR), p)
