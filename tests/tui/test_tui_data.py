@@ -164,7 +164,7 @@ async def test_a_real_export_shows_its_sources_metrics_and_notices() -> None:
         assert "impressions 67,588" in text and "ctr 6.6%" in text
         assert "2 notices" in text
         rows = cells(app.query_one("#problems", FrameTable))
-        assert any("notice: banner row(s) above the header skipped" in r[-1] for r in rows)
+        assert any("banner row(s) above the header skipped" in r[-1] for r in rows)
         assert any("xiaohongshu per-video · 41 rows" in r[-1] for r in rows)  # what it was read as
 
 
@@ -238,6 +238,20 @@ async def test_a_breakdown_only_export_at_80x24_says_what_it_holds() -> None:
         assert "Notices and files read" in str(table.border_title)
         rows = cells(table)
         # at 80 columns the message is whole: Count and Column give way first
-        assert any(r[-1] == "notice: Total row skipped (not a data row)" for r in rows)
+        assert any(r[-1] == "Total row skipped (not a data row)" for r in rows)
         assert any(r[-1] == "youtube-studio by-geography · 201 rows" for r in rows)
         assert "publish dates" not in text and "no interactions" in text  # there are no videos
+
+
+async def test_notices_beside_problems_say_they_are_notices(tmp_path: Path) -> None:
+    (tmp_path / "Table data.csv").write_text(
+        "Content,Video title,Views\nTotal,,30\nv1,One,oops\nv2,Two,20\n", encoding="utf-8"
+    )
+    app = KptuiApp(str(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#problems", FrameTable)
+        assert "Problems and notices" in str(table.border_title)
+        messages = [r[-1] for r in cells(table)]
+        assert any(m.startswith("not understood") for m in messages)
+        assert any(m.startswith("notice: Total row skipped") for m in messages)

@@ -362,8 +362,12 @@ class DataPane(Pane):
         rows = [
             (Path(p.file).name, p.row, p.column or "", p.count, p.message) for p in dataset.problems
         ]
-        rows += [  # nothing lost, but worth knowing: a Total row skipped, a year guessed
-            (Path(p.file).name, p.row, p.column or "", p.count, f"notice: {p.message}")
+        # nothing lost, but worth knowing: a Total row skipped, a year guessed. Beside
+        # problems each says it is a notice; alone, the table's title says so (and the
+        # message keeps the room: narrow screens cut it)
+        marker = "notice: " if dataset.problems else ""
+        rows += [
+            (Path(p.file).name, p.row, p.column or "", p.count, f"{marker}{p.message}")
             for p in dataset.notices
         ]
         exports = [s for s in dataset.sources if s.kind != "kptui"]
