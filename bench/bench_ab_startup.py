@@ -6,7 +6,7 @@ Prints the median wall time (ms) of
   - `python -c "import typer"` (the floor the issue compares against),
   - a one-command typer app that parses one string option (typer 0.29 validates every
     parameter with pydantic, so this is the real floor of any typer command),
-  - `kptui ab test --control 1000:80 --variant 1000:100` (human output, the target <= 150 ms),
+  - `kptui ab test --control 1000:80 --variant 1000:100` (human output, the target <= 120 ms or <= 2x import typer),
   - the same with --json, and `kptui ab size ...`,
   - `ab test` in an app holding only the ab group (the gain lazy group registration would give),
 and the ratio of each to `import typer`. Runs are interleaved so background load hits every
@@ -17,13 +17,14 @@ unset) and one warm-up run per command writes the .pyc files, as an installed pa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
 import sys
 import time
 
-TARGET_MS = 150.0
+TARGET_MS = 120.0  # issue 17: <= 120 ms median, or <= 2x `python -c "import typer"`
 
 # `kptui ab test` with only the ab group registered: what registering command groups lazily
 # in kptui/cli/app.py would give (typer builds every command of every group on each run).
@@ -63,6 +64,7 @@ def commands() -> dict[str, list[str]]:
         ],
         "kptui ab size": [*ab, "size", "--baseline", "0.1", "--mde", "0.02", "--daily", "500"],
         "kptui --help": [py, "-m", "kptui", "--help"],
+        "kptui --help (terminal)": [py, "-m", "kptui", "--help"],
         "kptui ab test --help": [*ab, "test", "--help"],
         "ab test, ab group only": [
             py,
@@ -78,7 +80,26 @@ def commands() -> dict[str, list[str]]:
     }
 
 
-def time_once(cmd: list[str], env: dict[str, str]) -> float:
+def time_once(cmd: list[str], env: dict[str, str], terminal: bool = False) -> float:
+    """Wall ms of one run, stdout to /dev/null or (`terminal`) to a pseudo-terminal, where
+    `--help` is typer's rich help (off a terminal kptui prints click's plain help)."""
+    if terminal:
+        import pty
+
+        master, slave = pty.openpty()
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, stdout=slave, stderr=subprocess.PIPE, env=env)
+        os.close(slave)
+        with contextlib.suppress(OSError):  # EIO once the child closed the terminal
+            while os.read(master, 65536):
+                pass
+        err = child.stderr.read() if child.stderr else b""
+        child.wait()
+        elapsed = time.perf_counter() - start
+        os.close(master)
+        if child.returncode != 0:
+            raise SystemExit(f"{cmd} failed: {err.decode()}")
+        return elapsed * 1000
     start = time.perf_counter()
     proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     elapsed = time.perf_counter() - start
@@ -95,12 +116,12 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["COLUMNS"] = "80"
     cmds = commands()
-    for cmd in cmds.values():  # warm-up: page cache and .pyc files
-        time_once(cmd, env)
+    for name, cmd in cmds.items():  # warm-up: page cache and .pyc files
+        time_once(cmd, env, terminal="terminal" in name)
     samples: dict[str, list[float]] = {name: [] for name in cmds}
     for _ in range(runs):
         for name, cmd in cmds.items():
-            samples[name].append(time_once(cmd, env))
+            samples[name].append(time_once(cmd, env, terminal="terminal" in name))
 
     base = statistics.median(samples["python -c 'import typer'"])
     floor = statistics.median(samples["typer app, one option"])
@@ -111,9 +132,14 @@ def main() -> None:
         med = statistics.median(xs)
         row = f"{name:<28} {med:>10.1f} {min(xs):>8.1f} {med / base:>15.2f}"
         print(f"{row} {med / floor:>12.2f}")
-    human = statistics.median(samples["kptui ab test (human)"])
-    verdict = "meets" if human <= TARGET_MS else "misses"
-    print(f"kptui ab test (human) median {human:.1f} ms {verdict} the {TARGET_MS:.0f} ms target")
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    for name in ("kptui ab test (human)", "kptui --help", "kptui --help (terminal)"):
+        med = statistics.median(samples[name])
+        verdict = "meets" if med <= TARGET_MS or med <= 2 * base else "misses"
+        print(
+            f"{name}: median {med:.1f} ms, {med / base:.2f}x import typer: {verdict} "
+            f"<= {TARGET_MS:.0f} ms or <= 2x import typer"
+        )
 
 
 if __name__ == "__main__":

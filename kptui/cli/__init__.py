@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
         from kptui.cli.fastparams import install
 
         install()
+        _plain_help_off_a_terminal(args)
         exit_, abort, usage = typer.Exit, typer.Abort, TyperException
         app = build_app(args)
     else:  # bare `kptui` opens the app: no typer to import and build before the first frame
@@ -103,6 +104,23 @@ def _flush_stdout(debug: bool) -> None:
         if debug:
             raise
         _fail(f"error: cannot write to standard output: {reason(exc)}", 1)
+
+
+def _plain_help_off_a_terminal(args: list[str]) -> None:
+    """Help written to a pipe or a file is click's plain text, not typer's rich panels.
+
+    Why: typer's rich help imports rich's console, tables, panels and Markdown (markdown-it)
+    and lays out boxes; that was two thirds of `kptui --help` (about 2.7x `import typer`).
+    Off a terminal the boxes are only line-drawing characters in the way of `grep` and
+    `less`, and the text is the same. In a terminal the help stays rich. `TYPER_USE_RICH`,
+    when set, decides as typer documents."""
+    if "--help" not in args and "-h" not in args:
+        return
+    if os.environ.get("TYPER_USE_RICH") is not None or sys.stdout.isatty():
+        return
+    import typer.core
+
+    typer.core.HAS_RICH = False
 
 
 def _fail(message: str, code: int) -> None:
