@@ -98,15 +98,21 @@ TOTAL_WORDS = ("total", "totals", "合计", "总计", "汇总", "合計", "gesam
 
 
 def drop_marker_rows(frame: pl.DataFrame, first: str, part: Part) -> pl.DataFrame:
-    """Drop the `Total` row, `Showing top 500 results` footers and blank rows, with notices."""
+    """Drop the `Total` row, `Showing top 500 results` footers and blank rows, with notices.
+
+    Two anchored regexes over the first column (a date or an id fails them at its first
+    character) instead of lower-casing a million cells; the frame is returned as it is,
+    not copied, when it has no such row (the usual case for Chart data)."""
+    import re
+
     import polars as pl
 
-    cell = frame[first].cast(pl.Utf8).str.strip_chars()
-    low = cell.str.to_lowercase()
-    total = low.is_in(TOTAL_WORDS).fill_null(False)
-    footer = low.str.contains(r"^(showing top|显示前|only the top)").fill_null(False)
+    cell = frame[first].cast(pl.Utf8)
+    words = "|".join(re.escape(w) for w in TOTAL_WORDS)
+    total = cell.str.contains(rf"(?i)^\s*(?:{words})\s*$").fill_null(False)
+    footer = cell.str.contains(r"(?i)^\s*(?:showing top|显示前|only the top)").fill_null(False)
+    blank = cell.is_null() | cell.str.contains(r"^\s*$").fill_null(True)
     others = [c for c in frame.columns if c not in (ROW, first)]
-    blank = (cell.is_null() | (cell == "")).fill_null(True)
     if blank.any():  # an empty first cell: blank only when every other cell is empty too
         rest = frame.filter(blank)
         empty = rest.select(
@@ -117,6 +123,9 @@ def drop_marker_rows(frame: pl.DataFrame, first: str, part: Part) -> pl.DataFram
             else pl.lit(True)
         ).to_series()
         blank = blank.scatter(blank.arg_true(), empty)
+    drop = total | footer | blank
+    if not drop.any():
+        return frame
     if total.any():
         rows = frame.filter(total)[ROW].to_list()
         notice(part, first, "Total row skipped (not a data row)", rows)
@@ -124,7 +133,7 @@ def drop_marker_rows(frame: pl.DataFrame, first: str, part: Part) -> pl.DataFram
         rows = frame.filter(footer)[ROW].to_list()
         text = frame.filter(footer)[first][0]
         notice(part, first, f"footer row {text!r} skipped", rows)
-    return frame.filter(~(total | footer | blank))
+    return frame.filter(~drop)
 
 
 def typed(
