@@ -105,15 +105,18 @@ def load_dataset(
     report("checking values", len(files) / (len(files) + 1))
     dataset = _build(videos_raw, inter_raw, mapping, source=str(items[0]), parts=parts)
     if mapping:
-        notices += _unused_mapping(mapping, [*videos_raw, *inter_raw, *(p.table for p in parts)])
+        headers = [list(t.frame.columns) for t in (*videos_raw, *inter_raw)]
+        notices += _unused_mapping(mapping, headers + [p.columns for p in parts])
     dataset.notices[:0] = notices
     report("done", 1.0)
     return dataset
 
 
-def _unused_mapping(mapping: dict[str, str], tables: list[RawTable]) -> list[Problem]:
+def _unused_mapping(mapping: dict[str, str], headers: list[list[str]]) -> list[Problem]:
     """A mapped column that no file read has: said, so a typo does not pass unnoticed."""
-    have = {schema.header_key(c) for t in tables if t is not None for c in t.frame.columns}
+    from kptui.engine.exports.values import header as clean
+
+    have = {schema.header_key(clean(c)) for header in headers for c in header}
     return [
         Problem(
             "mapping",
@@ -123,7 +126,7 @@ def _unused_mapping(mapping: dict[str, str], tables: list[RawTable]) -> list[Pro
             severity="notice",
         )
         for col, field in mapping.items()
-        if schema.header_key(col) not in have
+        if schema.header_key(clean(col)) not in have
     ]
 
 

@@ -74,3 +74,11 @@ def test_a_file_that_is_no_known_export_is_mapped_as_before(tmp_path: Path):
     ds = load_dataset(path, mapping={"编号": "video_id", "名字": "title", "播放": "views"})
     assert ds.sources[0].kind == "kptui"
     assert ds.videos["views"].to_list() == [10, 20]
+
+
+def test_a_column_below_a_banner_is_not_reported_missing():
+    real = Path(__file__).resolve().parents[1] / "data" / "exports" / "real" / "xiaohongshu"
+    ds = load_dataset(real, mapping={"涨粉": "likes"})
+    messages = " ".join(n.message for n in ds.notices)
+    assert "mapped to 'likes'" in messages and "is in no file read" not in messages
+    assert ds.videos["likes"].sum() == ds.videos["follows"].sum()  # both from 涨粉 now

@@ -94,6 +94,8 @@ def read_part(
     found = recognise(table.frame)
     if found is None:
         return None
+    from kptui.engine.readers import ROW
+
     reader, _shape, frame = found
     ctx = Context(table.label, window_end)
     if reader.kind in STORE_KINDS and salt is not None:
@@ -104,6 +106,7 @@ def read_part(
 
         apply_mapping(part, frame, mapping, ctx)
     part.table = table
+    part.columns = [c for c in frame.columns if c != ROW]
     for p in table.problems:
         (part.notices if p.severity == "notice" else part.problems).append(p)
     if frame is not table.frame:

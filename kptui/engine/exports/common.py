@@ -40,6 +40,7 @@ class Part:
     notices: list[Problem] = field(default_factory=list)
     rank: int = 5  # merging per-video sources: a lower rank wins a column both fill
     table: Any = None  # the RawTable read (for the dataset's fingerprint)
+    columns: list[str] = field(default_factory=list)  # the header read (below any banner)
 
 
 @dataclass
