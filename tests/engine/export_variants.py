@@ -1088,6 +1088,11 @@ def store_cases() -> list[Case]:
         Case("stripe-semicolons", {"unified_payments.csv": csvb([STRIPE_HEAD, *STRIPE_ROWS],
                                                                  sep=";")},
              {"unified_payments.csv": ("stripe", "sales", 2)}, amounts([49.0, 99.0])),
+        Case("stripe-semicolons-decimal-commas",
+             {"unified_payments.csv": csvb(
+                 [STRIPE_HEAD] + [[c.replace(".00", ",00") for c in r] for r in STRIPE_ROWS],
+                 sep=";", crlf=True)},
+             {"unified_payments.csv": ("stripe", "sales", 2)}, amounts([49.0, 99.0])),
         Case("stripe-commas", {"payments.csv": csvb([STRIPE_HEAD, *STRIPE_ROWS])},
              {"payments.csv": ("stripe", "sales", 2)}, amounts([49.0, 99.0])),
         Case("memberstack-members", {"members.csv": csvb(members)},

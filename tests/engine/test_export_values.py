@@ -128,3 +128,13 @@ def test_hashtags_per_row_deduplicated_case_and_width_blind():
         ["干货", "分享"],
         ["a", "b"],
     ]
+
+
+def test_decimal_commas_are_decided_per_column():
+    # a European store export: `49,00` is 49, not 4900
+    assert v.number(s("49,00", "1.234,50", "12,5", "-3,75")).to_list() == pytest.approx(
+        [49.0, 1234.5, 12.5, -3.75]
+    )
+    # any `18,400` in the column says the commas are thousands separators
+    assert v.number(s("18,400", "12,5")).to_list() == [18400.0, 125.0]
+    assert v.number(s("1,234,567", "7")).to_list() == [1234567.0, 7.0]

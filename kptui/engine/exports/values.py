@@ -43,7 +43,9 @@ def label(values: pl.Series) -> pl.Series:
 def number(values: pl.Series) -> pl.Series:
     """`18,400`, `1.2K`, `3.4M`, `1.2万`, `3亿`, `31.0`, `7.4999999999999997E-2`, `$12.50` -> f64.
 
-    Thousands separators (`,`, spaces) are dropped; a trailing K/M/B (or w/万/亿) scales.
+    Thousands separators (`,`, spaces) are dropped; a trailing K/M/B (or w/万/亿) scales. A
+    column whose commas are decimal points (`49,00`, `1.234,50`: see `_decimal_comma`) is
+    read so.
     `NaN` and `inf` are missing, as placeholders are. A value that is still not a number
     becomes null (callers report it). Each step is one vectorised pass, and the costly ones
     (the currency and space clean-up, the suffix scale) run only when a value needs them.
@@ -57,6 +59,9 @@ def number(values: pl.Series) -> pl.Series:
     if direct.null_count() == values.null_count():
         return direct.set(~direct.is_finite().fill_null(True), None).alias(values.name)
     s = text(values)
+    if s.str.contains(",", literal=True).any() and _decimal_comma(s):
+        # `49,00`, `1.234,50` (a European store export): the comma is the decimal point
+        s = s.str.replace_all(r"[.\s\u00a0]", "").str.replace(",", ".", literal=True)
     if s.str.contains(r"[^0-9.,eE+\-kKmMbBwW万亿]").any():
         s = s.str.replace_all(r"[,\s\u00a0]|^[+$¥￥€£]|^(US|CN|RMB)\$?", "")
     else:
@@ -77,6 +82,14 @@ def number(values: pl.Series) -> pl.Series:
             .otherwise(pl.lit(out))
         ).to_series()
     return out.set(~out.is_finite().fill_null(True), None).alias(values.name)
+
+
+def _decimal_comma(s: pl.Series) -> bool:
+    """Decided per column: some value has one comma followed by 1 or 2 digits (`49,00`,
+    `1.234,5`) and none has a comma before 3 digits (`18,400`, `1,234,567`: thousands)."""
+    decimal = s.str.contains(r"^[+\-]?[$€£¥￥]?\d{1,3}(?:\.\d{3})*,\d{1,2}$|^[+\-]?\d+,\d{1,2}$")
+    thousands = s.str.contains(r"\d,\d{3}(?:\D|$)")
+    return bool(decimal.any()) and not bool(thousands.any())
 
 
 def count(values: pl.Series) -> pl.Series:
