@@ -132,7 +132,7 @@ def test_tiktok_zips_with_yearless_dates_across_new_year(tmp_path: Path):
     terr = ds.breakdowns.filter(pl.col("dimension") == "territory")
     assert terr["value"].to_list() == pytest.approx([0.59, 0.21])
     notes = " ".join(n.message for n in ds.notices)
-    assert "without a year" in notes and "across a year boundary" in notes
+    assert "year guessed for" in notes and "across a year boundary" in notes
     assert "2026-01-05" in notes and "1-24" in notes
 
 

@@ -178,7 +178,8 @@ def dates_of(part: Part, column: str, **kw) -> Callable[[pl.Series], pl.Series]:
             notice(
                 part,
                 column,
-                f"{reading.yearless} date(s) written without a year: year taken from "
+                # what happened first: a narrow table shows the start of the message
+                f"year guessed for {reading.yearless} date(s) written without one, from "
                 f"{reading.year_from}{across}",
             )
         if reading.day_first is not None:
