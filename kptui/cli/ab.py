@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from kptui.engine.abtest import MAX_ARMS
+
 ab_app = typer.Typer(
     name="ab",
     help="A/B tests of conversion rates: a verdict with its uncertainty, and sample sizes.",
@@ -56,7 +58,8 @@ def test_cmd(
         list[str] | None,
         typer.Option(
             "--variant",
-            help="A variant, in the same form as --control; repeat for more (names: B, C...).",
+            help="A variant, in the same form as --control; repeat for more (names: B, C...; "
+            f"at most {MAX_ARMS} arms, control included).",
             show_default=False,
         ),
     ] = None,
@@ -279,7 +282,9 @@ def size_cmd(
     relative: Annotated[bool, typer.Option("--relative", help="--mde is relative.")] = False,
     alpha: Annotated[float, typer.Option("--alpha", help="Significance level (two-sided).")] = 0.05,
     power: Annotated[float, typer.Option("--power", help="Chance to detect the effect.")] = 0.8,
-    arms: Annotated[int, typer.Option("--arms", help="Arms including the control.")] = 2,
+    arms: Annotated[
+        int, typer.Option("--arms", help=f"Arms including the control (2 to {MAX_ARMS}).")
+    ] = 2,
     daily: Annotated[
         int | None,
         typer.Option("--daily", help="Total visitors a day, split evenly across the arms."),

@@ -20,7 +20,7 @@ from statistics import NormalDist
 
 from kptui.engine.ab_fields import bad
 from kptui.engine.ab_sequential import DEFAULT_TUNING, boundary_z, check_tuning
-from kptui.engine.abtest import check_alpha
+from kptui.engine.abtest import MAX_ARMS, check_alpha
 
 _NORMAL = NormalDist()
 
@@ -34,6 +34,8 @@ def _check_power(power: float) -> float:
 def _check_arms(arms: int) -> int:
     if isinstance(arms, bool) or not isinstance(arms, int) or arms < 2:
         raise bad(f"{{field}} must be a whole number of at least 2, got {arms}", "arms")
+    if arms > MAX_ARMS:  # the same limit as a test's arms (engine/abtest.py)
+        raise bad(f"{{field}} is at most {MAX_ARMS} (control included), got {arms:,}", "arms")
     return arms
 
 

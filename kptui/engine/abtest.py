@@ -884,6 +884,10 @@ def _check_common(alpha: float, power: float, arms: int, daily: int | None) -> f
     check_power(power)
     if isinstance(arms, bool) or not isinstance(arms, int) or arms < 2:
         raise UsageError(f"{FIELD} must be a whole number of at least 2, got {arms}", field="arms")
+    if arms > MAX_ARMS:  # the same limit as a test's arms
+        raise UsageError(
+            f"{FIELD} is at most {MAX_ARMS} (control included), got {arms:,}", field="arms"
+        )
     if daily is not None and not (isinstance(daily, int) and daily > 0):
         raise UsageError(
             f"{FIELD} must be a positive number of visitors a day, got {daily}", field="daily"

@@ -9,8 +9,10 @@ from pathlib import Path
 from rich.cells import cell_len
 from tui_helpers import cells, screen_text, settle
 
+from kptui.engine import abtest
 from kptui.store import Arm, Workspace
 from kptui.tui.app import KptuiApp
+from kptui.tui.panes.ab import ABPane
 from kptui.tui.widgets import FrameTable
 
 SAMPLE = Path(__file__).resolve().parents[2] / "kptui" / "sample_data"
@@ -69,3 +71,20 @@ async def test_data_and_plan_panes_show_escapes_visibly(tmp_path: Path) -> None:
             await settle(app, pilot)
             _no_raw(screen_text(app), f"pane {key}")
         assert "E\\x1b]52" in screen_text(app)  # the plan pane lists the experiment, escaped
+
+
+async def test_pane_takes_as_many_arms_as_the_cli_and_no_more() -> None:
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("5")
+        pane = app.query_one(ABPane)
+        for _ in range(abtest.MAX_ARMS):  # one press more than the limit allows
+            pane.action_add_arm()
+            await pilot.pause()
+        rows = pane.arm_rows()
+        assert len(rows) == abtest.MAX_ARMS
+        names = [r.value().name for r in rows]
+        assert len(set(names)) == len(names) and names[-1] == "Z"
+        await settle(app, pilot)
+        shown = [str(n.message) for n in app._notifications]
+        assert any(f"At most {abtest.MAX_ARMS} arms" in m for m in shown), shown

@@ -36,8 +36,8 @@ from kptui.tui.widgets.tickbox import TickBox
 if TYPE_CHECKING:
     from kptui.engine.abtest import ABTestResult
 
-MAX_ARMS = 8
-ARM_NAMES = ("control", "B", "C", "D", "E", "F", "G", "H")
+# one limit for the pane and `kptui ab test` (control included): the engine's
+ARM_NAMES = ("control", *"BCDEFGHIJKLMNOPQRSTUVWXYZ")
 RESULT_COLS = (
     Col("arm", "Arm", width=14),
     Col("rate", "Rate", "pct", digits=2),
@@ -685,8 +685,13 @@ class ABPane(Pane):
 
     def action_add_arm(self) -> None:
         rows = self.arm_rows()
+        from kptui.engine.abtest import MAX_ARMS
+
         if len(rows) >= MAX_ARMS:
-            self.notify(f"At most {MAX_ARMS} arms.", severity="warning")
+            self.notify(
+                f"At most {MAX_ARMS} arms (control included), as in `kptui ab test`.",
+                severity="warning",
+            )
             return
         used = {r.value().name for r in rows}
         name = next((n for n in ARM_NAMES if n not in used), f"arm {len(rows) + 1}")
