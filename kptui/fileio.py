@@ -58,24 +58,22 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def atomic_write(
-    path: str | os.PathLike[str], data: bytes | str, *, encoding: str = "utf-8"
-) -> None:
-    """Replace `path` with `data` atomically and durably, or raise `DataError` (exit 1).
+def check_target(path: str | os.PathLike[str]) -> Path:
+    """Where `atomic_write(path, ...)` would write, checked before any work is done.
 
-    A symbolic link is followed (the file it points to is replaced, the link stays). A new
-    file gets the usual permissions (0666 less the umask); an existing one keeps its mode.
+    Why up front: a command that writes two files (personas --recommendations and
+    --assignments) or computes for a minute must fail before it writes the first or starts,
+    so a bad path costs nothing and leaves nothing behind. Folders are never created: a
+    missing one is usually a typo, and a folder made from a typo is a file lost in it.
+    Raises `DataError` (exit 1) naming the path; returns the resolved target.
     """
-    target = Path(path)
-    payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
-    shown = str(target)
+    shown = str(path)
     try:
-        target = Path(os.path.realpath(target, strict=False))
+        target = Path(os.path.realpath(Path(path).expanduser(), strict=False))
     except OSError as exc:  # a symlink loop
         raise DataError(f"cannot write: {reason(exc)}", file=shown) from None
     except ValueError:  # an embedded NUL byte
         raise DataError("cannot write: invalid file name", file=shown) from None
-    folder = target.parent
     try:
         old = os.stat(target)
     except FileNotFoundError:
@@ -84,8 +82,35 @@ def atomic_write(
         raise DataError(f"cannot write: {reason(exc)}", file=shown) from None
     if old is not None and not stat.S_ISREG(old.st_mode):
         raise DataError(f"cannot write: it is {_kind(old.st_mode)}, not a regular file", file=shown)
+    folder = target.parent
     if not folder.is_dir():
-        raise DataError(f"cannot write: the folder {folder} does not exist", file=shown)
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise DataError(
+            f"cannot write: the folder {folder} {what} (kptui does not create folders)",
+            file=shown,
+        )
+    return target
+
+
+def atomic_write(
+    path: str | os.PathLike[str], data: bytes | str, *, encoding: str = "utf-8"
+) -> None:
+    """Replace `path` with `data` atomically and durably, or raise `DataError` (exit 1).
+
+    A symbolic link is followed (the file it points to is replaced, the link stays). A new
+    file gets the usual permissions (0666 less the umask); an existing one keeps its mode.
+    A missing folder is an error (`check_target`), never created.
+    """
+    shown = str(path)
+    target = check_target(path)
+    payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
+    folder = target.parent
+    try:
+        old = os.stat(target)
+    except FileNotFoundError:
+        old = None
+    except OSError as exc:
+        raise DataError(f"cannot write: {reason(exc)}", file=shown) from None
     tmp = folder / f".{target.name[:80]}.{secrets.token_hex(4)}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)

@@ -69,7 +69,10 @@ def inspect(
 
 
 def sample(
-    out: Annotated[Path, typer.Argument(help="Folder to write (created if missing).")],
+    out: Annotated[
+        Path,
+        typer.Argument(help="Folder to write (created if missing, inside a folder that exists)."),
+    ],
     users: Annotated[int, typer.Option(min=1, help="Viewers.")] = 2000,
     videos: Annotated[int, typer.Option(min=1, help="Videos and paid items.")] = 300,
     events: Annotated[
@@ -88,6 +91,11 @@ def sample(
 
     if out.exists() and not out.is_dir():
         raise UsageError("exists and is not a folder", file=str(out))
+    parent = out.expanduser().absolute().parent
+    if not out.exists() and not parent.is_dir():  # as every writer: no folders made from a typo
+        from kptui.errors import DataError
+
+        raise DataError(f"cannot write: the folder {parent} does not exist", file=str(out))
     with output.progress("Writing sample") as report:
         result = write_sample(
             out,

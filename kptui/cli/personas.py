@@ -60,6 +60,12 @@ def personas(
     parse_k(k)  # a bad --k is a usage error before any loading
     dataset = resolve_dataset(data, map_)
     _check_file_option(recommendations, "--recommendations")
+    _check_file_option(assignments, "--assignments")
+    from kptui.fileio import check_target
+
+    for target in (recommendations, assignments):  # before any fitting or the first write
+        if target is not None:
+            check_target(target)
     rows = 0
     with output.progress("Building personas") as report:
         if recommendations is None:

@@ -16,14 +16,14 @@ def plan_text(workspace: str | None, fmt: str = "json", table: str = "drafts") -
 
 
 def export_plan(workspace: str | None, out: Path, fmt: str = "json", table: str = "drafts") -> Path:
-    """Write the plan to `out` (folders made as needed), all of it or nothing.
+    """Write the plan to `out`, all of it or nothing (a missing folder is an error, never made).
 
     A CSV file gets a byte-order mark: Excel then reads Chinese titles as UTF-8, not GBK.
     """
-    from kptui.fileio import atomic_write
+    from kptui.fileio import atomic_write, check_target
 
-    text = plan_text(workspace, fmt, table)
     target = out.expanduser()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    check_target(target)
+    text = plan_text(workspace, fmt, table)
     atomic_write(target, text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
     return target

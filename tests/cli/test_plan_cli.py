@@ -177,6 +177,9 @@ def test_export_formats(tmp_path: Path) -> None:
 
     out = tmp_path / "sub" / "plan.csv"
     result = runner.invoke(build_app(), ["plan", "export", "-f", "csv", "--out", str(out)])
+    assert result.exit_code == 1 and not out.parent.exists()  # folders are never made
+    out.parent.mkdir()
+    result = runner.invoke(build_app(), ["plan", "export", "-f", "csv", "--out", str(out)])
     assert result.exit_code == 0 and result.stdout == ""
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads the Chinese as UTF-8

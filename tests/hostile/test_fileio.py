@@ -88,3 +88,17 @@ def test_write_stream_writes(capsys: pytest.CaptureFixture[str]) -> None:
     write_stream("hello\n")
     assert capsys.readouterr().out == "hello\n"
     assert sys.stdout is not None
+
+
+def test_check_target_never_makes_a_folder(tmp_path: Path) -> None:
+    from kptui.fileio import check_target
+
+    assert check_target(tmp_path / "new.csv") == (tmp_path / "new.csv").resolve()
+    with pytest.raises(DataError, match="does not exist"):
+        check_target(tmp_path / "a" / "b" / "new.csv")
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(DataError, match="is not a folder"):
+        check_target(tmp_path / "f" / "new.csv")
+    with pytest.raises(DataError, match="a folder"):
+        check_target(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f"]

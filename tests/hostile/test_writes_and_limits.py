@@ -88,3 +88,25 @@ def test_tags_input_without_title_is_bad_data(tmp_path: Path) -> None:
     path = tmp_path / "drafts.csv"
     path.write_text("description\nhello\n", encoding="utf-8")
     _one_line_error(_run("tags", "suggest", "--input", str(path)), "no 'title' column")
+
+
+def test_no_writer_creates_a_missing_folder(tmp_path: Path) -> None:
+    """plan export, personas --assignments/--recommendations, data sample: exit 1, one line
+    naming the folder, and nothing at all written (no folder made, no first file of two)."""
+    ws = str(tmp_path / "ws.sqlite3")
+    assert _run("plan", "--workspace", ws, "draft", "add", "--title", "x").returncode == 0
+    missing = tmp_path / "missing" / "dir"
+    for fmt in ("csv", "json", "md"):
+        done = _run("plan", "--workspace", ws, "export", "-f", fmt, "--out", str(missing / "x"))
+        _one_line_error(done, "does not exist")
+    rec = tmp_path / "rec.csv"
+    done = _run(
+        "personas", "--data", str(SAMPLE), "--k", "3",
+        "--recommendations", str(rec), "--assignments", str(missing / "a.csv"),
+    )  # fmt: skip
+    _one_line_error(done, "does not exist")
+    done = _run("data", "sample", str(missing / "out"), "--users", "5", "--events", "10")
+    _one_line_error(done, "does not exist")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ws.sqlite3"]
+    ok = _run("plan", "--workspace", ws, "export", "-f", "csv", "--out", str(tmp_path / "p.csv"))
+    assert ok.returncode == 0 and (tmp_path / "p.csv").read_bytes().startswith(b"\xef\xbb\xbf")

@@ -109,3 +109,23 @@ async def test_videos_only_says_why(videos_only: str) -> None:
         text = screen_text(app)
         assert "videos only" in text and "interactions" in text
         assert not app.query_one("#personas-body").display
+
+
+async def test_export_into_a_missing_folder_says_so(shop: str, tmp_path, monkeypatch) -> None:
+    """A path typed into a folder that does not exist: an error notice naming it, no folder
+    made, nothing written (the worker's error is never silent)."""
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "missing" / "members.csv"
+    app = KptuiApp(shop)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#save-path").value = str(target)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        failed = [n for n in app._notifications if n.title == "Export failed"]
+        assert failed and "does not exist" in failed[0].message, app._notifications
+    assert list(tmp_path.iterdir()) == []

@@ -273,10 +273,17 @@ class PersonasPane(Pane):
 
     @work(thread=True, exclusive=True, group="personas-export", exit_on_error=False)
     def _export(self, model: Any, pid: int, path: Path) -> None:
+        from kptui.errors import DataError
         from kptui.services.personas import export_members
 
         stats = self.kapp.models.member_stats() if self.kapp.models else {}
-        path = export_members(model, pid, stats, path)
+        try:
+            path = export_members(model, pid, stats, path)
+        except DataError as exc:  # a missing or read-only folder: say so, nothing written
+            self.app.call_from_thread(
+                self.notify, str(exc), title="Export failed", severity="error", markup=False
+            )
+            return
         self.app.call_from_thread(
             self.notify, f"Wrote {len(model.members(pid)):,} members to {path}", markup=False
         )
