@@ -1,4 +1,4 @@
-"""Field counts per CSV record and runaway quotes, for files of any size, in a few numpy passes.
+"""Field counts per CSV record and runaway quotes, for files of any size, streamed in chunks.
 
 Why: polars pads a short row with empty strings and reads a quote that is never closed as
 one field holding the next lines, both without a word, so a row shifted by a missing field
@@ -10,9 +10,14 @@ inside a quoted field exactly when an odd number of quotes comes before it. That
 - the record boundaries (newlines outside quotes) and the fields of each record;
 - quoted fields that run over lines looking like whole rows (as many separators as the
   header), which is what an unclosed quote does; `rescue()` empties the line where such a
-  quote opens, so the rows it swallowed are read again, and says which rows it dropped.
+  quote opens, so the rows it swallowed are read again, and says which rows it dropped;
+- for any byte offset, the record and the field it falls in (bad bytes are reported so).
 
-The input is the UTF-8 bytes with `\\n` line ends (readers.py normalises CR-LF first).
+The bytes are read in chunks of `CHUNK` (cut anywhere between two characters, carrying the
+quote parity, the open record and a quoted line cut in two over), so memory stays a few times
+`CHUNK` whatever the file's size or its longest line, and only the records whose field count
+is wrong are kept, not one number per record. A `\\r`
+before `\\n` is an ordinary byte here (it never holds a separator or a quote).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ import numpy as np
 QUOTE = 34
 NEWLINE = 10
 MAX_RESCUES = 50  # runaway quotes repaired per file; more means the file is not this kind of CSV
+CHUNK = 16 * 1024 * 1024
+MAX_KEPT = 100_000  # wrong-width records whose numbers are kept (the rest are only counted)
 
 
 @dataclass
@@ -36,136 +43,252 @@ class Runaway:
 
 
 @dataclass
-class Check:
-    fields: np.ndarray  # fields per record (header first), blank records have 0
-    runaways: list[Runaway] = field(default_factory=list)
+class Scan:
+    """One pass over a file's bytes."""
+
+    records: int = 0  # records, the header included, blank ones included
+    header_fields: int = 0
+    bad: dict[int, int] = field(default_factory=dict)  # record index (header 0) -> fields
+    bad_total: int = 0  # wrong-width records, also those past MAX_KEPT
+    # (opening-quote index, swallowed row-like lines) per quoted field that runs over rows
+    runaway_quotes: dict[int, int] = field(default_factory=dict)
+    quotes: int = 0
+    located: list[tuple[int, int]] = field(default_factory=list)  # (record, field) per offset
 
 
-def _positions(arr: np.ndarray, byte: int) -> np.ndarray:
-    pos = np.flatnonzero(arr == byte)
-    return pos.astype(np.int32) if arr.size < 2**31 else pos
+def _boundary(block: bytes | memoryview, end: int) -> int:
+    """The last character boundary at or before `end` in UTF-8 (a byte that is not a
+    continuation byte starts a character), at most 3 bytes back; `end` when none is found."""
+    for k in range(end, max(0, end - 4), -1):
+        if k < len(block) and (block[k] & 0xC0) != 0x80:
+            return k
+    return end
 
 
-@dataclass
-class _Scan:
-    """Where the quotes, newlines and separators of one buffer are, found once and shared
-    by `runaways` and `field_counts` (each pass over a 100 MB file costs a tenth of a second)."""
-
-    size: int
-    quotes: np.ndarray
-    newlines: np.ndarray
-    seps: np.ndarray
-    _before: np.ndarray | None = None
-
-    @classmethod
-    def of(cls, data: bytes, sep: str) -> _Scan:
-        arr = np.frombuffer(data, dtype=np.uint8)
-        return cls(
-            arr.size, _positions(arr, QUOTE), _positions(arr, NEWLINE), _positions(arr, ord(sep))
-        )
-
-    @property
-    def before(self) -> np.ndarray:
-        """Quotes before each newline (odd: the newline is inside a quoted field)."""
-        if self._before is None:
-            self._before = np.searchsorted(self.quotes, self.newlines)
-        return self._before
+def _chunks(data: bytes, size: int, start: int = 0):
+    """(start, chunk) views of `data`, cut at character boundaries (no copies)."""
+    view = memoryview(data)
+    n = len(data)
+    while start < n:
+        end = n if start + size >= n else _boundary(view, start + size)
+        if end <= start:
+            end = min(n, start + size)
+        yield start, np.frombuffer(view[start:end], dtype=np.uint8)
+        start = end
 
 
-def field_counts(data: bytes, sep: str, scan: _Scan | None = None) -> np.ndarray:
-    """Fields per record (the header is record 0); a blank record counts 0."""
-    scan = scan or _Scan.of(data, sep)
-    quotes, newlines, seps, size = scan.quotes, scan.newlines, scan.seps, scan.size
-    ends = newlines[(scan.before & 1) == 0] if quotes.size else newlines
-    if size and (ends.size == 0 or ends[-1] != size - 1):
-        ends = np.append(ends, size)  # a last record without its newline
-    outside = seps[(np.searchsorted(quotes, seps) & 1) == 0] if quotes.size else seps
-    per = np.diff(np.searchsorted(outside, ends), prepend=0)
-    starts = np.concatenate(([0], ends[:-1] + 1)) if ends.size else ends
-    blank = (ends - starts) <= 0
-    counts = per + 1
-    counts[blank & (per == 0)] = 0
-    return counts
+class Scanner:
+    """`scan` fed chunk by chunk (`feed(base, arr)` in order, then `finish(total)`), so a
+    reader streaming a file from disk checks it without holding it whole."""
+
+    def __init__(self, sep: str, width: int | None = None, locate: list[int] | None = None):
+        self.out = Scan()
+        self.sep = ord(sep)
+        self.width = width
+        self.want = width
+        self.q_before = 0  # quotes before the chunk
+        self.open_seps = 0  # separators outside quotes in the record open at the chunk start
+        self.open_start = 0  # where that record starts
+        self.record = 0  # records ended before the chunk
+        self.queries = sorted(locate or [])
+        self.qi = 0
+        self.pending: tuple[int, int] | None = None  # (quote segment, separators so far)
+        self.last = 0  # the byte before the chunk (a CR-LF blank line cut in two)
+
+    def feed(self, base: int, arr: np.ndarray) -> None:
+        out = self.out
+        q_before = self.q_before
+        quotes = np.flatnonzero(arr == QUOTE)
+        newlines = np.flatnonzero(arr == NEWLINE)
+        seps = np.flatnonzero(arr == self.sep)
+        before_nl = np.searchsorted(quotes, newlines) + q_before
+        ends = newlines[(before_nl & 1) == 0]
+        outside = seps[((np.searchsorted(quotes, seps) + q_before) & 1) == 0]
+        per = np.searchsorted(outside, ends)  # cumulative separators up to each end
+        counts = np.diff(per, prepend=0)
+        if counts.size:
+            counts[0] += self.open_seps
+        first = np.array([self.open_start - base], dtype=np.int64)
+        starts = np.concatenate((first, ends[:-1] + 1))[: ends.size]
+        fields = counts + 1
+        length = ends - starts
+        before_end = np.where(ends > 0, arr[np.maximum(ends - 1, 0)], self.last)
+        cr_only = (length == 1) & (before_end == 13)  # a blank CR-LF line
+        fields[((length <= 0) | cr_only) & (counts == 0)] = 0
+        if self.record == 0 and fields.size:
+            out.header_fields = int(fields[0])
+            if self.want is None:
+                self.want = out.header_fields
+        if fields.size and self.want is not None:
+            wrong = np.flatnonzero((fields != self.want) & (fields > 0))
+            if self.record == 0:
+                wrong = wrong[wrong > 0]
+            out.bad_total += int(wrong.size)
+            room = max(0, MAX_KEPT - len(out.bad))
+            for i, n in zip(wrong[:room].tolist(), fields[wrong[:room]].tolist(), strict=True):
+                out.bad[self.record + i] = n
+        # offsets asked for: the record and field each falls in
+        queries = self.queries
+        while self.qi < len(queries) and queries[self.qi] < base + arr.size:
+            p = queries[self.qi] - base
+            k = int(np.searchsorted(ends, p))  # records of this chunk ended before p
+            first = int(per[k - 1]) if k else 0
+            seps_in = int(np.searchsorted(outside, p)) - first + (self.open_seps if k == 0 else 0)
+            out.located.append((self.record + k, seps_in))
+            self.qi += 1
+        # runaway quotes: newlines inside quotes whose line holds a whole row of separators
+        # (a line cut by the chunk's end is carried over with its separators so far)
+        width = self.width
+        if width is not None and width > 1 and (quotes.size + q_before):
+            if self.pending is not None:
+                seg, so_far = self.pending
+                self.pending = None
+                stop = min(
+                    int(newlines[0]) if newlines.size else arr.size,
+                    int(quotes[0]) if quotes.size else arr.size,
+                )
+                so_far += int(np.searchsorted(seps, stop))
+                if stop == arr.size:
+                    self.pending = (seg, so_far)
+                elif so_far >= width - 1:
+                    out.runaway_quotes[2 * seg] = out.runaway_quotes.get(2 * seg, 0) + 1
+            inside = (before_nl & 1) == 1
+            if inside.any():
+                nl_in = newlines[inside]
+                idx = np.flatnonzero(inside)
+                line_end = np.append(newlines, arr.size)[idx + 1]
+                closing_local = before_nl[inside] - q_before
+                closing = np.where(
+                    closing_local < quotes.size,
+                    np.append(quotes, arr.size)[np.minimum(closing_local, quotes.size)],
+                    arr.size,
+                )
+                line_end = np.minimum(line_end, closing)
+                on_line = np.searchsorted(seps, line_end) - np.searchsorted(seps, nl_in)
+                segs_all = before_nl[inside] // 2
+                if line_end[-1] == arr.size:  # runs past the chunk: decided by the next one
+                    self.pending = (int(segs_all[-1]), int(on_line[-1]))
+                    on_line = on_line[:-1]
+                    segs_all = segs_all[:-1]
+                rowlike = on_line >= width - 1
+                if rowlike.any():
+                    segs, n = np.unique(segs_all[rowlike], return_counts=True)
+                    for s, c in zip(segs.tolist(), n.tolist(), strict=True):
+                        out.runaway_quotes[2 * s] = out.runaway_quotes.get(2 * s, 0) + c
+        # carry the open record over
+        if ends.size:
+            self.open_seps = int(outside.size - per[-1])
+            self.open_start = base + int(ends[-1]) + 1
+        else:
+            self.open_seps += int(outside.size)
+        self.record += int(ends.size)
+        self.q_before += int(quotes.size)
+        if arr.size:
+            self.last = int(arr[-1])
+
+    def finish(self, total: int) -> Scan:
+        out = self.out
+        if self.pending is not None:  # a line running to the end of the file
+            seg, so_far = self.pending
+            if self.width is not None and so_far >= self.width - 1:
+                out.runaway_quotes[2 * seg] = out.runaway_quotes.get(2 * seg, 0) + 1
+            self.pending = None
+        last_open = total > self.open_start  # a last record without its newline
+        if last_open:
+            fields_last = self.open_seps + 1
+            if self.record == 0:
+                out.header_fields = fields_last
+            elif self.want is not None and fields_last != self.want:
+                out.bad_total += 1
+                if len(out.bad) < MAX_KEPT:
+                    out.bad[self.record] = fields_last
+            self.record += 1
+        while self.qi < len(self.queries):  # offsets in the last, unterminated record
+            out.located.append((self.record - 1 if last_open else self.record, 0))
+            self.qi += 1
+        out.records = self.record
+        out.quotes = self.q_before
+        return out
 
 
-def check_rows(
-    data: bytes, sep: str, width: int
-) -> tuple[bytes, list[Runaway], set[int], np.ndarray]:
-    """`rescue` then `field_counts`, scanning the buffer once when no quote runs away (the
-    usual case); returns the repaired bytes, the runaways, the dropped records and the counts."""
-    scan = _Scan.of(data, sep)
-    if not runaways(data, sep, width, scan):
-        return data, [], set(), field_counts(data, sep, scan)
-    del scan
-    data, found, rows = rescue(data, sep, width)
-    return data, found, rows, field_counts(data, sep)
+def scan(
+    data: bytes,
+    sep: str,
+    width: int | None = None,
+    locate: list[int] | None = None,
+    chunk: int = CHUNK,
+    start: int = 0,
+) -> Scan:
+    """Fields per record (kept only where they differ from `width`, else the header's),
+    runaway quotes, and the (record, field) of each offset in `locate`, from `start` on."""
+    scanner = Scanner(sep, width, locate)
+    for base, arr in _chunks(data, chunk, start):
+        scanner.feed(base, arr)
+    return scanner.finish(len(data))
 
 
-def runaways(
-    data: bytes, sep: str, width: int, scan: _Scan | None = None
-) -> list[tuple[int, int, bool]]:
-    """(opening-quote byte offset, swallowed row-like lines, closed) for each runaway quote."""
-    if width <= 1:
-        return []
-    if scan is None:
-        arr = np.frombuffer(data, dtype=np.uint8)
-        quotes = _positions(arr, QUOTE)
-        if quotes.size == 0:
-            return []
-        scan = _Scan(arr.size, quotes, _positions(arr, NEWLINE), _positions(arr, ord(sep)))
-    quotes, newlines, seps = scan.quotes, scan.newlines, scan.seps
-    if quotes.size == 0:
-        return []
-    before = scan.before
-    inside = (before & 1) == 1
-    if not inside.any():
-        return []
-    # the physical line after each inside newline, up to where its quoted field closes, and
-    # the separators on that stretch (those after the closing quote belong to the record)
-    line_end = np.append(newlines[1:], scan.size)
-    closing = np.append(quotes, scan.size)[np.minimum(before, quotes.size)]
-    line_end = np.minimum(line_end, closing)
-    on_line = np.searchsorted(seps, line_end) - np.searchsorted(seps, newlines)
-    rowlike = inside & (on_line >= width - 1)
-    if not rowlike.any():
-        return []
-    segment = before[rowlike] // 2  # which quoted field each swallowed line belongs to
-    ids, n = np.unique(segment, return_counts=True)
-    out = []
-    for seg, count in zip(ids.tolist(), n.tolist(), strict=True):
-        opening = int(quotes[2 * seg])
-        closed = 2 * seg + 1 < quotes.size
-        out.append((opening, int(count), closed))
-    return out
+def file_chunks(fh, start: int = 0, size: int = CHUNK):
+    """(offset, bytes) of an open binary file from `start`, `size` bytes at a time, each cut
+    at a character boundary (the few bytes of a character cut in two go with the next)."""
+    fh.seek(start)
+    base = start
+    carry = b""
+    while True:
+        block = fh.read(size)
+        if not block:
+            break
+        buf = carry + block if carry else block
+        cut = _boundary(buf, len(buf) - 1) if len(block) == size else len(buf)
+        if cut <= 0:
+            cut = len(buf)
+        yield base, buf[:cut]
+        base += cut
+        carry = buf[cut:]
+    if carry:
+        yield base, carry
 
 
-def rescue(data: bytes, sep: str, width: int) -> tuple[bytes, list[Runaway], set[int]]:
+def quote_offset(data: bytes, index: int, chunk: int = CHUNK) -> int:
+    """Byte offset of the `index`-th quote (0-based) in `data`."""
+    seen = 0
+    for base, arr in _chunks(data, chunk):
+        quotes = np.flatnonzero(arr == QUOTE)
+        if index < seen + quotes.size:
+            return base + int(quotes[index - seen])
+        seen += quotes.size
+    raise IndexError(index)
+
+
+def rescue(
+    data: bytes, sep: str, width: int, chunk: int = CHUNK
+) -> tuple[bytes, list[Runaway], set[int], Scan]:
     """Empty each line where a runaway quote opens, until none is left (or MAX_RESCUES).
 
-    Returns the repaired bytes, what was found, and the record numbers (header = 1) of the
-    emptied lines, which the reader drops. Record numbers are counted on the repaired data.
+    Returns the repaired bytes, what was found, the record numbers (header = 1) of the
+    emptied lines, which the reader drops (counted on the repaired data), and the scan of
+    the repaired data (its wrong-width records).
     """
     found: list[tuple[int, int, bool]] = []
+    result = scan(data, sep, width, chunk=chunk)
     for _ in range(MAX_RESCUES):
-        bad = runaways(data, sep, width)
-        if not bad:
+        if not result.runaway_quotes:
             break
-        opening, lines, closed = bad[0]
+        first = min(result.runaway_quotes)
+        lines = result.runaway_quotes[first]
+        closed = first + 1 < result.quotes
+        opening = quote_offset(data, first, chunk)
         start = data.rfind(b"\n", 0, opening) + 1
         end = data.find(b"\n", opening)
         end = len(data) if end < 0 else end
         data = data[:start] + data[end:]
         found.append((start, lines, closed))
+        result = scan(data, sep, width, chunk=chunk)
     if not found:
-        return data, [], set()
-    arr = np.frombuffer(data, dtype=np.uint8)
-    quotes = _positions(arr, QUOTE)
-    newlines = _positions(arr, NEWLINE)
-    ends = newlines[(np.searchsorted(quotes, newlines) & 1) == 0]
-    result: list[Runaway] = []
+        return data, [], set(), result
+    where = scan(data, sep, width, locate=[s for s, _, _ in found], chunk=chunk).located
+    runaways: list[Runaway] = []
     rows: set[int] = set()
-    for start, lines, closed in found:
-        row = int(np.searchsorted(ends, start)) + 1  # records before it, header = 1
-        result.append(Runaway(row, lines, closed))
-        rows.add(row)
-    return data, result, rows
+    for (_, lines, closed), (rec, _) in zip(found, where, strict=True):
+        runaways.append(Runaway(rec + 1, lines, closed))
+        rows.add(rec + 1)
+    return data, runaways, rows, result

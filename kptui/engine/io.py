@@ -408,8 +408,6 @@ def _frame_bytes(frame: pl.DataFrame) -> bytes:
 def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Problem]):
     import polars as pl
 
-    from kptui.engine import tagparse
-
     frame = table.frame
     cols = schema.match_columns(
         [c for c in frame.columns if c != ROW], schema.VIDEO_ALIASES, mapping
@@ -448,14 +446,25 @@ def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Prob
             empty_title[ROW],
         )
         problems[-1].severity = "notice"
-    out = out.with_columns(
-        pl.col("title").fill_null("").str.strip_chars(),
+    # each text column is rewritten only when some value needs it (a copy of every title of
+    # a file of millions of rows is hundreds of MB)
+    fixes = []
+    if _needs(out["title"], r"^\s|\s$"):
+        fixes.append(pl.col("title").fill_null("").str.strip_chars())
+    if _needs(out["description"], r"^\s*UNKNOWN\s*$|\\n"):
         # KuaiRec writes `UNKNOWN` for a video without cover text: no description at all.
-        pl.when(pl.col("description").str.strip_chars() == "UNKNOWN")
-        .then(pl.lit(""))
-        .otherwise(pl.col("description").fill_null("").str.replace_all("\\n", "\n", literal=True))
-        .alias("description"),
-        pl.col("channel").str.strip_chars(),
+        fixes.append(
+            pl.when(pl.col("description").str.strip_chars() == "UNKNOWN")
+            .then(pl.lit(""))
+            .otherwise(
+                pl.col("description").fill_null("").str.replace_all("\\n", "\n", literal=True)
+            )
+            .alias("description")
+        )
+    if _needs(out["channel"], r"^\s|\s$"):
+        fixes.append(pl.col("channel").str.strip_chars())
+    out = out.with_columns(fixes).with_columns(
+        pl.col("title").fill_null(""), pl.col("description").fill_null("")
     )
     comma = table.separator == ";"
     for f in (*schema.VIDEO_NUMERIC, *schema.VIDEO_RATES):
@@ -465,43 +474,90 @@ def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Prob
     for f in schema.VIDEO_TIMES:
         out = _timestamps(out, f, cols.get(f), label, problems)
     out = out.with_columns(pl.col("price").fill_null(0.0))
-    tags = [
-        tagparse.dedupe(
-            [*tagparse.split_tags(raw), *tagparse.hashtags(title), *tagparse.hashtags(desc)]
-        )
-        for raw, title, desc in zip(
-            out["tags"].to_list(),
-            out["title"].to_list(),
-            out["description"].to_list(),
-            strict=True,
-        )
-    ]
-    over = [i for i, t in enumerate(tags) if len(t) > MAX_TAGS]
-    if over:
-        rows = out[ROW].gather(over)
-        most = max(len(tags[i]) for i in over)
+    out = out.with_columns(_tag_lists(out).alias("tags"))
+    n_tags = out["tags"].list.len()
+    over = out.filter(n_tags > MAX_TAGS)
+    if over.height:
+        most = int(n_tags.max())
         _report(
             problems,
             label,
             cols.get("tags"),
             f"more than {MAX_TAGS} tags on one video (up to {most:,}); kept the first {MAX_TAGS}",
-            rows,
+            over[ROW],
         )
-        for i in over:
-            tags[i] = tags[i][:MAX_TAGS]
-    return out.with_columns(pl.Series("tags", tags, dtype=pl.List(pl.Utf8)))
+        out = out.with_columns(pl.col("tags").list.head(MAX_TAGS))
+    return out
+
+
+def _tag_lists(out: pl.DataFrame) -> pl.Series:
+    """Each video's tags: its tags cell split (tagparse), then #hashtags of title and description.
+
+    Why not one Python call per row: a file of millions of rows would spend most of its load
+    there. A tags cell is parsed once per distinct value (exports repeat them), and only rows
+    whose title or description holds a `#` go through the hashtag parser.
+    """
+    import polars as pl
+
+    from kptui.engine import tagparse
+
+    cells = out["tags"].unique().drop_nulls()
+    parsed = pl.DataFrame(
+        {
+            "tags": cells,
+            "_list": pl.Series(
+                [tagparse.split_tags(c) for c in cells.to_list()], dtype=pl.List(pl.Utf8)
+            ),
+        }
+    )
+    lists = (
+        out.select("tags")
+        .join(parsed, on="tags", how="left", maintain_order="left")["_list"]
+        .fill_null([])
+    )
+    hashed = out["title"].str.contains("[#＃]").fill_null(False) | out["description"].str.contains(
+        "[#＃]"
+    ).fill_null(False)
+    if not hashed.any():
+        return lists
+    at = hashed.arg_true()
+    picked = out.select("title", "description")[at]
+    merged = [
+        tagparse.dedupe([*own, *tagparse.hashtags(title), *tagparse.hashtags(desc)])
+        for own, title, desc in zip(
+            lists.gather(at).to_list(),
+            picked["title"].to_list(),
+            picked["description"].to_list(),
+            strict=True,
+        )
+    ]
+    fixed = pl.DataFrame({"_i": at.cast(pl.Int64), "_m": pl.Series(merged, dtype=pl.List(pl.Utf8))})
+    return (
+        pl.DataFrame({"_l": lists})
+        .with_row_index("_i")
+        .with_columns(pl.col("_i").cast(pl.Int64))
+        .join(fixed, on="_i", how="left", maintain_order="left")
+        .select(pl.coalesce("_m", "_l"))
+        .to_series()
+    )
+
+
+def _needs(values: pl.Series, pattern: str) -> bool:
+    """Whether any value of a text column matches `pattern` (nulls do not)."""
+    return bool(values.str.contains(pattern).any())
 
 
 def _merge_duplicates(videos: pl.DataFrame, problems: list[Problem]):
     """A trending export lists a video once per day: keep its latest row."""
     import polars as pl
 
-    counts = videos.group_by("video_id").len()
-    dups = counts.filter(pl.col("len") > 1)
-    if dups.height == 0:
+    ids = videos["video_id"].sort()  # a sort is a fraction of a hash table's memory
+    if not (ids == ids.shift(1)).any():
         return videos, 0
+    del ids
+    first = videos.filter(pl.col("video_id").is_duplicated())
+    dups = first.group_by("video_id").len()
     merged = int(dups["len"].sum() - dups.height)
-    first = videos.filter(pl.col("video_id").is_in(dups["video_id"].implode()))
     rows = first.group_by("video_id", maintain_order=True).agg(pl.col(ROW).slice(1))
     examples = sorted(r for lst in rows[ROW].to_list() for r in lst)[:5]
     problems.append(
@@ -546,27 +602,32 @@ def _interactions(table: RawTable, mapping: dict[str, str] | None, problems: lis
         *[(pl.col(cols[f]) if f in cols else pl.lit(None, dtype=pl.Utf8)).alias(f) for f in fields],
     ).with_columns(pl.lit(label).alias("_file"))
     out = _required_ids(out, ["user_id", "video_id"], cols, label, problems)
-    mapping_events = dict(schema.EVENT_ALIASES)
+    # each distinct spelling is mapped once (millions of rows hold a handful of events)
+    raw = out["event"].cast(pl.Utf8)
+    spellings = raw.unique().drop_nulls().to_list()
+    known = dict(schema.EVENT_ALIASES)
+    mapped = {v: known.get(v.strip().lower()) for v in spellings}
     out = out.with_columns(
-        pl.col("event").cast(pl.Utf8).str.strip_chars().str.to_lowercase().alias("_ev")
-    ).with_columns(
-        pl.col("_ev")
-        .replace_strict(mapping_events, default=None, return_dtype=pl.Utf8)
-        .alias("event")
+        raw.replace_strict(
+            {k: v for k, v in mapped.items() if v is not None}, default=None, return_dtype=pl.Utf8
+        ).alias("event")
     )
-    unknown = out.filter(pl.col("event").is_null())
-    if unknown.height:
-        values = unknown["_ev"].fill_null("(empty)").unique(maintain_order=True).head(5).to_list()
+    bad = out["event"].is_null()
+    if bad.any():
+        at = bad.arg_true()
+        seen = raw.gather(at).unique(maintain_order=True).head(5).to_list()
+        values = ["(empty)" if v is None else v.strip().lower() for v in seen]
+        values = list(dict.fromkeys(values))
         _report(
             problems,
             label,
             cols["event"],
             f"unknown event {', '.join(repr(v) for v in values)} "
             f"(known: {', '.join(EVENTS)}); rows skipped",
-            unknown[ROW],
+            out[ROW].gather(at),
         )
-        out = out.filter(pl.col("event").is_not_null())
-    out = out.drop("_ev")
+        out = out.filter(~bad)
+    del raw
     out = _timestamps(out, "ts", cols.get("ts"), label, problems)
     comma = table.separator == ";"
     for f in ("watch_s", "amount"):
@@ -576,20 +637,20 @@ def _interactions(table: RawTable, mapping: dict[str, str] | None, problems: lis
 
 def _drop_unknown_videos(interactions: pl.DataFrame, videos: pl.DataFrame, problems):
 
-    known = videos.select("video_id")
-    unknown = interactions.join(known, on="video_id", how="anti")
-    if unknown.height == 0:
+    unknown = ~interactions["video_id"].is_in(videos["video_id"].implode())  # one mask, no join
+    if not unknown.any():
         return interactions
-    ids = unknown["video_id"].unique(maintain_order=True).head(3).to_list()
+    at = unknown.arg_true()
+    ids = interactions["video_id"].gather(at).unique(maintain_order=True).head(3).to_list()
     _report(
         problems,
-        str(unknown["_file"][0]),
+        str(interactions["_file"][int(at[0])]),
         "video_id",
         f"interaction for a video not in the videos file ({', '.join(map(repr, ids))}); "
         "rows skipped",
-        unknown[ROW],
+        interactions[ROW].gather(at),
     )
-    return interactions.join(known, on="video_id", how="semi")
+    return interactions.filter(~unknown)
 
 
 # ---------------------------------------------------------------------------------------
@@ -652,7 +713,11 @@ def _examples(values: pl.Series, n: int = 3) -> str:
 def _required_ids(out, fields: list[str], cols: dict[str, str], label: str, problems):
     import polars as pl
 
-    out = out.with_columns(pl.col(f).cast(pl.Utf8).str.strip_chars() for f in fields)
+    out = out.with_columns(
+        pl.col(f).cast(pl.Utf8).str.strip_chars()
+        for f in fields
+        if out[f].dtype != pl.Utf8 or _needs(out[f], r"^\s|\s$")  # a copy only when needed
+    )
     for f in fields:
         bad = out.filter(pl.col(f).is_null() | (pl.col(f) == ""))
         if bad.height:
@@ -749,7 +814,7 @@ def _numeric(
     fraction = (
         present & ~is_bad & ~negative & ~huge & (values != values.round(0)).fill_null(False)
         if integer
-        else pl.Series([False] * len(values))
+        else pl.repeat(False, len(values), eager=True)
     )
     frame = out.with_columns(
         pl.Series("_bad", is_bad),
@@ -764,9 +829,10 @@ def _numeric(
         ("_huge", f"implausible value ({{}}: {why}); value left empty"),
         ("_frac", "not a whole number ({}) for a count; value left empty"),
     ):
-        rows = frame.filter(pl.col(flag))
-        if rows.height:
-            _report(problems, label, column, message.format(_examples(rows[field])), rows[ROW])
+        at = frame[flag].arg_true()  # only two columns gathered, never the whole frame
+        if at.len():
+            shown = _examples(frame[field].gather(at))
+            _report(problems, label, column, message.format(shown), frame[ROW].gather(at))
     drop = pl.col("_bad") | pl.col("_neg") | pl.col("_huge") | pl.col("_frac")
     cleaned_values = pl.when(drop).then(None).otherwise(pl.col("_v"))
     if integer:

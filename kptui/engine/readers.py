@@ -152,10 +152,31 @@ def peek_columns(path: Path) -> list[str] | None:
 
 
 def read_table(path: Path) -> RawTable:
-    """Read `path` by its extension (and its content, when the two disagree)."""
+    """Read `path` by its extension (and its content, when the two disagree). A CSV/TSV file
+    is checked in chunks and read by polars from disk, never held whole in memory."""
     label = path.name
+    ext = path.suffix.lower()
+    if ext in TEXT_EXTS:
+        _check_size(path)
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+        if head[:4] not in (b"PK\x03\x04", b"PAR1"):
+            return _read_text(path, label, ext)
     raw = read_file(path)
-    return read_bytes(raw, label, path.suffix.lower())
+    return read_bytes(raw, label, ext)
+
+
+def _check_size(path: Path) -> None:
+    why = not_regular(path)
+    if why:
+        raise DataError(f"is {why}" if why.startswith("a ") else why, file=str(path))
+    cap = max_file_bytes()
+    if path.stat().st_size > cap:
+        raise DataError(
+            f"file is larger than the {cap // (1024 * 1024):,} MB limit for one data file "
+            "(set KPTUI_MAX_FILE_MB to raise it)",
+            file=str(path),
+        )
 
 
 def read_bytes(raw: bytes, label: str, ext: str) -> RawTable:
@@ -260,25 +281,143 @@ def _decode(raw: bytes, strict: bool = True) -> str | None:
     return text if bad == 0 else None
 
 
-def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
+TEXT_BAD_BYTES = 1000  # undecodable bytes whose rows are named; more and the file is refused
+
+
+@dataclass
+class _Survey:
+    """One streamed pass over a text file: its digest and whether it is clean UTF-8."""
+
+    digest: bytes
+    size: int
+    bad: list[int]  # offsets of bytes that are not UTF-8 (the first TEXT_BAD_BYTES)
+    bad_total: int
+    wide: int  # non-ASCII bytes that are valid UTF-8
+    lf: bool
+    cr: bool
+
+
+def _chunks_of(source: bytes | Path, start: int = 0):
+    """(offset, bytes-like) chunks of a file on disk or of bytes, cut before newlines."""
+    from kptui.engine import csvcheck
+
+    if isinstance(source, Path):
+        with open(source, "rb") as fh:
+            yield from csvcheck.file_chunks(fh, start)
+    else:
+        view = memoryview(source)
+        for base, arr in csvcheck._chunks(source, csvcheck.CHUNK, start):
+            yield base, view[base : base + arr.size]
+
+
+def _survey(source: bytes | Path) -> _Survey:
+    """Digest, UTF-8 check (offsets of bad bytes), CR/LF, in chunks: never the whole file as
+    one `str` (a 200 MB file decoded at once is 200-800 MB more)."""
+    import codecs
+    import hashlib
+
     import numpy as np
+
+    digest = hashlib.blake2b(digest_size=16)
+    bad: list[int] = []
+    bad_total = wide = size = 0
+    lf = cr = False
+    for base, chunk in _chunks_of(source):
+        digest.update(chunk)
+        arr = np.frombuffer(chunk, dtype=np.uint8)
+        size = base + arr.size
+        lf = lf or bool((arr == 10).any())
+        cr = cr or bool((arr == 13).any())
+        high = int(np.count_nonzero(arr >= 128))
+        if not high:
+            continue
+        view = memoryview(chunk)
+        pos = 0
+        while True:  # a chunk never cuts a character: it ends before a newline
+            try:
+                codecs.utf_8_decode(view[pos:], "strict", True)
+                break
+            except UnicodeDecodeError as exc:
+                at = pos + exc.start
+                bad_total += exc.end - exc.start
+                if len(bad) < TEXT_BAD_BYTES:
+                    bad.append(base + at)
+                pos = pos + exc.end
+                if bad_total > TEXT_BAD_BYTES:
+                    break
+        wide += high
+        if bad_total > TEXT_BAD_BYTES:
+            break
+    return _Survey(digest.digest(), size, bad, bad_total, max(0, wide - bad_total), lf, cr)
+
+
+def _whole(source: bytes | Path) -> bytes:
+    return source if isinstance(source, bytes) else read_file(source)
+
+
+def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
+    """CSV/TSV from a file on disk (streamed checks, polars reads the file itself) or from
+    bytes (a zip member, stdin, a file that had to be converted: GBK, UTF-16, CR line ends,
+    a runaway quote repaired)."""
     import polars as pl
 
     from kptui.engine import csvcheck
 
     problems: list[Problem] = []
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with BOM, as Excel and Meta write it
+    if isinstance(source, Path):
+        with open(source, "rb") as fh:
+            head = fh.read(65536)
+    else:
+        head = source[:65536]
+    digest = None
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with BOM, as Excel and Meta write it
+        raw = _whole(source)
+        digest = _blake(raw)
         try:
-            raw = raw.decode("utf-16").encode("utf-8")
+            source = raw.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError:
             raise DataError("cannot decode as UTF-16 text", file=label) from None
-    if b"\x00" in raw[:8192]:
+        del raw
+        head = source[:65536]
+    if b"\x00" in head[:8192]:
         raise DataError("not a text file (binary content)", file=label)
-    text, problems = _decode_reported(raw, label)
-    replaced = bool(problems)
-    text, skipped, forced_sep = _preamble(text)
+    survey = _survey(source)
+    digest = digest or survey.digest
+    if not head.strip() and survey.size < 65536:
+        raise DataError("file is empty", file=label)
+    lossy = False
+    gb_raw: bytes | None = None  # the original bytes of a GB18030 file (bad bytes located there)
+    bad_at: list[int] = []  # offsets of undecodable bytes (in gb_raw for a GB18030 file)
+    bad_total = survey.bad_total
+    encoding = "UTF-8"
+    if survey.bad_total:
+        few = survey.bad_total <= max(10, survey.size // 1000)
+        if few and survey.wide >= 10 * survey.bad_total:
+            bad_at, lossy = survey.bad, True
+        else:
+            raw = _whole(source)
+            converted, gb_bad, gb_total = _gb18030(raw)
+            if converted is not None and gb_total and gb_total * 10 > survey.bad_total:
+                converted = None  # as bad in GB18030 as in UTF-8: not a guess to make
+            if converted is not None:
+                source, head, gb_raw = converted, converted[:65536], raw
+                bad_at, bad_total, encoding = gb_bad, gb_total, "GB18030"
+            else:
+                bad_at, lossy, bad_total = survey.bad, True, -1  # refused once located
+            del raw
+    if survey.cr and not survey.lf:  # old Mac line ends: polars splits lines at \n only
+        source = _whole(source).replace(b"\r", b"\n")
+        head = source[:65536]
+        if gb_raw is not None:
+            gb_raw = gb_raw.replace(b"\r", b"\n")
+    bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    head_text = _decode(head[bom:], strict=False)
+    if head_text is None:
+        head_text = head[bom:].decode("utf-8", errors="replace")
+    head_text = head_text.replace("\r\n", "\n")
+    _, skipped, forced_sep = _preamble(head_text)
+    start = _line_start(head, bom, skipped)
     if skipped:
-        raw = text.encode("utf-8")
         problems.append(
             Problem(
                 label,
@@ -289,56 +428,76 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
                 severity="notice",
             )
         )
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        data = text.encode("utf-8")
-    elif replaced:
-        data = text.encode("utf-8")
-    elif raw.startswith(b"\xef\xbb\xbf"):
-        data = raw[3:]
-    else:
-        # ASCII text is its own UTF-8 (`isascii` on a str is free: no second decode pass)
-        data = raw if text.isascii() and len(text) == len(raw) else text.encode("utf-8")
-    end = text.find("\n")
-    first_line = text if end < 0 else text[:end]  # no split: it would copy the rest
-    del text
+    first_line = _header_line(source, start)
     sep = forced_sep or ("\t" if ext == ".tsv" else _sniff_separator(first_line))
-    width = len(_header_fields(first_line, sep))
-    # a quote never closed (or closed rows later) swallows rows: drop its line, read the rest
-    data, runaways, dropped, counts = csvcheck.check_rows(data, sep, width)
-    dropped = {r + skipped for r in dropped}
-    for r in runaways:
-        where = "is never closed" if not r.closed else "runs on over the next lines"
-        problems.append(
-            Problem(
-                label,
-                r.row + skipped,
-                None,
-                f'a quote (") opened in this row {where}: it held {r.lines:,} line(s) that '
-                "look like rows; this row was skipped and those lines were read as rows",
-                1,
-                [r.row + skipped],
+    header = _header_fields(first_line, sep)
+    width = len(header)
+    import numpy as np
+
+    scanner = csvcheck.Scanner(sep, width, bad_at if gb_raw is None else None)
+    for base, chunk in _chunks_of(source, start):
+        scanner.feed(base, np.frombuffer(chunk, dtype=np.uint8))
+    result = scanner.finish(survey.size if isinstance(source, Path) else len(source))
+    located = result.located
+    if gb_raw is not None and bad_at:
+        gb_bom = 3 if gb_raw.startswith(b"\xef\xbb\xbf") else 0
+        gb_start = _line_start(gb_raw[:65536], gb_bom, skipped)
+        located = csvcheck.scan(gb_raw, sep, width, locate=bad_at, start=gb_start).located
+    gb_raw = None
+    if bad_total < 0:  # neither UTF-8 nor GB18030: refused, saying where
+        _refuse_encoding(label, bad_at, located, header, skipped)
+    dropped: set[int] = set()
+    if result.runaway_quotes:
+        # a quote never closed (or closed rows later) swallows rows: drop its line, read the rest
+        data = _whole(source)[start:]
+        data, runaways, dropped, result = csvcheck.rescue(data, sep, width)
+        dropped = {r + skipped for r in dropped}
+        for r in runaways:
+            where = "is never closed" if not r.closed else "runs on over the next lines"
+            problems.append(
+                Problem(
+                    label,
+                    r.row + skipped,
+                    None,
+                    f'a quote (") opened in this row {where}: it held {r.lines:,} line(s) that '
+                    "look like rows; this row was skipped and those lines were read as rows",
+                    1,
+                    [r.row + skipped],
+                )
             )
-        )
+        if lossy and bad_at:  # find the bad bytes again in the repaired text
+            bad_at = _survey(data).bad
+            located = csvcheck.scan(data, sep, width, locate=bad_at).located
+        source, start, skip_lines = data, 0, 0
+    else:
+        skip_lines = skipped
+    bad_rows = _bad_byte_rows(
+        label, bad_at, bad_total, located, header, skipped, problems, encoding
+    )
     try:
         frame = pl.read_csv(
-            io.BytesIO(data),
+            source,
             separator=sep,
             infer_schema=False,
             empty_string_is_null=False,
             row_index_name=ROW,
             row_index_offset=2 + skipped,
+            skip_lines=skip_lines,
+            truncate_ragged_lines=True,
+            encoding="utf8-lossy" if lossy else "utf8",
             raise_if_empty=True,
         ).with_columns(pl.col(ROW).cast(pl.Int64))
-        # polars pads a short row silently: every record's fields were counted above
         width = len(frame.columns) - 1
-        bad = np.flatnonzero((counts != width) & (counts > 0))
-        bad = bad[bad > 0]
-        ragged = {int(i) + 1 + skipped: int(counts[i]) for i in bad[:100_000]}
+        if width != result.header_fields:  # polars saw another header: count against it
+            result = csvcheck.scan(_whole(source), sep, width, start=start)
+        ragged = {i + 1 + skipped: n for i, n in result.bad.items()}
+        ragged_total = result.bad_total
     except pl.exceptions.NoDataError:
         raise DataError("file is empty", file=label) from None
     except pl.exceptions.PolarsError:
-        frame, ragged = _read_text_slow(data.decode("utf-8"), sep, label)
+        text = _whole(source)[start:].decode("utf-8", errors="replace")
+        frame, ragged = _read_text_slow(text, sep, label)
+        ragged_total = len(ragged)
         if skipped:
             frame = frame.with_columns(pl.col(ROW) + skipped)
             ragged = {r + skipped: n for r, n in ragged.items()}
@@ -352,18 +511,125 @@ def _read_text(raw: bytes, label: str, ext: str) -> RawTable:
                 None,
                 f"malformed row: wrong number of fields (e.g. {ragged[rows[0]]} where the "
                 f"header has {len(frame.columns) - 1}); row skipped",
-                len(rows),
+                max(len(rows), ragged_total - len(dropped & set(ragged))),
                 rows[:5],
             )
         )
-    skip = sorted(set(ragged) | dropped)
+    skip = sorted(set(ragged) | dropped | bad_rows)
     if skip:
         frame = frame.filter(~pl.col(ROW).is_in(pl.Series(skip, dtype=pl.Int64).implode()))
-    if frame.height == 0 and data.count(b'"') % 2 == 1 and data.strip().count(b"\n") > 0:
+    if frame.height == 0 and result.quotes % 2 == 1 and result.records > 1:
         raise DataError('no rows could be read: a quote (") is never closed', file=label, row=2)
-    table = RawTable(frame, label, raw, problems)
+    table = RawTable(frame, label, b"", problems, raw_digest=digest)
     table.separator = sep
     return table
+
+
+def _blake(raw: bytes) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def _gb18030(raw: bytes) -> tuple[bytes | None, list[int], int]:
+    """`raw` as GB18030/GBK text (as Chinese Excel writes it) converted to UTF-8, with the
+    offsets of the few bytes that are not GB18030 (shown as U+FFFD), or None when it is not
+    GB18030 text at all."""
+    import codecs
+
+    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    bad: list[int] = []
+    total = 0
+    parts: list[str] = []
+    view = memoryview(raw)
+    pos = bom
+    limit = max(10, len(raw) // 1000)
+    while True:
+        try:
+            parts.append(codecs.decode(view[pos:], "gb18030"))
+            break
+        except UnicodeDecodeError as exc:
+            parts.append(codecs.decode(view[pos : pos + exc.start], "gb18030"))
+            parts.append("\ufffd")
+            bad.append(pos + exc.start)
+            total += exc.end - exc.start
+            pos += exc.end
+            if total > limit:
+                return None, [], total
+    text = "".join(parts)
+    # GB18030 decodes almost any byte soup; insist that the result looks like text.
+    odd = sum(1 for ch in text[:20000] if ch < " " and ch not in "\r\n\t")
+    if odd or not any(ord(ch) > 127 for ch in text[:200000]):
+        return None, [], total
+    return text.encode("utf-8"), bad, total
+
+
+def _line_start(head: bytes, start: int, lines: int) -> int:
+    """The offset `lines` lines after `start`."""
+    for _ in range(lines):
+        start = head.index(b"\n", start) + 1
+    return start
+
+
+def _header_line(source: bytes | Path, start: int) -> str:
+    """The header line from `start`, however long (a header of 100,000 columns)."""
+    if isinstance(source, Path):
+        with open(source, "rb") as fh:
+            fh.seek(start)
+            parts = []
+            while True:
+                block = fh.read(1 << 20)
+                parts.append(block)
+                if not block or b"\n" in block or sum(map(len, parts)) > 64 << 20:
+                    break
+            line = b"".join(parts)
+    else:
+        end = source.find(b"\n", start)
+        line = source[start : len(source) if end < 0 else end]
+    line = line.split(b"\n", 1)[0].rstrip(b"\r")
+    return line.decode("utf-8", errors="replace")
+
+
+def _refuse_encoding(label: str, bad_at: list[int], located, header, skipped: int) -> None:
+    at = bad_at[0] if bad_at else 0
+    rec, fld = located[0] if located else (0, 0)
+    column = header[fld] if fld < len(header) else None
+    where = f"byte offset {at:,}" + (f", column {column!r}" if column else "")
+    raise DataError(
+        f"cannot decode as UTF-8 or GB18030/GBK text (the first bad byte at {where}); "
+        "save it as UTF-8",
+        file=label,
+        row=rec + 1 + skipped,
+        column=column,
+    )
+
+
+def _bad_byte_rows(
+    label, bad_at, bad_total, located, header, skipped, problems, encoding
+) -> set[int]:
+    """Rows holding bytes that are not text: named by row, column and byte offset, and
+    skipped (the rest of the file is read). Returns their row numbers."""
+    if not bad_at:
+        return set()
+    at = bad_at[0]
+    fld = located[0][1] if located else 0
+    column = header[fld] if fld < len(header) else None
+    where = f"byte offset {at:,}" + (f", column {column!r}" if column else "")
+    rows = sorted({r + 1 + skipped for r, _ in located if r > 0})
+    in_header = any(r == 0 for r, _ in located)
+    problems.append(
+        Problem(
+            label,
+            rows[0] if rows else 1 + skipped,
+            column,
+            f"{bad_total:,} byte(s) that are not {encoding} text (the first at {where})"
+            + ("; in the header, shown as \ufffd" if in_header else "")
+            + (f"; {len(rows):,} row(s) skipped" if rows else ""),
+            max(1, len(rows)),
+            rows[:5] or [1 + skipped],
+        )
+    )
+    return set(rows)
 
 
 def _header_fields(line: str, sep: str) -> list[str]:

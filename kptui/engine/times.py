@@ -43,16 +43,20 @@ def parse_times(text: pl.Series) -> pl.Series:
                 text.dt.convert_time_zone("UTC").dt.replace_time_zone(None).cast(pl.Datetime("us"))
             )
         return text.cast(pl.Datetime("us"))
-    s = text.cast(pl.Utf8).str.strip_chars()
+    s = text.cast(pl.Utf8)
+    if s.str.contains(r"^\s|\s$").any():  # a stripped copy only when one is needed
+        s = s.str.strip_chars()
     present = s.is_not_null() & (s != "")
     result = pl.Series(text.name, [], dtype=pl.Datetime("us")).extend_constant(None, len(s))
     # Decide the formats on a spread sample of values, parse the column once per format that
     # matches, then look again at whatever is still unparsed (a second format mixed in late).
+    # The values still to do are indices, not a copy of the column (millions of rows).
     for _ in range(3):
-        todo = s.filter(present & result.is_null())
+        todo = (present & result.is_null()).arg_true()
         if todo.len() == 0:
             break
-        sample = todo.gather_every(max(1, todo.len() // 20_000)).unique().head(4000)
+        picked = todo.gather_every(max(1, todo.len() // 20_000))
+        sample = s.gather(picked).unique().head(4000)
         found = _parse_with_formats(s, sample)
         if not found:
             break

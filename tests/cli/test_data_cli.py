@@ -54,8 +54,10 @@ BAD_CASES = {
     "deep.jsonl": "nested more than 64 levels deep",
     "implausible.csv": "implausible value ('1e20', '100000': longer than a day)",
     "huge_tags.csv": "more than 100 tags on one video",
-    "bad_byte.csv": "2 byte(s) that are not UTF-8 text, shown as \ufffd (first at byte",
-    "bad_byte_short.csv": "first bad byte at offset 64, line 3",
+    "bad_byte.csv": "bad_byte.csv:22:title 1 2 byte(s) that are not UTF-8 text (the first at byte "
+    "offset 789, column 'title'); 1 row(s) skipped",
+    "bad_byte_short.csv": "bad_byte_short.csv:3:title: cannot decode as UTF-8 or GB18030/GBK text "
+    "(the first bad byte at byte offset 64, column 'title')",
     "stray_config": "skipped config.json, notes.csv, thumbs.json: not a videos",
     "side_by_side": "the same table in 2 files",
     "parquet_struct.parquet": "nested values (struct)",

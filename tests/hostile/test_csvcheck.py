@@ -1,0 +1,56 @@
+"""The streamed row check gives the same answer whatever the chunk size (a cut can fall in a
+quoted field, a CR-LF pair, a character or a line that looks like a row)."""
+
+from __future__ import annotations
+
+import io
+import random
+
+from kptui.engine import csvcheck
+
+
+def _random_csv(rnd: random.Random) -> bytes:
+    pieces = ["a", "bb", "学习", ",", ",", '"', '""', "\n", "\r\n", " ", "x,y,z", "\n\n"]
+    body = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(5, 120)))
+    return ("id,title,tags\n" + body).encode("utf-8")
+
+
+def _answer(scan: csvcheck.Scan):
+    return (
+        scan.records,
+        scan.header_fields,
+        scan.bad,
+        scan.bad_total,
+        scan.runaway_quotes,
+        scan.quotes,
+        scan.located,
+    )
+
+
+def test_chunk_size_never_changes_the_answer() -> None:
+    rnd = random.Random(18)
+    for _ in range(400):
+        data = _random_csv(rnd)
+        spots = sorted(rnd.sample(range(len(data)), min(3, len(data))))
+        whole = _answer(csvcheck.scan(data, ",", 3, locate=spots, chunk=1 << 20))
+        for chunk in (1, 2, 3, 7, 16):
+            assert _answer(csvcheck.scan(data, ",", 3, locate=spots, chunk=chunk)) == whole
+        with io.BytesIO(data) as fh:  # the file reader's chunks, as readers.py feeds them
+            scanner = csvcheck.Scanner(",", 3, spots)
+            import numpy as np
+
+            for base, block in csvcheck.file_chunks(fh, 0, 5):
+                scanner.feed(base, np.frombuffer(block, dtype=np.uint8))
+            assert _answer(scanner.finish(len(data))) == whole
+
+
+def test_wrong_rows_runaways_and_places() -> None:
+    data = b'id,title,tags\r\nv1,"a\r\nb",x\r\n\r\nv2,short\r\nv3,"open,1,2\nv4,t,u\nv5,t,u\n'
+    found = csvcheck.scan(data, ",", 3, locate=[data.index(b"short")], chunk=4)
+    assert found.bad == {3: 2, 4: 2}  # header 0; the CR-LF blank line is record 2; 4 runs away
+    assert found.located == [(3, 1)]  # 'short' is in record 3, field 1
+    assert found.runaway_quotes == {2: 2}  # the third quote opens a field that swallows 2 rows
+    fixed, runaways, dropped, after = csvcheck.rescue(data, ",", 3, chunk=4)
+    assert [(r.row, r.lines, r.closed) for r in runaways] == [(5, 2, False)]
+    assert dropped == {5} and after.runaway_quotes == {} and after.bad == {3: 2}
+    assert b"v4,t,u" in fixed and b"open" not in fixed
