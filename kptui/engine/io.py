@@ -95,6 +95,7 @@ def load_dataset(
         if role is None:
             continue
         (videos_raw if role == "videos" else inter_raw).append(table)
+        inter_raw.extend(table.extra)  # a workbook's interactions sheet (readers says so)
     if not videos_raw and not parts:
         names = ", ".join(p.name for p in files)
         raise DataError(

@@ -38,6 +38,7 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
     raw_digest: bytes = b""  # blake2b-128 of the content, once `raw` is dropped (parsecache)
     separator: str | None = None  # CSV/TSV: the field separator (`;` files may use 1,5)
+    extra: list[RawTable] = field(default_factory=list)  # xlsx: other sheets that are tables
 
 
 def max_file_bytes() -> int:
@@ -987,14 +988,50 @@ def _read_excel(raw: bytes, label: str) -> RawTable:
     frame = frame.with_columns(pl.all().cast(pl.Utf8))
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     problems: list[Problem] = []
+    extra: list[RawTable] = []
     # the checks read the zip by hand; a file calamine could read stays read
     with contextlib.suppress(Exception):
-        frame = _excel_checks(raw, label, frame, problems)
-    return RawTable(frame, label, raw, problems)
+        frame = _excel_checks(raw, label, frame, problems, extra)
+    return RawTable(frame, label, raw, problems, extra=extra)
 
 
-def _excel_checks(raw: bytes, label: str, frame, problems: list[Problem]):
-    """Extra sheets, and formula cells whose value was never calculated (left empty)."""
+def _extra_sheet(raw: bytes, label: str, name: str, extra: list, problems: list) -> bool:
+    """Read sheet `name` when its header is an interactions table (user_id and event, by
+    their aliases), as a user who keeps both tables in one workbook expects; say so."""
+    import polars as pl
+
+    from kptui.engine import schema
+
+    try:
+        frame = pl.read_excel(
+            io.BytesIO(raw), engine="calamine", sheet_name=name, infer_schema_length=0
+        )
+    except Exception:
+        return False
+    cols = schema.match_columns(list(frame.columns), schema.INTERACTION_ALIASES, None)
+    if not all(f in cols for f in ("user_id", "event")):
+        return False
+    frame = frame.with_columns(pl.all().cast(pl.Utf8))
+    frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    sheet = f"{label}[{name}]"
+    extra.append(RawTable(frame, sheet, b"", [], raw_digest=_blake(raw + name.encode())))
+    problems.append(
+        Problem(
+            label,
+            None,
+            None,
+            f"sheet {name!r} read as the interactions table ({frame.height:,} "
+            f"row{'' if frame.height == 1 else 's'}; its problems are named {sheet})",
+            1,
+            severity="notice",
+        )
+    )
+    return True
+
+
+def _excel_checks(raw: bytes, label: str, frame, problems: list[Problem], extra: list):
+    """Extra sheets (an interactions sheet is read), and formula cells whose value was never
+    calculated (left empty)."""
     import re
     import zipfile
 
@@ -1006,16 +1043,17 @@ def _excel_checks(raw: bytes, label: str, frame, problems: list[Problem]):
             n.decode("utf-8", "replace")
             for n in re.findall(rb'<sheet [^>]*name="([^"]*)"', workbook)
         ]
-        if len(names) > 1:
-            rest = ", ".join(repr(n) for n in names[1:6]) + (", ..." if len(names) > 6 else "")
+        unread = [n for n in names[1:] if not _extra_sheet(raw, label, n, extra, problems)]
+        if unread:
+            rest = ", ".join(repr(n) for n in unread[:5]) + (", ..." if len(unread) > 5 else "")
             problems.append(
                 Problem(
                     label,
                     None,
                     None,
-                    f"only the first sheet ({names[0]!r}) is read; not read: {rest} "
-                    "(save each table as its own file)",
-                    len(names) - 1,
+                    f"only the first sheet ({names[0]!r}) is read as videos; not read: {rest} "
+                    "(not an interactions table: save each table as its own file)",
+                    len(unread),
                 )
             )
         recalc = b'fullCalcOnLoad="1"' in workbook

@@ -92,7 +92,10 @@ def test_xlsx_formulas_without_values_and_extra_sheets() -> None:
     assert _video(ds, "v2")["views"] == 5
     text = _messages(ds)
     assert "formula cell without a calculated value" in text
-    assert "not read: 'interactions'" in text
+    # the second sheet has an interactions header: read, and said so (it was ignored)
+    assert "sheet 'interactions' read as the interactions table (1 row;" in text
+    assert ds.interactions is not None and ds.interactions.height == 1
+    assert ds.interactions.row(0, named=True)["user_id"] == "u1"
     ds = load_dataset(BAD / "xlsx_1e300.xlsx")  # was an internal error (Int64 overflow)
     assert _video(ds, "v1")["views"] is None
 
@@ -283,3 +286,20 @@ def test_a_csv_is_never_held_whole_in_memory(tmp_path: Path, monkeypatch) -> Non
     ds = load_dataset(path)
     assert len(calls) == 1  # one distinct tags cell: parsed once, not once per row
     assert _video(ds, "v4999")["tags"] == ["a", "b"]
+
+
+def test_xlsx_sheet_that_is_not_a_table_is_reported(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "book.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("videos").write_row(0, 0, ["video_id", "title"])
+    wb.get_worksheet_by_name("videos").write_row(1, 0, ["v1", "A"])
+    wb.add_worksheet("notes").write_row(0, 0, ["remember", "this"])
+    wb.add_worksheet("events").write_row(0, 0, ["用户ID", "视频ID", "行为"])
+    wb.get_worksheet_by_name("events").write_row(1, 0, ["u9", "v1", "like"])
+    wb.close()
+    ds = load_dataset(path)
+    text = _messages(ds)
+    assert "not read: 'notes'" in text and "sheet 'events' read as the interactions" in text
+    assert ds.interactions["event"].to_list() == ["like"]
