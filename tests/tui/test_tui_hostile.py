@@ -88,3 +88,31 @@ async def test_pane_takes_as_many_arms_as_the_cli_and_no_more() -> None:
         await settle(app, pilot)
         shown = [str(n.message) for n in app._notifications]
         assert any(f"At most {abtest.MAX_ARMS} arms" in m for m in shown), shown
+
+
+async def test_fifo_as_workspace_is_named_and_quit_ends(tmp_path) -> None:
+    """A FIFO given as the workspace: the app opens, the Plan pane names the problem, a toast
+    says it, nothing ever opens the FIFO (that would block), and q ends the app."""
+    import errno
+    import os
+
+    fifo = tmp_path / "ws.fifo"
+    os.mkfifo(fifo)
+    app = KptuiApp(str(SAMPLE), str(fifo))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("6")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Workspace problem" in text and "is a FIFO (named pipe)" in text
+        assert any("FIFO" in str(n.message) for n in app._notifications)
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
+    try:  # no reader is blocked on it: a non-blocking writer finds nobody at the other end
+        fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        assert exc.errno == errno.ENXIO
+    else:
+        os.close(fd)
+        raise AssertionError("something opened the FIFO for reading")
