@@ -803,6 +803,8 @@ def _numeric(
             cleaned.str.strip_suffix("万").str.strip_suffix("亿").cast(pl.Float64, strict=False)
         )
         values = pl.select(number * scale).to_series()
+    # -0 is 0 (a "-0.00" price is a misread too; polars drops `+ 0.0` as a no-op)
+    values = pl.select(pl.when(values == 0).then(0.0).otherwise(values)).to_series()
     present = text.is_not_null() & (text != "")
     is_bad = present & (
         values.is_null() | values.is_nan().fill_null(False) | values.is_infinite().fill_null(False)
@@ -877,7 +879,15 @@ def _commas(cleaned, decimal_comma: bool, label: str, column: str, rows, problem
     return cleaned.str.replace_all(",", "", literal=True)
 
 
+TIME_RANGE = (1970, 2100)  # years a post, a view or a sale can plausibly carry
+
+
 def _timestamps(out, field: str, column: str | None, label: str, problems):
+    """Timestamps parsed (engine/times); values not understood and values outside 1970-2099
+    (year 0, 9999, -2024: no export means them, and Python's dates stop at year 1) are
+    reported by row and left empty."""
+    import datetime as dt
+
     import polars as pl
 
     if column is None:
@@ -888,14 +898,26 @@ def _timestamps(out, field: str, column: str | None, label: str, problems):
     if src.dtype == pl.Utf8:
         present = present & (src.str.strip_chars() != "")
     bad = present & parsed.is_null()
-    rows = out.filter(bad)
-    if rows.height:
-        values_seen = _examples(rows[field])
+    at = bad.arg_true()
+    if at.len():
         _report(
             problems,
             label,
             column,
-            f"timestamp not understood ({values_seen}); left empty",
-            rows[ROW],
+            f"timestamp not understood ({_examples(src.gather(at))}); left empty",
+            out[ROW].gather(at),
         )
+    low, high = (dt.datetime(y, 1, 1) for y in TIME_RANGE)
+    outside = (parsed.is_not_null() & ((parsed < low) | (parsed >= high))).fill_null(False)
+    at = outside.arg_true()
+    if at.len():
+        _report(
+            problems,
+            label,
+            column,
+            f"timestamp outside {TIME_RANGE[0]}-{TIME_RANGE[1] - 1} "
+            f"({_examples(src.gather(at))}); left empty",
+            out[ROW].gather(at),
+        )
+        parsed = pl.select(pl.when(outside).then(None).otherwise(parsed)).to_series()
     return out.with_columns(parsed.alias(field))

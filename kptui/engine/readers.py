@@ -27,6 +27,7 @@ SUPPORTED_EXTS = TEXT_EXTS | {".parquet", ".pq", ".jsonl", ".ndjson", ".json", "
 MAX_FIELD = 100_000  # characters; longer text fields are cut, with a warning
 MAX_FILE_MB = 512  # a data file larger than this is refused (KPTUI_MAX_FILE_MB overrides)
 MAX_JSON_DEPTH = 64  # nesting levels in one JSON value; deeper is refused as malformed
+MAX_COLUMNS = 10_000  # columns in one table; exports have tens, a wider file is not a table
 _SNIFF_SEPARATORS = (",", "\t", ";", "|")
 
 
@@ -196,12 +197,15 @@ def read_bytes(raw: bytes, label: str, ext: str) -> RawTable:
             return table
         raise DataError("not an Excel .xlsx file (no zip container)", file=label)
     if ext in {".parquet", ".pq"} or is_parquet:
-        return _read_parquet(raw, label)
-    if ext in {".xlsx", ".xlsm"} or is_zip:
-        return _read_excel(raw, label)
-    if ext in {".jsonl", ".ndjson", ".json"}:
-        return _read_jsonl(raw, label)
-    return _read_text(raw, label, ext=ext)
+        table = _read_parquet(raw, label)
+    elif ext in {".xlsx", ".xlsm"} or is_zip:
+        table = _read_excel(raw, label)
+    elif ext in {".jsonl", ".ndjson", ".json"}:
+        table = _read_jsonl(raw, label)
+    else:
+        return _read_text(raw, label, ext=ext)
+    _check_width(table.frame.width - 1, label)
+    return table
 
 
 def _looks_like_text(raw: bytes) -> bool:
@@ -433,6 +437,7 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
     sep = forced_sep or ("\t" if ext == ".tsv" else _sniff_separator(first_line))
     header = _header_fields(first_line, sep)
     width = len(header)
+    _check_width(width, label)
     import numpy as np
 
     scanner = csvcheck.Scanner(sep, width, bad_at if gb_raw is None else None)
@@ -475,6 +480,8 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
     bad_rows = _bad_byte_rows(
         label, bad_at, bad_total, located, header, skipped, problems, encoding
     )
+    if isinstance(source, Path) and not _utf8_name(source):
+        source = _whole(source)  # polars takes only UTF-8 paths (a name with byte 0xff)
     try:
         frame = pl.read_csv(
             source,
@@ -524,6 +531,26 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
     table = RawTable(frame, label, b"", problems, raw_digest=digest)
     table.separator = sep
     return table
+
+
+def _check_width(width: int, label: str) -> None:
+    """Refuse a table wider than MAX_COLUMNS before any per-column work (matching headers
+    to fields costs per column, and a 450,000-column header took minutes)."""
+    if width > MAX_COLUMNS:
+        raise DataError(
+            f"{width:,} columns: more than the {MAX_COLUMNS:,} a data table may have "
+            "(is it a table? is the separator right?)",
+            file=label,
+            row=1,
+        )
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _blake(raw: bytes) -> bytes:
@@ -837,6 +864,8 @@ def _read_jsonl(raw: bytes, label: str) -> RawTable:
             items = json.loads(stripped)
         except json.JSONDecodeError as exc:
             raise DataError(f"invalid JSON: {exc.msg}", file=label, row=exc.lineno) from None
+        except ValueError as exc:  # an integer of over 4,300 digits
+            raise DataError(f"invalid JSON: {_short(exc).split(';')[0]}", file=label) from None
         except RecursionError:
             raise DataError(
                 f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)", file=label
@@ -851,7 +880,7 @@ def _read_jsonl(raw: bytes, label: str) -> RawTable:
                 continue
             try:
                 lines.append((n, json.loads(line)))
-            except json.JSONDecodeError:
+            except ValueError:  # malformed, or an integer of over 4,300 digits
                 bad.append(n)
             except RecursionError:
                 deep.append(n)

@@ -303,3 +303,38 @@ def test_xlsx_sheet_that_is_not_a_table_is_reported(tmp_path: Path) -> None:
     text = _messages(ds)
     assert "not read: 'notes'" in text and "sheet 'events' read as the interactions" in text
     assert ds.interactions["event"].to_list() == ["like"]
+
+
+def test_red_team_values_dates_names_and_widths(tmp_path: Path) -> None:
+    """Found by the second red-team pass: year -2024 crashed `data inspect` (internal error),
+    a 5,001-digit JSON number too, a folder named with byte 0xff stopped polars, a
+    450,000-column header ran for minutes, and -0 became a "-0.00" price."""
+    import os
+
+    from kptui.engine.overview import summarize
+
+    times = ["0000-01-01", "9999-12-31 23:59:59", "-2024-01-01", "1969-12-31", "2024-05-01"]
+    folder = tmp_path / "dates"
+    folder.mkdir()
+    rows = "".join(f"v{i},T{i},a,1,-0,1,{t}\n" for i, t in enumerate(times))
+    (folder / "videos.csv").write_text(VD.replace("\n", ",published_at\n") + rows)
+    ds = load_dataset(folder)
+    assert ds.videos["published_at"].null_count() == 4
+    assert "timestamp outside 1970-2099" in _messages(ds)
+    assert summarize(ds)  # min/max of the dates no longer fail
+    assert str(_video(ds, "v0")["price"]) == "0.0"
+    jsonl = tmp_path / "videos.jsonl"
+    jsonl.write_text(
+        '{"video_id":"v1","title":"A","views":1' + "0" * 5000 + '}\n{"video_id":"v2","title":"B"}\n'
+    )
+    ds = load_dataset(jsonl)
+    assert ds.videos["video_id"].to_list() == ["v2"] and "malformed JSON" in _messages(ds)
+    odd = os.path.join(os.fsencode(tmp_path), b"dir\xff")
+    os.makedirs(odd)
+    with open(os.path.join(odd, b"videos.csv"), "wb") as fh:
+        fh.write((VD + "v1,A,a,1,0,1\n").encode())
+    assert load_dataset(os.fsdecode(odd)).videos.height == 1
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(["video_id", "title", *map(str, range(20_000))]) + "\nv1,A\n")
+    with pytest.raises(DataError, match="20,002 columns: more than the 10,000"):
+        load_dataset(wide)
