@@ -45,6 +45,7 @@ INTERACTION_STEMS = (
 )
 SIDE_FILES = ("viewer_groups", "truth", "readme")
 MAX_TAGS = 100  # per video; a cell with thousands of tags is cut (pair counts grow with n^2)
+MAX_VIDEOS = 2_000_000  # one creator's channel; more rows is not a videos table (and > 1 GB)
 
 
 def load_dataset(
@@ -417,6 +418,12 @@ def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Prob
     _clashes(frame.columns, cols, schema.VIDEO_ALIASES, mapping, table.label, problems)
     if frame.height == 0:
         raise DataError("no rows (only a header)", file=table.label)
+    if frame.height > MAX_VIDEOS:
+        raise DataError(
+            f"{frame.height:,} rows: more than the {MAX_VIDEOS:,} videos one dataset may hold "
+            "(is it an interactions table? name it interactions.csv)",
+            file=table.label,
+        )
     out = frame.select(
         pl.col(ROW),
         *[

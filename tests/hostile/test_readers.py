@@ -338,3 +338,15 @@ def test_red_team_values_dates_names_and_widths(tmp_path: Path) -> None:
     wide.write_text(",".join(["video_id", "title", *map(str, range(20_000))]) + "\nv1,A\n")
     with pytest.raises(DataError, match="20,002 columns: more than the 10,000"):
         load_dataset(wide)
+
+
+def test_a_videos_table_of_millions_of_rows_is_refused(tmp_path: Path, monkeypatch) -> None:
+    """15,000,000 two-field rows (169 MB) took 1.6 GB: over MAX_VIDEOS a videos table is
+    refused with the limit named (checked here with a small limit)."""
+    from kptui.engine import io
+
+    monkeypatch.setattr(io, "MAX_VIDEOS", 5)
+    path = tmp_path / "videos.csv"
+    path.write_text("video_id,title\n" + "".join(f"v{i},t\n" for i in range(6)))
+    with pytest.raises(DataError, match="6 rows: more than the 5 videos"):
+        load_dataset(path)
