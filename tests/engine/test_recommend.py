@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import numpy as np
 import polars as pl
 import pytest
 
-from kptui.engine import profiles
+from kptui.engine import profiles, sequence
 from kptui.engine.io import from_frames
 from kptui.engine.personas import fit_personas
 from kptui.engine.recommend import ease, fit_recommender, load_or_fit_recommender
@@ -235,3 +237,42 @@ def test_what_comes_next_follows_the_latest_video():
     first = model.for_user("new", top=3)[0]
     assert first["video_id"] == "p3"
     assert first["reason"] == 'often next after "Part 2"'
+
+
+def _trend_dataset() -> Dataset:
+    """Two kinds of viewers; each kind's catalogue half is taken up in 2022 (videos 0-29)
+    and the other in 2024 (30-59), so what comes next depends on when a viewer was active."""
+    rng = np.random.default_rng(3)
+    topics = ["python code", "budget saving"]
+    videos = pl.DataFrame(
+        {
+            "video_id": [f"v{i:02d}" for i in range(60)],
+            "title": [f"{topics[i % 2]} part {i}" for i in range(60)],
+            "description": [""] * 60,
+            "tags": [[topics[i % 2].split()[0]] for i in range(60)],
+        }
+    )
+    rows = []
+    for u in range(400):
+        kind, late = u % 2, u >= 200
+        base = 30 if late else 0
+        start = datetime(2024 if late else 2022, 1, 1)
+        pool = [v for v in range(base, base + 30) if v % 2 == kind]
+        for day, v in enumerate(rng.choice(pool, size=6, replace=False)):
+            rows.append((f"u{u:03d}", f"v{v:02d}", "view", start + timedelta(days=7 * day)))
+    frame = pl.DataFrame(rows, schema=["user_id", "video_id", "event", "ts"], orient="row")
+    return from_frames(videos, frame)
+
+
+def test_persona_lists_follow_the_moment():
+    data = _trend_dataset()
+    rec = load_or_fit_recommender(data, k=2, use_cache=False)
+    assert rec.blend.persona_recent > 0  # the tuner finds the moment worth weighing
+    late = {f"v{i:02d}" for i in range(30, 60)}
+    for block in rec.for_personas(top=5):
+        assert {i["video_id"] for i in block["items"]} <= late  # now: the 2024 half
+    early_bin = sequence.bins_of(np.array([0.1]))
+    lists = rec.persona_rows(np.arange(rec.personas.k), np.repeat(early_bin, rec.personas.k))
+    for row in lists:
+        top = np.argsort(-row)[:5]
+        assert all(int(rec.video_ids[v][1:]) < 30 for v in top)  # then: the 2022 half
