@@ -309,16 +309,20 @@ def draft_candidates(
                     r["similar_x_top"] = s * top
                     r["similar_log"] = math.log(s + 0.01) - math.log(0.01)
 
-    # Co-occurring tags of the strongest corpus-known candidates so far.
+    # Co-occurring tags of the strongest corpus-known candidates so far: of the draft's own
+    # words and hashtags when some are tags of the corpus, else of the neighbours' tags. A
+    # neighbour that shares only a generic word (零基础学...) would otherwise pull in its
+    # topic's tags (UI设计 for 零基础学Python); validation: KuaiRec +0.002, YouTube +0.004 /
+    # -0.002 (bench/TAGS_PROTOCOL.md).
     if index.has_tags:
-        seeds = []
+        seeds, own = [], []
         for key, r in feats.items():
             t = index.tag_id.get(key)
             if t is None or index.reach[t]:
                 continue  # a reach tag goes with anything: what comes with it is no evidence
             strength = 1.0 if key in tagged else max(r.get("_rate", 0.0), r.get("similar", 0.0))
-            seeds.append((strength, t))
-        seeds.sort(reverse=True)
+            (own if key in tagged or "in_draft" in r else seeds).append((strength, t))
+        seeds = sorted(own or seeds, reverse=True)
         co: dict[int, float] = {}
         for strength, t in seeds[:SEEDS]:
             df_t = int(index.tag_df[t]) - int(exclude is not None and t in exclude.tags)

@@ -113,7 +113,9 @@ def suggest(
     if not cands.keys:
         return []
     p, x = score(index.coef, cands)
-    order = np.lexsort((np.asarray(cands.display, dtype=object), -p))[:top]
+    # the draft's own #hashtags first (the creator chose them), then by score, then by name
+    own = ~np.asarray(cands.hashtag, dtype=bool)
+    order = np.lexsort((np.asarray(cands.display, dtype=object), -p, own))[:top]
     out = []
     for i in order.tolist():
         names = sources_of(index.coef, x[i], cands.hashtag[i])

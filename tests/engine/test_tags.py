@@ -465,3 +465,17 @@ def test_by_kind_lists_topic_tags_first() -> None:
         TagSuggestion("d", 0.3, "similar", ["similar"]),
     ]
     assert [s.tag for s in by_kind(items)] == ["b", "d", "a", "c"]
+
+
+def test_co_occurrence_follows_the_drafts_own_tags() -> None:
+    """On the bundled sample `零基础学Python` shares `零基础学` with design, fitness and cooking
+    videos: their tags may come as similar, but only Python's companions come as cooccur."""
+    from kptui.paths import sample_data_dir
+
+    index = TagIndex.build(load_dataset(sample_data_dir()).videos)
+    got = suggest(index, "零基础学Python", top=15)
+    by_tag = {normalize_tag(s.tag): s for s in got}
+    assert keys(got)[0] == "python"
+    assert "cooccur" in by_tag["程序员"].sources
+    for off in ("ui设计", "配色", "设计"):
+        assert off not in by_tag or "cooccur" not in by_tag[off].sources, off
