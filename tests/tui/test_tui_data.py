@@ -255,3 +255,20 @@ async def test_notices_beside_problems_say_they_are_notices(tmp_path: Path) -> N
         messages = [r[-1] for r in cells(table)]
         assert any(m.startswith("not understood") for m in messages)
         assert any(m.startswith("notice: Total row skipped") for m in messages)
+
+
+async def test_channel_totals_only_give_the_table_room_and_say_so() -> None:
+    """A YouTube Studio breakdown has no videos: no empty Top videos box taking 3/5 of a
+    wide screen (the notices were cut to `notice: Total…` beside it), and the viewer panes
+    do not call it "videos only"."""
+    real = Path(__file__).resolve().parents[1] / "data" / "exports" / "real" / "youtube"
+    app = KptuiApp(str(real))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert not app.query_one("#top-videos").display
+        rows = cells(app.query_one("#problems", FrameTable))
+        assert any(r[-1] == "notice: Total row skipped (not a data row)" for r in rows)
+        await pilot.press("3")
+        await settle(app, pilot)
+        text = " ".join(screen_text(app).split())
+        assert "channel totals only" in text and "videos only" not in text

@@ -22,6 +22,18 @@ NO_INTERACTIONS = (
 )
 
 
+def no_interactions(dataset: Dataset) -> str:
+    """NO_INTERACTIONS, or for an export of channel totals (no video at all) words that
+    do not call it "videos only"."""
+    if dataset.videos.height:
+        return NO_INTERACTIONS
+    return (
+        "This export holds channel totals only (per-day and breakdown tables): no videos, no "
+        "viewers. Personas are built from what viewers watched and did: load a dataset with "
+        "an interactions file (user_id, video_id, event)."
+    )
+
+
 class Pane(Container):
     """A pane of the app. Subclasses override the hooks they need."""
 

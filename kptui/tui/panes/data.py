@@ -413,6 +413,8 @@ class DataPane(Pane):
         index = [columns.index(c) for c in order]
         rows = [tuple(r[i] for i in index) for r in ov.get("top_rows", [])]
         table = self.query_one("#top-videos", FrameTable)
+        # channel totals only (a YouTube Studio breakdown): no table, the left side widens
+        table.display = bool(rows)
         ranked = {"views", "viewers"} & set(order)
         table.set_title("Top videos" if ranked else "Videos (no views in this export)")
         table.set_data([labels[c] for c in order], rows)

@@ -20,7 +20,7 @@ from textual.widgets import Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from kptui.tui.panes.base import NO_INTERACTIONS, Pane
+from kptui.tui.panes.base import Pane, no_interactions
 from kptui.tui.text import pct, plain
 from kptui.tui.widgets import Col, FrameTable
 from kptui.tui.widgets.spark import spark
@@ -121,7 +121,7 @@ class PersonasPane(Pane):
         if dataset is None:
             return
         if not dataset.has_interactions:
-            self._status(NO_INTERACTIONS, notice=True)
+            self._status(no_interactions(dataset), notice=True)
             return
         self._status("Personas are fitted when you open this pane (or Recommend).")
 

@@ -21,7 +21,7 @@ from textual.widgets import Checkbox, Input, Label, ProgressBar, Select
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from kptui.tui.messages import Draft, DraftChanged, TogglePersona
-from kptui.tui.panes.base import NO_INTERACTIONS, Pane
+from kptui.tui.panes.base import Pane, no_interactions
 from kptui.tui.text import lit, plain
 from kptui.tui.widgets import Col, FrameTable
 from kptui.tui.widgets.field import Field
@@ -150,7 +150,7 @@ class RecommendPane(Pane):
         if dataset is None:
             return
         if not dataset.has_interactions:
-            self._status(NO_INTERACTIONS, notice=True)
+            self._status(no_interactions(dataset), notice=True)
             return
         self._status("The recommender is fitted when you open this pane.")
 

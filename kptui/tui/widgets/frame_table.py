@@ -178,6 +178,8 @@ class FrameTable(DataTable):
         self._title = title
         self._empty = ""
         self._wide = False
+        self._layout: tuple[bool, list[int], list[int]] | None = None
+        self._page_cells: tuple[bool, Any] | None = None
         self.caption = ""
 
     # data -------------------------------------------------------------------------------
@@ -256,17 +258,29 @@ class FrameTable(DataTable):
 
         DataTable otherwise measures columns when its queue next goes idle; on a loaded
         machine a paint could come first and leave header-wide columns (`con` for
-        `control`) on screen.
+        `control`) on screen. A table without a width yet (a hidden pane, or the first
+        layout not done) builds nothing: `on_resize` builds it once it has one.
         """
-        self._wide = self.size.width >= WIDE
+        self._page_cells = None
+        if self.size.width <= 0:
+            self.clear(columns=True)
+            self._layout = None
+            self._update_caption()
+            return
+        self._fill(*self._fit())
+
+    def _cells(self) -> tuple[list[int], list[list[Text]], list[Text], list[int]]:
+        """The page's rows as cells, the labels and each column's natural width (cached
+        until the page, its order, the data or the wide/narrow cut changes)."""
+        wide = self.size.width >= WIDE
+        if self._page_cells is not None and self._page_cells[0] == wide:
+            return self._page_cells[1]
         start = self._page * self.page_size
         cols = self._cols
         shown = self._order[start : start + self.page_size]
         page = [
-            [_cell(v, c, self._wide) for v, c in zip(self._rows[i], cols, strict=False)]
-            for i in shown
+            [_cell(v, c, wide) for v, c in zip(self._rows[i], cols, strict=False)] for i in shown
         ]
-        self.clear(columns=True)
         labels = [
             Text(c.label, justify="left" if c.kind in ("text", "tags", "bar") else "right")
             for c in cols
@@ -275,13 +289,23 @@ class FrameTable(DataTable):
             max([label.cell_len, *(row[j].cell_len for row in page if j < len(row))])
             for j, label in enumerate(labels)
         ]
+        self._page_cells = (wide, (shown, page, labels, widths))
+        return shown, page, labels, widths
+
+    def _fit(self) -> tuple[list[int], list[int]]:
+        """(kept columns, their widths) for the current size."""
+        _, page, _, widths = self._cells()
         bar = self.styles.scrollbar_size_vertical if len(page) > self.size.height else 0
         room = self.size.width - bar
-        keep, sized = (
-            fit_widths(cols, widths, room, self.cell_padding)
-            if room > 0
-            else (list(range(len(cols))), widths)
-        )
+        if room <= 0:
+            return list(range(len(self._cols))), widths
+        return fit_widths(self._cols, widths, room, self.cell_padding)
+
+    def _fill(self, keep: list[int], sized: list[int]) -> None:
+        shown, page, labels, _ = self._cells()
+        cols = self._cols
+        self._wide = self.size.width >= WIDE
+        self.clear(columns=True)
         self._shown_cols = keep
         for j, width in zip(keep, sized, strict=True):
             self.add_column(labels[j], key=cols[j].key, width=width)
@@ -291,7 +315,7 @@ class FrameTable(DataTable):
                 for j, width in zip(keep, sized, strict=True)
             ]
             self.add_row(*row, key=str(i))
-        self._fitted_width = self.size.width
+        self._layout = (self._wide, keep, sized)
         self._update_caption()
 
     def _update_caption(self) -> None:
@@ -351,11 +375,17 @@ class FrameTable(DataTable):
             self._show_page()
 
     def on_resize(self) -> None:
-        if self._cols and self.size.width != getattr(self, "_fitted_width", None):
-            row = self.cursor_row
-            self._show_page()
-            if 0 <= row < self.row_count:
-                self.move_cursor(row=row)
+        """Refit on a new size, rebuilding the rows only when the columns kept or their
+        widths change (a wider screen that the columns already fit changes nothing)."""
+        if not self._cols or self.size.width <= 0:
+            return
+        keep, sized = self._fit()
+        if self._layout == (self.size.width >= WIDE, keep, sized):
+            return
+        row = self.cursor_row
+        self._fill(keep, sized)
+        if 0 <= row < self.row_count:
+            self.move_cursor(row=row)
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
