@@ -115,3 +115,38 @@ async def test_targets_picked_in_recommend_are_saved_at_once(shop: str) -> None:
         (draft,) = drafts()
         assert draft.personas == []
         assert not app.query_one(TagsPane).unsaved
+
+
+async def test_new_draft_and_opening_a_saved_one_ask_first(sample: str) -> None:
+    """ctrl+n and Enter on a draft in Plan replaced the draft being typed without a word."""
+    from kptui.tui.messages import OpenDraft
+
+    with Workspace.open() as ws:
+        ws.add_draft(title="Saved earlier")
+    app = KptuiApp(sample)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await type_title(app, pilot, "Budget tips")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedScreen) and "new draft" in screen_text(app)
+        await pilot.press("escape")  # cancel: the title stays
+        await pilot.pause()
+        assert app.query_one("#tags-title", Input).value == "Budget tips"
+        app.post_message(OpenDraft(drafts()[0]))  # what Enter on the Plan pane's row sends
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedScreen) and "another draft" in screen_text(app)
+        await pilot.press("s")  # save this one, then open the other
+        await settle(app, pilot)
+        assert app.query_one("#tags-title", Input).value == "Saved earlier"
+        assert sorted(d.title for d in drafts()) == ["Budget tips", "Saved earlier"]
+        await pilot.press("escape", "ctrl+n")  # nothing unsaved: no question
+        await pilot.pause()
+        assert not isinstance(app.screen, UnsavedScreen)
+        assert app.query_one("#tags-title", Input).value == ""
+        await pilot.press(*"draft two", "escape", "ctrl+n", "d")  # discard
+        await settle(app, pilot)
+        assert app.query_one("#tags-title", Input).value == ""
+        assert sorted(d.title for d in drafts()) == ["Budget tips", "Saved earlier"]
+        text = screen_text(app)
+        assert "1 suggestions" not in text

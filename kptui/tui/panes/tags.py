@@ -411,13 +411,14 @@ class TagsPane(Pane):
 
     def discard(self) -> None:
         """Drop what was not saved: an empty new draft."""
-        self.action_new_draft()
+        self._new_draft()
         self.query_one("#tags-table").focus()
 
     @on(OpenDraft)
     def _open_draft(self, event: OpenDraft) -> None:
         event.stop()
-        self.load_draft(event.draft)
+        saved = event.draft
+        self.kapp.ask_unsaved("opening another draft", lambda: self.load_draft(saved))
 
     def load_draft(self, saved: SavedDraft) -> None:
         """Open a saved draft (from the Plan pane) for editing."""
@@ -433,6 +434,10 @@ class TagsPane(Pane):
         self._refresh(0)
 
     def action_new_draft(self) -> None:
+        """A blank draft; one with unsaved changes is saved or discarded first (asks)."""
+        self.kapp.ask_unsaved("starting a new draft", self._new_draft)
+
+    def _new_draft(self) -> None:
         self.draft_id = None
         self.chosen = []
         self.personas = []
