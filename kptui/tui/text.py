@@ -17,9 +17,15 @@ from kptui.textsafe import clean
 NO_CONTROL = r"[^\x00-\x08\x0b-\x1f\x7f-\x9f]*"
 
 
+# U+FE0F asks for the emoji form of a narrow character (❤️): terminals then draw 2 cells
+# where Rich counts 1, and every cell after it on the row (a table border) moves right.
+# Without it the character is drawn as the 1 cell Rich counts.
+_EMOJI_FORM = str.maketrans("", "", "\ufe0f")
+
+
 def plain(value: Any, *, limit: int | None = None) -> str:
     """One line with risky characters shown visibly (`\\x1b`, `⟨U+202E⟩`): see kptui.textsafe."""
-    text = clean(value)
+    text = clean(value).translate(_EMOJI_FORM)
     if limit is not None and cell_len(text) > limit:
         text = set_cell_size(text, max(limit - 1, 0)).rstrip() + "…"
     return text

@@ -119,3 +119,15 @@ async def test_chosen_tags_recommendations_and_plan_literally(shop: str) -> None
         text = screen_text(app)
         assert f"Your draft fits: {MARKUP}" in text
         no_escape_bytes(text)
+
+
+def test_emoji_form_selector_is_dropped_so_widths_agree() -> None:
+    """`❤️` (U+2764 U+FE0F, in KuaiRec captions) is 1 cell to Rich and 2 to terminals: the
+    row it sits on pushed the table's border right. Shown as `❤`, both count 1."""
+    from rich.cells import cell_len
+
+    from kptui.tui.text import lit, plain
+
+    caption = "喜欢的关注更精彩❤️❤️  爱"
+    assert plain(caption) == "喜欢的关注更精彩❤❤  爱"
+    assert "\ufe0f" not in lit(caption).plain and cell_len(plain(caption)) == 22
