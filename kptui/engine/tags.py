@@ -40,7 +40,8 @@ SOURCES: dict[str, str] = {
     "hashtag": "a #hashtag the draft already has",
     "draft": "a word or phrase of the draft that this dataset often turns into a tag",
     "similar": "a tag of the dataset's videos most like the draft",
-    "cooccur": "a tag that often comes with the draft's strongest tags (co-occurrence)",
+    "cooccur": "a tag that often comes with the draft's own tags (co-occurrence; "
+    "with the similar videos' tags when the draft has none)",
     "popular": "one of the tags the dataset uses most",
     "history": "videos with this tag did better for you (1.2x your usual or more)",
 }

@@ -160,3 +160,23 @@ def test_help_explains_every_source_and_kind() -> None:
         assert f"{name}:" in text, name
         assert f"`{name}`" in app_help, name
         assert f"`{name}`" in readme, name
+
+
+def test_batch_lines_put_reach_tags_after_topic_tags(tmp_path: Path) -> None:
+    """`--input` without --json: one line per draft, topic tags, then `reach:` and the rest."""
+    drafts = tmp_path / "drafts.csv"
+    drafts.write_text("id,title\nk1,今天做了红烧肉，太香了\n", encoding="utf-8")
+    rj = kptui("tags", "suggest", "--data", str(KUAIREC), "--input", str(drafts), "--top", "15",
+               "--jsonl")  # fmt: skip
+    assert rj.returncode == 0, rj.stderr
+    (item,) = [json.loads(x) for x in rj.stdout.splitlines() if x.strip()]
+    kinds = {t["tag"]: t["kind"] for t in item["tags"]}
+    assert kinds["感谢快手我要上热门"] == "reach" and "topic" in kinds.values()
+    r = kptui("tags", "suggest", "--data", str(KUAIREC), "--input", str(drafts), "--top", "15")
+    assert r.returncode == 0, r.stderr
+    text = "".join(r.stdout.split())  # the console wraps the line at its width
+    assert text.startswith("k1:") and text.count("reach:") == 1
+    cut = text.index("reach:")
+    for tag, kind in kinds.items():
+        where = text.index("".join(tag.split()))
+        assert (where > cut) == (kind == "reach"), tag
