@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> None:
             pass
 
         exit_ = abort = usage = _Never
+    restore = lean_root_help(app, args) if args else None
     try:
         rv = app(args=args, prog_name="kptui", standalone_mode=False) if args else _bare_app()
     except KptuiError as exc:
@@ -77,6 +78,9 @@ def main(argv: list[str] | None = None) -> None:
             f"error: internal error: {type(exc).__name__}: {exc} (set KPTUI_DEBUG=1 for details)",
             1,
         )
+    finally:
+        if restore is not None:
+            restore()
     _flush_stdout(debug)
     if isinstance(rv, int) and rv:
         sys.exit(rv)
@@ -104,6 +108,36 @@ def _flush_stdout(debug: bool) -> None:
         if debug:
             raise
         _fail(f"error: cannot write to standard output: {reason(exc)}", 1)
+
+
+def lean_root_help(app, args: list[str]):
+    """For `kptui --help` alone, commands are built without their options; returns the undo.
+
+    Why: the root help lists each command's name and one line; typer still builds every
+    option of every command first (type hints evaluated, ~50 commands), most of the cost of
+    the process. Only while the root help is printed, and never for a command's own help or
+    a command line with any command on it, the options of all but the root are skipped.
+    None when nothing was changed (other command lines, a typer without that hook)."""
+    from kptui.cli.app import command_named, positionals
+
+    if not ("--help" in args or "-h" in args) or positionals(args) or command_named(args):
+        return None
+    import typer.main as typer_main
+
+    original = getattr(typer_main, "_get_params_name_from_function", None)
+    root = getattr(getattr(app, "registered_callback", None), "callback", None)
+    if original is None or root is None:
+        return None
+
+    def params_of(callback):
+        return original(callback) if callback is root else ([], None)
+
+    typer_main._get_params_name_from_function = params_of
+
+    def restore() -> None:
+        typer_main._get_params_name_from_function = original
+
+    return restore
 
 
 def _plain_help_off_a_terminal(args: list[str]) -> None:

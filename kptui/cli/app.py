@@ -33,6 +33,19 @@ def command_named(argv: list[str]) -> str | None:
     return None
 
 
+def positionals(argv: list[str]) -> list[str]:
+    """The tokens that are not options or root options' values (a command, its arguments)."""
+    out, skip = [], False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _ROOT_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not token.startswith("-"):
+            out.append(token)
+    return out
+
+
 def build_app(argv: list[str] | None = None) -> typer.Typer:
     app = typer.Typer(
         name="kptui",
