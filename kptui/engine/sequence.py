@@ -126,11 +126,18 @@ def activity(hist: History, n_videos: int) -> sp.csr_matrix:
 
 
 def smoothed(act: sp.csr_matrix, bandwidth: float) -> np.ndarray:
-    """TIME_BINS x videos: activity under a Gaussian kernel of `bandwidth` (share of pairs)."""
+    """TIME_BINS x videos: activity up to each bin under a one-sided Gaussian kernel of
+    `bandwidth` (share of pairs).
+
+    One-sided because a moment may only see what happened by then: at the data's end that
+    is all there is, and in a leave-last-out bench a two-sided kernel lets each viewer's
+    moment see the other viewers' activity just after it, which is the held-out item's own
+    cohort (MovieLens per persona read 1.58x popularity with it and 1.31x without)."""
     import numpy as np
 
     centres = (np.arange(TIME_BINS) + 0.5) / TIME_BINS
     k = np.exp(-0.5 * ((centres[:, None] - centres[None, :]) / max(bandwidth, 1e-4)) ** 2)
+    k = np.tril(k)  # row i (the moment) takes bins j <= i only
     return np.asarray(k.astype(np.float32) @ act, dtype=np.float32)
 
 

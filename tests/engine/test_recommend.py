@@ -276,3 +276,19 @@ def test_persona_lists_follow_the_moment():
     for row in lists:
         top = np.argsort(-row)[:5]
         assert all(int(rec.video_ids[v][1:]) < 30 for v in top)  # then: the 2022 half
+
+
+def test_a_moment_sees_only_what_happened_by_then():
+    # Activity in the last quarter of time must not reach a moment in the first half: a
+    # two-sided kernel let leave-last-out benches see the held-out item's own cohort.
+    import scipy.sparse as sp
+
+    bins = sequence.TIME_BINS
+    act = sp.csr_matrix(
+        (np.ones(2, dtype=np.float32), ([bins // 8, bins - 10], [0, 1])), shape=(bins, 2)
+    )
+    trend = sequence.smoothed(act, bandwidth=0.5)
+    assert trend[bins // 2, 0] > 0  # the past is seen (a wide kernel)
+    assert trend[bins // 2, 1] == 0  # the future is not, however wide the kernel
+    assert trend[bins - 1, 1] > 0
+    assert trend[0, 0] == 0  # before anything happened there is nothing to see
