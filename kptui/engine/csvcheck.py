@@ -92,7 +92,10 @@ class Scanner:
         self.record = 0  # records ended before the chunk
         self.queries = sorted(locate or [])
         self.qi = 0
-        self.pending: tuple[int, int] | None = None  # (quote segment, separators so far)
+        # the chunk's last newline if inside quotes: (segment, quoted separators so far,
+        # quoted stretch done, line before row-like, separators on the line after so far)
+        self.pending: tuple[int, int, bool, bool, int] | None = None
+        self.line_open = 0  # separators on the physical line open at the chunk start
         self.last = 0  # the byte before the chunk (a CR-LF blank line cut in two)
 
     def feed(self, base: int, arr: np.ndarray) -> None:
@@ -136,45 +139,63 @@ class Scanner:
             seps_in = int(np.searchsorted(outside, p)) - first + (self.open_seps if k == 0 else 0)
             out.located.append((self.record + k, seps_in))
             self.qi += 1
-        # runaway quotes: newlines inside quotes whose line holds a whole row of separators
-        # (a line cut by the chunk's end is carried over with its separators so far)
+        # runaway quotes: a newline inside quotes is row-like when the quoted stretch after
+        # it holds a whole row of separators (an unclosed quote), or when the physical lines
+        # before and after it each do, quotes ignored (a stray quote pairing up rows). The
+        # last newline's line runs past the chunk: it is decided by the next one.
+        nl_sep = np.searchsorted(seps, newlines)  # separators before each newline
         width = self.width
         if width is not None and width > 1 and (quotes.size + q_before):
+            need = width - 1
             if self.pending is not None:
-                seg, so_far = self.pending
+                seg, stretch, done, before_ok, after = self.pending
                 self.pending = None
-                stop = min(
-                    int(newlines[0]) if newlines.size else arr.size,
-                    int(quotes[0]) if quotes.size else arr.size,
-                )
-                so_far += int(np.searchsorted(seps, stop))
-                if stop == arr.size:
-                    self.pending = (seg, so_far)
-                elif so_far >= width - 1:
+                first_nl = int(newlines[0]) if newlines.size else arr.size
+                if not done:
+                    stop = min(first_nl, int(quotes[0]) if quotes.size else arr.size)
+                    stretch += int(np.searchsorted(seps, stop))
+                    done = stop < arr.size
+                after += int(np.searchsorted(seps, first_nl))
+                if first_nl == arr.size:
+                    self.pending = (seg, stretch, done, before_ok, after)
+                elif stretch >= need or (before_ok and after >= need):
                     out.runaway_quotes[2 * seg] = out.runaway_quotes.get(2 * seg, 0) + 1
             inside = (before_nl & 1) == 1
             if inside.any():
-                nl_in = newlines[inside]
                 idx = np.flatnonzero(inside)
+                nl_in = newlines[idx]
+                line_before = np.diff(nl_sep, prepend=0)
+                line_before[0] += self.line_open
+                line_after = np.append(nl_sep[1:], seps.size) - nl_sep
                 line_end = np.append(newlines, arr.size)[idx + 1]
-                closing_local = before_nl[inside] - q_before
+                closing_local = before_nl[idx] - q_before
                 closing = np.where(
                     closing_local < quotes.size,
                     np.append(quotes, arr.size)[np.minimum(closing_local, quotes.size)],
                     arr.size,
                 )
-                line_end = np.minimum(line_end, closing)
-                on_line = np.searchsorted(seps, line_end) - np.searchsorted(seps, nl_in)
-                segs_all = before_nl[inside] // 2
-                if line_end[-1] == arr.size:  # runs past the chunk: decided by the next one
-                    self.pending = (int(segs_all[-1]), int(on_line[-1]))
-                    on_line = on_line[:-1]
-                    segs_all = segs_all[:-1]
-                rowlike = on_line >= width - 1
+                stretch_end = np.minimum(line_end, closing)
+                on_line = np.searchsorted(seps, stretch_end) - np.searchsorted(seps, nl_in)
+                full = (line_before[idx] >= need) & (line_after[idx] >= need)
+                segs_all = before_nl[idx] // 2
+                if idx[-1] == newlines.size - 1:  # the chunk's last newline
+                    self.pending = (
+                        int(segs_all[-1]),
+                        int(on_line[-1]),
+                        bool(stretch_end[-1] < arr.size),
+                        bool(line_before[idx[-1]] >= need),
+                        int(line_after[idx[-1]]),
+                    )
+                    on_line, full, segs_all = on_line[:-1], full[:-1], segs_all[:-1]
+                rowlike = (on_line >= need) | full
                 if rowlike.any():
                     segs, n = np.unique(segs_all[rowlike], return_counts=True)
                     for s, c in zip(segs.tolist(), n.tolist(), strict=True):
                         out.runaway_quotes[2 * s] = out.runaway_quotes.get(2 * s, 0) + c
+        if newlines.size:
+            self.line_open = int(seps.size - nl_sep[-1])
+        else:
+            self.line_open += int(seps.size)
         # carry the open record over
         if ends.size:
             self.open_seps = int(outside.size - per[-1])
@@ -189,8 +210,9 @@ class Scanner:
     def finish(self, total: int) -> Scan:
         out = self.out
         if self.pending is not None:  # a line running to the end of the file
-            seg, so_far = self.pending
-            if self.width is not None and so_far >= self.width - 1:
+            seg, stretch, _, before_ok, after = self.pending
+            need = (self.width or 0) - 1
+            if stretch >= need or (before_ok and after >= need):
                 out.runaway_quotes[2 * seg] = out.runaway_quotes.get(2 * seg, 0) + 1
             self.pending = None
         last_open = total > self.open_start  # a last record without its newline

@@ -458,17 +458,26 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
         data = _whole(source)[start:]
         data, runaways, dropped, result = csvcheck.rescue(data, sep, width)
         dropped = {r + skipped for r in dropped}
-        for r in runaways:
-            where = "is never closed" if not r.closed else "runs on over the next lines"
+        for closed in (False, True):  # one problem per kind, with its rows
+            found = [r for r in runaways if r.closed == closed]
+            if not found:
+                continue
+            where = "runs on over the next lines" if closed else "is never closed"
+            lines = sum(r.lines for r in found)
+            rows = [r.row + skipped for r in found]
             problems.append(
                 Problem(
                     label,
-                    r.row + skipped,
+                    rows[0],
                     None,
-                    f'a quote (") opened in this row {where}: it held {r.lines:,} line(s) that '
-                    "look like rows; this row was skipped and those lines were read as rows",
-                    1,
-                    [r.row + skipped],
+                    f'a quote (") opened in this row {where}: it held {lines:,} line(s) that '
+                    "look like rows; this row was skipped and those lines were read as rows"
+                    if len(found) == 1
+                    else f'{len(found):,} rows where a quote (") {where} (a stray quote?): '
+                    f"they held {lines:,} line(s) that look like rows; those rows were skipped "
+                    "and the lines read as rows",
+                    len(found),
+                    rows[:5],
                 )
             )
         if lossy and bad_at:  # find the bad bytes again in the repaired text
@@ -505,10 +514,12 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
     except pl.exceptions.PolarsError:
         text = _whole(source)[start:].decode("utf-8", errors="replace")
         frame, ragged = _read_text_slow(text, sep, label)
-        ragged_total = len(ragged)
         if skipped:
             frame = frame.with_columns(pl.col(ROW) + skipped)
             ragged = {r + skipped: n for r, n in ragged.items()}
+        # the csv module reads a badly quoted row leniently: the scan's counts still rule
+        ragged.update({i + 1 + skipped: n for i, n in result.bad.items()})
+        ragged_total = max(len(ragged), result.bad_total)
     ragged = {r: n for r, n in ragged.items() if r not in dropped}
     if ragged:
         rows = sorted(ragged)

@@ -350,3 +350,19 @@ def test_a_videos_table_of_millions_of_rows_is_refused(tmp_path: Path, monkeypat
     path.write_text("video_id,title\n" + "".join(f"v{i},t\n" for i in range(6)))
     with pytest.raises(DataError, match="6 rows: more than the 5 videos"):
         load_dataset(path)
+
+
+def test_stray_quotes_that_pair_up_rows_are_reported(tmp_path: Path) -> None:
+    """`v1,""T1",...` opens a quote that the next row's `"` closes: the two rows merged into
+    one with the right number of fields, so v1 loaded with views 3 and v2 vanished, silently.
+    Lines that each look like a whole row inside one quoted field are now a runaway quote."""
+    rows = "".join(f'v{i},"{chr(34) * (i % 4)}T{i}",a,{i},0,1\n' for i in range(40))
+    path = tmp_path / "videos.csv"
+    path.write_text(VD + rows)
+    ds = load_dataset(path)
+    assert 'a quote (") runs on over the next lines' in _messages(ds)
+    for vid in ds.videos["video_id"].to_list():  # what loads is what its row says
+        assert _video(ds, vid)["views"] == int(vid[1:])
+        assert _video(ds, vid)["title"].lstrip('"') == f"T{vid[1:]}"
+    skipped = {f"v{i}" for i in range(40)} - set(ds.videos["video_id"].to_list())
+    assert skipped and all(int(v[1:]) % 2 == 1 for v in skipped)  # the rows with the odd quote
