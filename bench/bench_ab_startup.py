@@ -6,7 +6,8 @@ Prints the median wall time (ms) of
   - `python -c "import typer"` (the floor the issue compares against),
   - a one-command typer app that parses one string option (typer 0.29 validates every
     parameter with pydantic, so this is the real floor of any typer command),
-  - `kptui ab test --control 1000:80 --variant 1000:100` (human output, the target <= 120 ms or <= 2x import typer),
+  - `kptui ab test --control 1000:80 --variant 1000:100` (human output; the target is
+    <= 120 ms or <= 2x import typer),
   - the same with --json, and `kptui ab size ...`,
   - `ab test` in an app holding only the ab group (the gain lazy group registration would give),
 and the ratio of each to `import typer`. Runs are interleaved so background load hits every
