@@ -78,6 +78,7 @@ class KptuiApp(App[None]):
     """Plan a campaign: data, tags, personas, recommendations, A/B tests, the saved plan."""
 
     TITLE = "kptui"
+    PANES: ClassVar[tuple[type[Pane], ...]] = PANES
     CSS_PATH: ClassVar[list[str | Path]] = [
         HERE / "app.tcss",
         *(HERE / "panes" / f"{p.__module__.rsplit('.', 1)[1]}.tcss" for p in PANES),
@@ -267,7 +268,9 @@ class KptuiApp(App[None]):
         from kptui.tui.screens import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            from kptui.tui.keyhelp import help_text
+
+            self.push_screen(HelpScreen(help_text(self)))
 
     def action_use_terminal_colours(self) -> None:
         self.theme = "ansi-light" if self.current_theme.name.endswith("light") else "ansi-dark"

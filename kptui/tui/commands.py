@@ -77,12 +77,11 @@ class KptuiCommands(Provider):
         from pathlib import Path
 
         from kptui.services.datasets import shown_path
-        from kptui.tui.app import PANES
         from kptui.tui.keyhelp import pane_key_hint
         from kptui.tui.text import plain
 
         out: list[tuple[str, str, Callable[[], None]]] = []
-        for pane in PANES:
+        for pane in self.kapp.PANES:
             hint = pane_key_hint(pane.PANE_ID, self.kapp)
             words = PANE_WORDS.get(pane.PANE_ID, pane.PANE_TITLE)
             out.append(

@@ -52,9 +52,12 @@ def keys_line(bindings: Iterable[Binding], keymap: Mapping[str, str]) -> str:
     return " · ".join(parts)
 
 
-def groups() -> dict[str, list[Binding]]:
-    """Bindings by the help placeholder that lists them."""
-    from kptui.tui.app import PANES, KptuiApp
+def _app_class(app: object) -> type[KptuiApp]:
+    return app if isinstance(app, type) else type(app)  # type: ignore[return-value]
+
+
+def groups(app: KptuiApp | type[KptuiApp]) -> dict[str, list[Binding]]:
+    """Bindings by the help placeholder that lists them (the app's own and its panes')."""
     from kptui.tui.panes.insights import VideoScreen
     from kptui.tui.screens import (
         ConfirmScreen,
@@ -66,9 +69,10 @@ def groups() -> dict[str, list[Binding]]:
     from kptui.tui.widgets.field import Field
     from kptui.tui.widgets.frame_table import FrameTable
 
-    out = {p.PANE_ID: _bindings([p]) for p in PANES}
-    out["app"] = [b for b in _bindings([KptuiApp]) if not (b.id or "").startswith("pane.")]
-    out["panes"] = [b for b in _bindings([KptuiApp]) if (b.id or "").startswith("pane.")]
+    cls = _app_class(app)
+    out = {p.PANE_ID: _bindings([p]) for p in cls.PANES}
+    out["app"] = [b for b in _bindings([cls]) if not (b.id or "").startswith("pane.")]
+    out["panes"] = [b for b in _bindings([cls]) if (b.id or "").startswith("pane.")]
     out["table"] = _bindings([FrameTable])
     out["field"] = _bindings([Field])
     out["screens"] = _bindings(
@@ -77,10 +81,18 @@ def groups() -> dict[str, list[Binding]]:
     return out
 
 
-def render(template: str, app: KptuiApp | None) -> str:
-    """help.md with its placeholders filled from the bindings and `app`'s keymap."""
+def help_text(app: KptuiApp | type[KptuiApp]) -> str:
+    """help.md, filled in for `app` (its keymap)."""
+    from kptui.tui.screens import HELP
+
+    return render(HELP.read_text(encoding="utf-8"), app)
+
+
+def render(template: str, app: KptuiApp | type[KptuiApp]) -> str:
+    """help.md with its placeholders filled from the bindings and `app`'s keymap (an app
+    class: the default keys). The app is passed in, never imported: it imports this."""
     keymap: Mapping[str, str] = getattr(app, "_keymap", None) or {}
-    found = groups()
+    found = groups(app)
 
     def pane_keys(pane_id: str) -> str:
         ids = (f"pane.{pane_id}", f"pane.{pane_id}.f", f"pane.{pane_id}.alt")
@@ -88,11 +100,10 @@ def render(template: str, app: KptuiApp | None) -> str:
         return " ".join(f"`{key_words(k)}`" for b in chosen for k in effective_keys(b, keymap))
 
     def ids() -> str:
-        from kptui.tui.app import PANES
-
+        panes_ = _app_class(app).PANES
         seen = [b.id for bindings in found.values() for b in bindings if b.id]
         rest = [i for i in dict.fromkeys(seen) if not i.startswith("pane.")]
-        first, last = PANES[0].PANE_ID, PANES[-1].PANE_ID
+        first, last = panes_[0].PANE_ID, panes_[-1].PANE_ID
         panes = (
             f"`pane.{first}` … `pane.{last}` (`pane.{first}.alt`, `pane.{first}.f` … for "
             "alt+N and the F-keys)"
@@ -110,10 +121,10 @@ def render(template: str, app: KptuiApp | None) -> str:
     return re.sub(r"\{((?:pane|keys):[a-z]+|ids)\}", fill, template)
 
 
-def pane_key_hint(pane_id: str, app: KptuiApp | None) -> str:
+def pane_key_hint(pane_id: str, app: KptuiApp) -> str:
     """`key 3, F3`: how to reach a pane, as the command palette says it."""
     keymap: Mapping[str, str] = getattr(app, "_keymap", None) or {}
-    found = {b.id: b for b in groups()["panes"]}
+    found = {b.id: b for b in groups(app)["panes"]}
     keys = [
         key_words(k)
         for suffix in ("", ".f")

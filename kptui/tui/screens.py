@@ -15,13 +15,6 @@ from textual.widgets import Footer, Markdown
 HELP = Path(__file__).resolve().parent / "help.md"
 
 
-def help_text(app: object) -> str:
-    """help.md with its key lists made from the bindings in force (kptui.tui.keyhelp)."""
-    from kptui.tui.keyhelp import render
-
-    return render(HELP.read_text(encoding="utf-8"), app)  # type: ignore[arg-type]
-
-
 class HelpScreen(ModalScreen[None]):
     """Full-screen help over the app; Escape, q or ? closes it."""
 
@@ -39,11 +32,17 @@ class HelpScreen(ModalScreen[None]):
         Binding("down", "scroll('down')", "Down", show=False, id="help.down"),
     ]
 
+    def __init__(self, text: str = "") -> None:
+        """`text`: help.md with its key lists filled in (the app's `kptui.tui.keyhelp`;
+        panes import this module, so it never imports the app or the panes itself)."""
+        super().__init__()
+        self.text = text
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
             body.border_title = "kptui help"
             body.border_subtitle = "Esc to close"
-            yield Markdown(help_text(self.app))
+            yield Markdown(self.text or HELP.read_text(encoding="utf-8"))
         yield Footer()
 
     def on_mount(self) -> None:

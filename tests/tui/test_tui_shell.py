@@ -133,7 +133,7 @@ async def test_help_lists_every_binding_with_its_key_and_words() -> None:
         await pilot.press("question_mark")
         text = _help_markdown(app)
     assert "{keys:" not in text and "{pane:" not in text and "{ids}" not in text
-    found = groups()
+    found = groups(KptuiApp)
     for pane in PANES:
         row = next(line for line in text.splitlines() if f"**{pane.PANE_TITLE}**" in line)
         assert row.startswith(f"| `{pane.PANE_KEY}` `F{PANES.index(pane) + 1}` ")
@@ -232,11 +232,12 @@ async def test_quitting_while_panes_mount_never_crashes() -> None:
 
 def test_help_lists_every_binding_id() -> None:
     """Remapping needs the ids: the help screen names each one (alt+N as a family)."""
-    from kptui.tui.screens import ConfirmScreen, HelpScreen, help_text
+    from kptui.tui.keyhelp import help_text
+    from kptui.tui.screens import ConfirmScreen, HelpScreen
     from kptui.tui.widgets import FrameTable
     from kptui.tui.widgets.field import Field
 
-    text = help_text(None)
+    text = help_text(KptuiApp)
     for cls in (KptuiApp, HelpScreen, ConfirmScreen, FrameTable, Field, *PANES):
         for binding in cls.BINDINGS:
             if binding.id.endswith((".alt", ".f")) or binding.id in ("help.up", "help.down"):
