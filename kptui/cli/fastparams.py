@@ -40,13 +40,35 @@ def install() -> None:
     build.original = original  # type: ignore[attr-defined]
     core.build_runtime_param = build
 
-    # typer 0.29 writes `<bool>` after every on/off flag in --help: a flag takes no value
+    # typer 0.29 writes `<bool>` after every on/off flag in --help (a flag takes no value)
+    # and Python's names after the others (`<str>`, `<list[str]>`): users read TEXT
     shown = core.TyperOption.display_type_rich
 
     def display_type_rich(self: Any, ctx: Any) -> str | None:
-        return None if self.is_flag else shown(self, ctx)
+        return None if self.is_flag else value_words(shown(self, ctx))
 
     core.TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+    shown_argument = core.TyperArgument.display_type_rich
+
+    def argument_type_rich(self: Any, ctx: Any) -> str | None:
+        return value_words(shown_argument(self, ctx))
+
+    core.TyperArgument.display_type_rich = argument_type_rich  # type: ignore[method-assign]
+
+
+_WORDS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH", "file": "FILE"}
+
+
+def value_words(shown: str | None) -> str | None:
+    """typer's `<list[str]>` / `<int>` / `<a|b>` as click's words: TEXT, INTEGER, [a|b]."""
+    if not shown or not shown.startswith("<"):
+        return shown
+    inner = shown.removesuffix("...").strip("<>")
+    if inner.startswith("list[") and inner.endswith("]"):
+        inner = inner[5:-1]
+    if "|" in inner:
+        return f"[{inner}]"
+    return _WORDS.get(inner, inner.upper())
 
 
 def _fast_param(descriptor: Any) -> Any:

@@ -46,6 +46,21 @@ def test_help_shows_no_bool_placeholder_nor_spec_words() -> None:
         assert "<bool>" not in out.stdout and "SPEC" not in out.stdout, args
 
 
+def test_help_names_values_in_users_words_not_python_types() -> None:
+    import re
+
+    for args in (
+        ("ab", "test", "--help"),
+        ("data", "inspect", "--help"),
+        ("data", "sample", "--help"),
+    ):
+        text = kptui(*args).stdout
+        assert not re.search(r"<(str|int|float|path|list\[\w+\])>", text, re.I), (args, text)
+    assert re.search(r"--control TEXT", kptui("ab", "test", "--help").stdout)
+    assert re.search(r"--alpha NUMBER", kptui("ab", "test", "--help").stdout)
+    assert re.search(r"paths\.\.\. PATH", kptui("data", "inspect", "--help").stdout)
+
+
 def test_percent_and_fraction_are_the_same_rate() -> None:
     pct = kptui("ab", "size", "--baseline", "5%", "--mde", "10%", "--json")
     frac = kptui("ab", "size", "--baseline", "0.05", "--mde", "0.1", "--json")
