@@ -20,36 +20,25 @@ Usage: python bench/bench_recommend_quality.py [--only sample|longtail|scale]
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
-import polars as pl
+import realdata  # the leave-last-out split every recommendation bench shares
 
 from kptui.engine import profiles, sequence
 from kptui.engine.personas import fit_personas
 from kptui.engine.recommend import fit_recommender
 from kptui.engine.sample import generate
-from kptui.engine.types import Dataset
 
 SHAPES = {
     "sample": dict(users=2000, videos=300, events=50_000),
     "longtail": dict(users=1000, videos=1700, events=100_000),
     "scale": dict(users=100_000, videos=5_000, events=1_000_000),
 }
-
-
-def split(dataset: Dataset) -> tuple[Dataset, pl.DataFrame]:
-    it = dataset.interactions.with_row_index("_r")
-    last = (
-        it.sort(["ts", "_r"])
-        .group_by("user_id")
-        .last()
-        .select("user_id", pl.col("video_id").alias("test"))
-    )
-    nv = it.group_by("user_id").agg(pl.col("video_id").n_unique().alias("nv"))
-    last = last.join(nv, on="user_id").filter(pl.col("nv") >= 2).sort("user_id")
-    train = it.join(last.rename({"test": "video_id"}), on=["user_id", "video_id"], how="anti")
-    return Dataset(videos=dataset.videos, interactions=train.drop("_r"), files=[]), last
 
 
 def metrics(scores: np.ndarray, seen, target: np.ndarray) -> tuple[float, float]:
@@ -66,7 +55,7 @@ def run(name: str, shape: dict, max_eval: int) -> None:
     from sklearn.decomposition import TruncatedSVD
 
     data = generate(**shape, seed=1).dataset()
-    train, last = split(data)
+    train, last = realdata.leave_last_out(data)
     t0 = time.perf_counter()
     eng = profiles.engagement(train)
     cont = profiles.content(train.videos)
