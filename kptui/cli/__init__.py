@@ -151,6 +151,9 @@ def _plain_help_off_a_terminal(args: list[str]) -> None:
     if "--help" not in args and "-h" not in args:
         return
     if os.environ.get("TYPER_USE_RICH") is not None or sys.stdout.isatty():
+        from kptui.cli.helpimports import import_rich_help
+
+        import_rich_help()
         return
     import typer.core
 

@@ -3,6 +3,7 @@ without the commands' options is the full build's text, and help off a terminal 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -69,3 +70,31 @@ def test_help_off_a_terminal_is_plain_text():
         check=True,
     )
     assert sub.stdout.startswith("Usage: kptui ab test [OPTIONS]") and "--control" in sub.stdout
+
+
+_RICH_HELP_PROBE = """
+import sys
+from kptui.cli import main
+try:
+    main(["--help"])
+except SystemExit:
+    pass
+sys.stdout.flush()
+print("MODULES", "rich.markdown" in sys.modules, "rich.traceback" in sys.modules)
+import typer.rich_utils as ru
+print("BUILT", type(ru.Markdown("*x*")).__module__)
+"""
+
+
+def test_rich_help_in_a_terminal_defers_markdown_and_traceback():
+    """The rich help (what a terminal gets) is boxed as before, without importing
+    rich.markdown or rich.traceback; the deferred names still build the real objects."""
+    env = {**os.environ, "TYPER_USE_RICH": "1", "COLUMNS": "100"}
+    proc = subprocess.run(
+        [sys.executable, "-c", _RICH_HELP_PROBE], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "╭─ Commands" in out and "personas" in out and "--workspace" in out
+    assert "MODULES False False" in out
+    assert "BUILT rich.markdown" in out
