@@ -1,12 +1,18 @@
 """Tag suggestion speed: index build for 10,000 videos (goal <= 2 s) and suggest() per draft
 (goal <= 5 ms median over 1,000 drafts; the TUI calls it on every pause in typing).
 
-    python bench/bench_tags_speed.py [--videos 10000] [--drafts 1000] [--repeat 5]
+    python bench/bench_tags_speed.py [--videos 10000] [--drafts 1000] [--repeat 5] [--big N]
 
 Two corpora: the synthetic generator's videos (short en/zh titles with hashtags) and real
 exports (YouTube CA+GB with long descriptions, KuaiRec captions) resampled to the same size,
 with 1,000 real videos held out as drafts. Prints medians and the ratio budget / measured
 (> 1 means within budget). Wall-clock on a shared 2-core machine: run it when it is quiet.
+
+`--big N` (default 1,500,000; 0 skips it) is issue 18's case: a videos.csv of N real videos
+resampled (titles cut to 36 characters, descriptions to 10, so 1.5M rows stay under 200 MB),
+run as a user runs it, `kptui tags suggest` in a process of its own with a fresh cache, then
+again with the cache; wall time and whole-process peak RSS of each (budget 5 s and 1 GB), and
+the same stages timed in this process (load, tag history, index, one suggest).
 """
 
 from __future__ import annotations
@@ -88,6 +94,72 @@ def measure(name: str, corpus: pl.DataFrame, drafts: list[tuple[str, str]], repe
           f"(budget {DRAFT_BUDGET_MS:.0f} ms, ratio {DRAFT_BUDGET_MS / d:.2f}x)")  # fmt: skip
 
 
+def big_csv(data_root: Path, n_videos: int, folder: Path) -> Path:
+    """A videos.csv of `n_videos` resampled real videos, short enough to stay under 200 MB."""
+    yt = load_dataset(data_root / "youtube").videos
+    kr = load_dataset(data_root / "kuairec").videos
+    cols = ["title", "description", "tags", "views"]
+    pool = pl.concat([yt.select(cols), kr.select(cols)], how="vertical_relaxed")
+    rows = pool[np.random.default_rng(0).integers(0, pool.height, n_videos)]
+    rows = rows.with_columns(
+        pl.Series("video_id", [f"v{i}" for i in range(n_videos)]),
+        pl.col("title").str.slice(0, 36),
+        pl.col("description").fill_null("").str.slice(0, 10),
+        pl.col("tags").list.join("|"),
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    rows.select("video_id", *cols).write_csv(folder / "videos.csv")
+    return folder / "videos.csv"
+
+
+def _run_child(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """(wall s, peak RSS MB, exit code) of one command in a process of its own."""
+    import os
+    import subprocess
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, proc.returncode
+
+
+def measure_big(data_root: Path, n_videos: int) -> None:
+    import os
+
+    from kptui.engine.tags import suggest as suggest_tags
+    from kptui.engine.tags import tag_index
+    from kptui.services.insights import tag_history
+
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = big_csv(data_root, n_videos, Path(tmp) / "data")
+        mb = csv.stat().st_size / 1e6
+        env = {**os.environ, "KPTUI_CACHE_DIR": str(Path(tmp) / "cache")}
+        cmd = [sys.executable, "-m", "kptui", "tags", "suggest", "-t", "零基础学Python"]
+        cmd += ["--data", str(csv.parent)]
+        print(f"\nbig: {n_videos:,} videos, videos.csv {mb:.0f} MB, `kptui tags suggest`")
+        for label in ("fresh cache", "cached index"):
+            wall, rss, code = _run_child(cmd, env)
+            print(f"  {label:13s} {wall:6.1f} s  peak {rss:6.0f} MB  exit {code}  "
+                  f"(budget 5 s, 1,024 MB: {5 / wall:.2f}x, {1024 / rss:.2f}x)")  # fmt: skip
+        os.environ["KPTUI_CACHE_DIR"] = str(Path(tmp) / "cache2")
+        t0 = time.perf_counter()
+        dataset = load_dataset(csv.parent)
+        t1 = time.perf_counter()
+        tag_history(dataset)
+        t2 = time.perf_counter()
+        index = tag_index(dataset)
+        t3 = time.perf_counter()
+        tag_index(dataset)
+        t4 = time.perf_counter()
+        suggest_tags(index, "零基础学Python")
+        t5 = time.perf_counter()
+        print(f"  in process: load {t1 - t0:.1f} s, tag history {t2 - t1:.1f} s, "
+              f"index build {t3 - t2:.2f} s ({index.n_videos:,} of {index.n_source:,} videos), "
+              f"index from cache {t4 - t3:.2f} s, suggest {1000 * (t5 - t4):.1f} ms")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -96,11 +168,14 @@ def main() -> None:
     ap.add_argument("--drafts", type=int, default=1_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--data-root", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--big", type=int, default=1_500_000, help="videos of the big case; 0 skips")
     args = ap.parse_args()
     measure("synthetic (kptui.engine.sample)", *synthetic(args.videos, args.drafts), args.repeat)
     if (args.data_root / "youtube").exists():
         corpus, drafts = real(args.data_root, args.videos, args.drafts)
         measure("real (YouTube CA+GB + KuaiRec, resampled)", corpus, drafts, args.repeat)
+        if args.big:
+            measure_big(args.data_root, args.big)
     else:
         print(f"\n(real data not found under {args.data_root}: skipped)")
 

@@ -44,6 +44,12 @@ FORMAT = 5
 TITLE_CAP = 500
 DESC_CAP = 600
 FIT_DRAFTS = 300  # corpus videos used as drafts to fit the evidence weights
+# Videos an index is built from: a bigger export is sampled (tagged videos first, at random,
+# seed 0) before any text is read. Build time is linear in the videos read (about 1.5 s per
+# 10,000 on 2 cores, nearly all of it segmenting text), and 1.5M videos took 60+ s and 10 GB;
+# 10,000 is the size the speed budget is set at (bench_tags_speed.py), and the evidence a
+# draft needs (its neighbours, phrase rates, tags with a few dozen videos) is there at 10,000.
+MAX_VIDEOS = 10_000
 MIN_FIT_DRAFTS = 30
 # A tag is `reach` when the text does not predict it: its videos' 10 nearest neighbours (text
 # only, hashtags and mentions left out) carry it at most REACH_LIFT times as often as videos
@@ -75,8 +81,8 @@ ARRAYS: dict[str, int] = {
     "reach_lift": 1,
 }
 META_KEYS = frozenset(
-    {"schema", "fingerprint", "n_videos", "tag_keys", "tag_display", "terms", "phrase_keys",
-     "novel_rate"}
+    {"schema", "fingerprint", "n_videos", "n_source", "tag_keys", "tag_display", "terms",
+     "phrase_keys", "novel_rate"}
 )  # fmt: skip
 
 
@@ -92,7 +98,15 @@ def schema_key() -> str:
         "n_coef": tagmodel.n_coef(),
         "arrays": ARRAYS,
         "meta": sorted(META_KEYS),
-        "index": [TITLE_CAP, DESC_CAP, MAX_PHRASE, TITLE_WEIGHT, FIT_DRAFTS, MIN_FIT_DRAFTS],
+        "index": [
+            TITLE_CAP,
+            DESC_CAP,
+            MAX_PHRASE,
+            TITLE_WEIGHT,
+            FIT_DRAFTS,
+            MIN_FIT_DRAFTS,
+            MAX_VIDEOS,
+        ],
         "reach": [REACH_NEIGHBOURS, REACH_QUERIES, REACH_MIN_DF, REACH_LIFT],
         "model": tagmodel.model_params(),
     }
@@ -129,6 +143,7 @@ class TagIndex:
     tag_id: dict[str, int] = field(default_factory=dict)
     segmenter: tx.Segmenter | None = None
     popular: np.ndarray | None = None  # tag ids, most used first
+    n_source: int = 0  # videos in the export (more than n_videos when it was sampled)
 
     def __post_init__(self) -> None:
         import numpy as np
@@ -182,6 +197,8 @@ class TagIndex:
 
         report = progress or (lambda stage, fraction=None: None)
         report("reading tags", 0.0)
+        n_source = videos.height
+        videos = _capped(videos, MAX_VIDEOS)
         titles = _column(videos, "title")
         descs = _column(videos, "description")
         tag_lists = (
@@ -314,6 +331,7 @@ class TagIndex:
         index = cls(
             fingerprint=fingerprint,
             n_videos=n,
+            n_source=n_source,
             tag_keys=tag_keys,
             tag_display=tag_display,
             tag_df=tag_df,
@@ -376,6 +394,7 @@ class TagIndex:
             "schema": schema_key(),
             "fingerprint": self.fingerprint,
             "n_videos": self.n_videos,
+            "n_source": self.n_source,
             "tag_keys": self.tag_keys,
             "tag_display": self.tag_display,
             "terms": list(self.terms),
@@ -432,6 +451,7 @@ class TagIndex:
             return cls(
                 fingerprint=str(meta["fingerprint"]),
                 n_videos=int(meta["n_videos"]),
+                n_source=int(meta["n_source"]),
                 tag_keys=list(meta["tag_keys"]),
                 tag_display=list(meta["tag_display"]),
                 terms={t: i for i, t in enumerate(meta["terms"])},
@@ -535,6 +555,28 @@ def _fit_segmenter(seg, tag_display, tag_df, fit_tags):
     if (left > 0).all():
         return seg
     return tx.Segmenter(d for d, k in zip(tag_display, left.tolist(), strict=True) if k > 0)
+
+
+def _capped(videos: pl.DataFrame, cap: int) -> pl.DataFrame:
+    """At most `cap` rows: every video when there are fewer, else a random sample (seed 0)
+    of the tagged ones, topped up with untagged ones at random if fewer than `cap` are tagged.
+    Done in polars on row numbers, so a 1.5M-row export costs a filter, not 1.5M Python rows.
+    """
+    import numpy as np
+    import polars as pl
+
+    n = videos.height
+    if n <= cap:
+        return videos
+    if "tags" in videos.columns:
+        tagged = videos.get_column("tags").list.len().fill_null(0).to_numpy() > 0
+    else:
+        tagged = np.zeros(n, dtype=bool)
+    rng = np.random.default_rng(0)
+    first = rng.permutation(np.flatnonzero(tagged))[:cap]
+    rest = rng.permutation(np.flatnonzero(~tagged))[: cap - first.size]
+    keep = np.sort(np.concatenate([first, rest]))
+    return videos[pl.Series(keep, dtype=pl.Int64)]
 
 
 def _column(videos: pl.DataFrame, name: str) -> list[str]:

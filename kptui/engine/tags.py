@@ -179,6 +179,11 @@ def index_note(index: TagIndex) -> str | None:
     """What a user should know about the corpus before trusting the suggestions."""
     if not index.has_tags:
         return "this dataset has no tags: suggestions are words and phrases from the draft only"
+    if index.n_source > index.n_videos:
+        return (
+            f"suggestions come from {index.n_videos:,} of the dataset's {index.n_source:,} "
+            "videos, taken at random"
+        )
     return None
 
 

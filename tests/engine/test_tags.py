@@ -479,3 +479,51 @@ def test_co_occurrence_follows_the_drafts_own_tags() -> None:
     assert "cooccur" in by_tag["程序员"].sources
     for off in ("ui设计", "配色", "设计"):
         assert off not in by_tag or "cooccur" not in by_tag[off].sources, off
+
+
+def test_a_big_export_is_sampled_tagged_videos_first_and_says_so(monkeypatch) -> None:
+    """Build cost is bounded by MAX_VIDEOS whatever the export's size (issue 18: 1.5M videos
+    took 60+ s and 10 GB); the sample prefers tagged videos, and the note says it is one."""
+    from kptui.engine import tagindex
+
+    monkeypatch.setattr(tagindex, "MAX_VIDEOS", 50)
+    n = 200
+    videos = pl.DataFrame(
+        {
+            "video_id": [str(i) for i in range(n)],
+            "title": [f"rust lesson {i}" if i % 4 == 0 else f"pasta recipe {i}" for i in range(n)],
+            # 30 tagged videos out of 200: all of them kept, 20 untagged ones fill the sample
+            "tags": ["rust" if i % 4 == 0 and i < 120 else "" for i in range(n)],
+        }
+    )
+    index = TagIndex.build(from_frames(videos).videos)
+    assert index.n_videos == 50 and index.n_source == n
+    assert index.n_tagged == 30
+    assert (
+        index_note(index) == "suggestions come from 50 of the dataset's 200 videos, taken at random"
+    )
+    # the same data gives the same sample (a cache keyed by the fingerprint stays true)
+    again = TagIndex.build(from_frames(videos).videos)
+    assert again.idf.tolist() == index.idf.tolist()
+    # more tagged videos than the cap: only tagged ones are read
+    videos = videos.with_columns(pl.lit("rust").alias("tags"))
+    index = TagIndex.build(from_frames(videos).videos)
+    assert index.n_videos == index.n_tagged == 50
+    assert keys(suggest(index, "rust lesson", top=1)) == ["rust"]
+    # a small export is read whole and says nothing about sampling
+    small = TagIndex.build(from_frames(videos.head(40)).videos)
+    assert small.n_videos == small.n_source == 40 and index_note(small) is None
+
+
+def test_sampled_index_survives_the_cache(tmp_path, monkeypatch) -> None:
+    from kptui.engine import tagindex
+
+    monkeypatch.setattr(tagindex, "MAX_VIDEOS", 20)
+    videos = pl.DataFrame(
+        {"video_id": [str(i) for i in range(60)], "title": ["rust"] * 60, "tags": ["rust"] * 60}
+    )
+    index = TagIndex.build(from_frames(videos).videos, "fp")
+    index.save(tmp_path)
+    back = TagIndex.load(tmp_path, "fp")
+    assert back is not None and (back.n_videos, back.n_source) == (20, 60)
+    assert index_note(back) == index_note(index)
