@@ -15,12 +15,17 @@ Per viewer, a blend of five parts, each scaled so a viewer's best item in it sco
   embedding (`profiles.content`), all a never-watched video has; popularity, a small prior.
 The weights (and λ, the half-life, the time bandwidth) are not constants tuned on one data
 set: `tune_blend` fits them per dataset on the dataset's own leave-last-out split (each
-viewer's latest video held out, EASE on at most `TUNE_ITEMS` videos so tuning costs a
-fraction of the fit), like the tag model's weights. Why: on MovieLens the recency-weighted
-EASE and "what comes next" carry most of the gain, on the Stack Exchange community the
-activity at the moment carries it, on the synthetic sample plain EASE is best; one fixed
-blend loses on two of the three (bench/bench_recommend_real.py). Anything the viewer
-already has is never returned; `paid_only` keeps `price > 0`.
+viewer's latest video held out, and the one before it as a second fold, EASE on at most
+`TUNE_ITEMS` videos so tuning costs a fraction of the fit), like the tag model's weights.
+Why: on MovieLens the recency-weighted EASE and "what comes next" carry most of the gain,
+on the Stack Exchange community the activity at the moment carries it, on the synthetic
+sample plain EASE is best; one fixed blend loses on two of the three
+(bench/bench_recommend_real.py). Why two folds: a small community has few viewers with
+enough history to hold one out (the Stack Exchange one: 118), and on so few the tuner
+picked a weak moment weight by chance (per viewer 1.32x ALS); the second fold gives it
+281 held-out videos and it picks a strong, narrow moment (2.21x). The moment's weight and
+bandwidth are searched together, since a strong moment only pays with a narrow window.
+Anything the viewer already has is never returned; `paid_only` keeps `price > 0`.
 
 Per persona: the members' recency-weighted rows (each member's summing to 1) times `B`
 (what the persona as a whole takes up next), plus `PERSONA_REACH` times those rows
@@ -28,10 +33,8 @@ themselves (what members took up lately), plus the content and popularity terms,
 `persona_recent` times what everyone is taking up at the moment (now: the data's latest
 moment). A persona list has no single viewer's last videos to go on, so the moment carries
 most of what can be known about what comes next; its weight is tuned like the rest, each
-viewer of the internal split getting their persona's list (MovieLens and the Stack
-Exchange community both pick the grid's top, 8; the synthetic sample, which has no trends,
-0.5: bench/bench_recommend_real.py: 1.58x and 3.8x popularity instead of 1.31x and 0.65x
-without it). What
+held-out video of the internal split ranked in its viewer's persona list (the synthetic
+sample, which has no trends, picks 0.5; the real sets 2 to 8). What
 members bought is discounted by the share who bought it, and a video at least
 `MOST_BOUGHT` of them bought is not offered (a bought course is not taken up twice); each
 item says what share of members watched it and what share bought it. A draft fits a
@@ -78,7 +81,8 @@ EXACT_BUDGET = 50_000_000  # viewers x videos scored densely below this; candida
 CANDIDATE_BLOCK = 4096  # viewers per block on the candidate path
 MAX_CF_ITEMS = 4000
 TUNE_ITEMS = 1500  # EASE size on the internal validation split: (1500/4000)^3 of the fit
-TUNE_VIEWERS = 600
+TUNE_VIEWERS = 600  # held-out videos the tuner ranks (viewers x folds)
+TUNE_FOLDS = 2  # each viewer's latest video held out, then the one before it
 MIN_TUNE_VIEWERS = 30
 PERSONA_REACH = 0.5  # persona lists: what members took up lately, next to EASE of it
 PERSONA_RECENT_GRID = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -733,41 +737,30 @@ def _cf_columns(binary, limit: int):
 
 
 def tune_blend(hist: History, embedding, seed: int = 0, labels=None) -> Blend:
-    """The blend weights that rank each viewer's latest video best when it is held out.
+    """The blend weights that rank each viewer's latest videos best when they are held out.
 
-    An internal leave-last-out split of the training data itself (viewers with >= 3 videos,
-    at most `TUNE_VIEWERS` of them evaluated; EASE on at most `TUNE_ITEMS` videos, so tuning
-    costs a fraction of the final fit), then coordinate ascent over a small grid of each
-    weight, HR@10 first and NDCG@10 to break ties. With `labels` (each viewer's persona)
-    the persona lists' weight of the moment (`persona_recent`) is chosen the same way, each
-    evaluated viewer getting their persona's list. Defaults when too few viewers qualify.
+    An internal leave-last-out split of the training data itself, in `TUNE_FOLDS` folds:
+    fold f holds out each viewer's f-th latest video and queries with what came before it
+    (`_tune_events`); at most `TUNE_VIEWERS` held-out videos in all, fold 1 first, the
+    later folds filling what is left, so a small audience (a few hundred viewers, most with
+    two or three videos) gives twice the evidence and a large one costs no more. EASE on
+    at most `TUNE_ITEMS` videos, so tuning costs a fraction of the final fit. Then
+    coordinate ascent over a small grid of each weight (the moment's weight and its
+    bandwidth together: a strong moment only pays with a narrow one), HR@10 first and
+    NDCG@10 to break ties. With `labels` (each viewer's persona) the persona lists' weight
+    of the moment (`persona_recent`) is chosen the same way, each held-out video ranked in
+    its viewer's persona list. Defaults when too few videos can be held out.
     """
     import numpy as np
-    import polars as pl
 
     from kptui.engine import sequence
 
     n_users, n_videos = hist.back.shape
-    pairs = hist.pairs
-    per = np.bincount(pairs["u"].to_numpy(), minlength=n_users)
-    cand = np.flatnonzero(per >= 3)
     blend = Blend()
-    if len(cand) < MIN_TUNE_VIEWERS:
+    split = _tune_events(hist, seed)
+    if split is None:
         return blend
-    rng = np.random.default_rng(seed)
-    sample = np.sort(rng.choice(cand, size=min(len(cand), TUNE_VIEWERS), replace=False))
-    is_cand = np.zeros(n_users, dtype=bool)
-    is_cand[cand] = True
-    flag = is_cand[pairs["u"].to_numpy()]
-    is_held = flag & (pairs["back"].to_numpy() == 1)
-    held = pairs.filter(pl.Series(is_held))
-    rest = pairs.filter(pl.Series(~is_held)).with_columns(
-        back=pl.when(pl.Series(flag[~is_held])).then(pl.col("back") - 1).otherwise("back")
-    )
-    part = sequence.from_pairs(rest, n_users, n_videos)
-    target = np.full(n_users, -1, dtype=np.int64)
-    target[held["u"].to_numpy()] = held["v"].to_numpy()
-    target = target[sample]
+    part, sample, target, back_s, moments = split
     binary = part.back.copy()
     binary.data[:] = 1.0
     cols, counts = _cf_columns(binary, TUNE_ITEMS)
@@ -775,9 +768,9 @@ def tune_blend(hist: History, embedding, seed: int = 0, labels=None) -> Blend:
     follows = sequence.transitions(part, n_videos)
     act = sequence.activity(part, n_videos)
     timed = bool(len(part.edges))
-    back_s = part.back[sample]
-    rows_s = binary[sample]
-    bins_s = sequence.bins_of(part.moment[sample])
+    rows_s = back_s.copy()
+    rows_s.data[:] = 1.0
+    bins_s = sequence.bins_of(moments)
     xb = binary.tocsc()[:, cols].tocsr()
     cache: dict[tuple, np.ndarray] = {}
 
@@ -842,26 +835,34 @@ def tune_blend(hist: History, embedding, seed: int = 0, labels=None) -> Blend:
         hit = rank < 10
         return float(hit.mean()), float(np.where(hit, 1.0 / np.log2(rank + 2.0), 0.0).mean())
 
-    grid: dict[str, tuple[float, ...]] = {
-        "lam": (30.0, 100.0, 300.0, 1000.0),
-        "half": (3.0, 10.0, 30.0, 0.0),
-        "next": (0.0, 0.25, 0.5, 1.0, 2.0),
-        "content": (0.0, 0.1, 0.3),
-        "pop": (0.0, 0.02, 0.1),
-    }
+    grid: list[tuple[tuple[str, ...], list[tuple[float, ...]]]] = [
+        (("lam",), [(x,) for x in (30.0, 100.0, 300.0, 1000.0)]),
+        (("half",), [(x,) for x in (3.0, 10.0, 30.0, 0.0)]),
+        (("next",), [(x,) for x in (0.0, 0.25, 0.5, 1.0, 2.0)]),
+        (("content",), [(x,) for x in (0.0, 0.1, 0.3)]),
+        (("pop",), [(x,) for x in (0.0, 0.02, 0.1)]),
+    ]
     if timed:
-        grid["recent"] = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
-        grid["bandwidth"] = (0.003, 0.01, 0.03)
+        grid.append(
+            (
+                ("recent", "bandwidth"),
+                [
+                    (weight, bw)
+                    for weight in (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+                    for bw in (0.003, 0.01, 0.03)
+                ],
+            )
+        )
     else:
         blend.recent = 0.0
     best = objective(blend)
     for _ in range(2):
         moved = False
-        for name, values in grid.items():
+        for names, values in grid:
             for value in values:
-                if value == getattr(blend, name):
+                if value == tuple(getattr(blend, name) for name in names):
                     continue
-                trial = Blend(**{**blend.__dict__, name: value})
+                trial = Blend(**{**blend.__dict__, **dict(zip(names, value, strict=True))})
                 got = objective(trial)
                 if got > best:
                     best, blend, moved = got, trial, True
@@ -883,6 +884,78 @@ def tune_blend(hist: History, embedding, seed: int = 0, labels=None) -> Blend:
         )
     blend.tuned_on = len(sample)
     return blend
+
+
+def _tune_events(hist: History, seed: int):
+    """The tuner's held-out split: (training History, each held-out video's viewer, the
+    video, the viewer's recency ranks before it (one row per held-out video), its moment),
+    or None when fewer than `MIN_TUNE_VIEWERS` videos can be held out.
+
+    Fold f takes viewers with more than f videos and holds out the f-th latest; every pair
+    of a viewer at or after their earliest held-out one leaves the training part, so no
+    held-out video (nor what came after it) is in the statistics it is ranked with."""
+    import numpy as np
+    import polars as pl
+    import scipy.sparse as sp
+
+    from kptui.engine import sequence
+
+    n_users, n_videos = hist.back.shape
+    pairs = hist.pairs
+    u = pairs["u"].to_numpy()
+    back = pairs["back"].to_numpy()
+    per = np.bincount(u, minlength=n_users)
+    rng = np.random.default_rng(seed)
+    users, folds, left = [], [], TUNE_VIEWERS
+    for f in range(1, TUNE_FOLDS + 1):
+        cand = np.flatnonzero(per > f)
+        take = min(len(cand), left)
+        if take <= 0:
+            break
+        users.append(np.sort(rng.choice(cand, size=take, replace=False)))
+        folds.append(np.full(take, f, dtype=np.int64))
+        left -= take
+    if not users or sum(len(x) for x in users) < MIN_TUNE_VIEWERS:
+        return None
+    sample, fold = np.concatenate(users), np.concatenate(folds)
+    deepest = np.zeros(n_users, dtype=np.int64)
+    np.maximum.at(deepest, sample, fold)
+    cut = deepest[u]
+    keep = back > cut
+    rest = pairs.filter(pl.Series(keep)).with_columns(
+        back=pl.col("back") - pl.Series(cut[keep].astype(np.float32))
+    )
+    part = sequence.from_pairs(rest, n_users, n_videos)
+    v = pairs["v"].to_numpy()
+    t = pairs["t"].to_numpy().astype(np.float64)
+    known = np.isfinite(rest["t"].to_numpy())
+    ts = np.sort(rest["t"].to_numpy()[known])
+    n_ev = len(sample)
+    target = np.full(n_ev, -1, dtype=np.int64)
+    moments = np.full(n_ev, np.nan)
+    rows, cols, ranks = [], [], []
+    for f in np.unique(fold):
+        ev = np.flatnonzero(fold == f)
+        row_of = np.full(n_users, -1, dtype=np.int64)
+        row_of[sample[ev]] = ev
+        r = row_of[u]
+        held = (r >= 0) & (back == f)
+        target[r[held]] = v[held]
+        before = (r >= 0) & (back > f)
+        rows.append(r[before])
+        cols.append(v[before])
+        ranks.append((back[before] - f).astype(np.float32))
+        last = np.full(n_ev, -np.inf)
+        ok = before & np.isfinite(t)
+        np.maximum.at(last, r[ok], t[ok])
+        has = np.isfinite(last[ev]) & (len(ts) > 0)
+        moments[ev[has]] = np.searchsorted(ts, last[ev[has]], side="right") / max(len(ts), 1)
+    back_s = sp.csr_matrix(
+        (np.concatenate(ranks), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(n_ev, n_videos),
+        dtype=np.float32,
+    )
+    return part, sample, target, back_s, moments
 
 
 def _tune_persona_recent(

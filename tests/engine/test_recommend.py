@@ -292,3 +292,39 @@ def test_a_moment_sees_only_what_happened_by_then():
     assert trend[bins // 2, 1] == 0  # the future is not, however wide the kernel
     assert trend[bins - 1, 1] > 0
     assert trend[0, 0] == 0  # before anything happened there is nothing to see
+
+
+def test_tuning_split_holds_out_two_latest_videos_without_leaking():
+    # 40 viewers with 4 videos and 60 with 2: fold 1 holds out every viewer's latest video,
+    # fold 2 the one before it for those with more; no held-out video, nor anything after
+    # it, is in the training part it is ranked with, and each query is what came before.
+    from kptui.engine.recommend import _tune_events
+
+    rows = []
+    for u in range(100):
+        n = 4 if u < 40 else 2
+        for step in range(n):
+            rows.append((f"u{u:03d}", f"v{(u + 3 * step) % 30:02d}", "view", step))
+    frame = pl.DataFrame(rows, schema=["user_id", "video_id", "event", "step"], orient="row")
+    frame = frame.with_columns(
+        ts=pl.lit(datetime(2024, 1, 1)) + pl.duration(hours=pl.col("step") * 24 + 1)
+    ).drop("step")
+    videos = pl.DataFrame({"video_id": [f"v{i:02d}" for i in range(30)]})
+    data = from_frames(videos.with_columns(title=pl.col("video_id")), frame)
+    eng = profiles.engagement(data)
+    hist = sequence.history(data.interactions, eng.user_code, eng.video_code, eng.n_users, 30)
+    part, sample, target, back_s, moments = _tune_events(hist, seed=0)
+    per = np.diff(hist.back.indptr)
+    assert len(sample) == 100 + 40  # fold 1: everyone, fold 2: the 40 with four videos
+    assert sorted(np.bincount(sample).tolist()) == [1] * 60 + [2] * 40
+    for i, u in enumerate(sample):
+        ranks = dict(zip(hist.back[u].indices, hist.back[u].data, strict=True))
+        held = ranks[target[i]]
+        query = dict(zip(back_s[i].indices, back_s[i].data, strict=True))
+        assert set(query) == {v for v, r in ranks.items() if r > held}  # only what came before
+        assert all(query[v] == ranks[v] - held for v in query)  # ranked from that moment
+        train = set(part.back[u].indices)
+        assert target[i] not in train
+        deepest = 2 if per[u] == 4 else 1
+        assert train == {v for v, r in ranks.items() if r > deepest}
+    assert np.all(np.isfinite(moments)) and np.all(moments <= 1.0)
