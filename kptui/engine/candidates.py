@@ -11,7 +11,7 @@ videos and the `TREND_TOP` most taken-up ones of the viewer's moment. A video no
 to the viewer, neither popular nor in vogue, is not scored. Cost grows with the viewers'
 interactions times `NEIGHBOURS`, not with viewers x videos.
 
-`rank` scores in two stages: all candidates with the cut tables (one sparse product), then
+`rank` scores in two stages: all candidates with the cut tables (a sparse product each), then
 the `SHORTLIST` best again exactly as the dense blend does (EASE from the whole of B, content
 from the embeddings), and ranks by that. On MovieLens, Stack Exchange beer, the sample and
 1M-interaction data of two generators the lists find each viewer's held-out latest video at
@@ -50,7 +50,7 @@ class Neighbours:
     trend_dense: np.ndarray  # the trending rows flat, then a row of zeros (bin -1)
     head: np.ndarray  # video indices of the HEAD most popular, sorted
     cf_pos: np.ndarray  # per video, its row in B (-1: not in B)
-    table: sp.csr_matrix  # ease; follows; content; identity; head row; trend_top (stacked)
+    table: sp.csr_matrix  # identity; head row; trend_top (stacked): sums the parts (`rank`)
 
     @classmethod
     def build(
@@ -102,7 +102,7 @@ class Neighbours:
             shape=(1, n_videos),
         )
         ident = sp.identity(n_videos, dtype=np.float32, format="csr")
-        table = sp.vstack([ease, fol, content, ident, head_row, trend], format="csr")
+        table = sp.vstack([ident, head_row, trend], format="csr")
         return cls(ease, fol, content, trend, trend_dense, head, cf_pos, table.astype(np.float32))
 
 
@@ -172,15 +172,6 @@ def _rows_of(m):
     return np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
 
 
-def _seen_parts(rows, back):
-    """Row and column of every video a viewer of the block has (engagement or history)."""
-    import numpy as np
-
-    r = np.concatenate([_rows_of(rows), _rows_of(back)])
-    c = np.concatenate([rows.indices, back.indices])
-    return r, c
-
-
 def rank(
     blend: Any,
     rows,
@@ -202,7 +193,7 @@ def rank(
     scores), both n x `shortlist`, -1 / -inf where a viewer has fewer candidates.
 
     Two stages. 1: every candidate's score with each table cut to its strongest links (one
-    sparse product of the viewer's parts with the stacked tables, `Neighbours.table`).
+    sparse product per table, the parts summed through `Neighbours.table`).
     2: the `shortlist` best of stage 1 are scored again exactly as the dense blend does
     (EASE from the whole of B, content from the embeddings), which is what they are ranked
     by. `rows`/`back`/`bins` as `recommend._blend_scores`, `recent` the recency weights of
@@ -217,25 +208,28 @@ def rank(
     back = sp.csr_matrix(back, dtype=np.float32)
     recent = sp.csr_matrix(recent, dtype=np.float32)
     latest = sp.csr_matrix(latest, dtype=np.float32)
-    seg_r, seg_c, seg_v = [], [], []
+    segs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (per row, columns, values)
+    ones = np.ones(n, dtype=np.int64)
 
-    def add(m, offset: int, scale=None) -> None:
-        r = _rows_of(m)
-        seg_r.append(r)
-        seg_c.append(m.indices.astype(np.int64) + offset)
-        seg_v.append(m.data * scale[r] if scale is not None else m.data)
+    def add(m, scale) -> None:
+        per = np.diff(m.indptr)
+        segs.append((per, m.indices, m.data * np.repeat(scale.astype(np.float32), per)))
 
-    # stage 1: each part's row maximum (what the dense blend divides by), then one product
+    # stage 1: each part's product with its cut table once (its row maximum is what the
+    # dense blend divides by), then the scaled parts, the seen videos, the head and the
+    # moment's top summed by one product with `Neighbours.table` (identity; patterns): the
+    # sum costs one step per stored entry, not another pass through the cut tables
     max_e = np.ones(n, dtype=np.float32)
     if nb.ease.nnz:
-        max_e = _row_max(recent @ nb.ease)
-        add(recent, 0, 1.0 / max_e)
+        links = (recent @ nb.ease).tocsr()
+        max_e = _row_max(links)
+        add(links, 1.0 / max_e)
     max_n = np.ones(n, dtype=np.float32)
     nxt = None
     if blend.next and nb.follows.nnz:
         nxt = (latest @ nb.follows).tocsr()
         max_n = _row_max(nxt)
-        add(latest, nv, blend.next / max_n)
+        add(nxt, blend.next / max_n)
     prof = None
     if blend.content:
         w = rows.multiply(recent).tocsr()
@@ -243,26 +237,18 @@ def rank(
         norm = np.maximum(np.linalg.norm(prof, axis=1), 1e-9).astype(np.float32)
         prof /= norm[:, None]
         if nb.content.nnz:
-            add(w, 2 * nv, blend.content / norm)
-    sr, sc = _seen_parts(rows, back)
-    seg_r.append(sr)
-    seg_c.append(sc.astype(np.int64) + 3 * nv)
-    seg_v.append(np.full(len(sr), SEEN, dtype=np.float32))
+            add((w @ nb.content).tocsr(), blend.content / norm)
+    for m in (rows, back):  # what the viewer has: at about SEEN, never shortlisted
+        segs.append((np.diff(m.indptr), m.indices, np.full(m.nnz, SEEN, dtype=np.float32)))
     head = nb.head if head is None else head
-    head_row = 4 * nv
+    head_row = nv
     if len(head):
-        seg_r.append(np.arange(n))
-        seg_c.append(np.full(n, head_row, dtype=np.int64))
-        seg_v.append(np.ones(n, dtype=np.float32))
+        segs.append((ones, np.full(n, head_row), np.ones(n, dtype=np.float32)))
     if trending is not None and blend.recent and nb.trend_top.nnz:
         empty = nb.trend_top.shape[0] - 1
-        seg_r.append(np.arange(n))
-        seg_c.append(head_row + 1 + np.where(bins >= 0, np.minimum(bins, empty - 1), empty))
-        seg_v.append(np.ones(n, dtype=np.float32))
-    x = sp.csr_matrix(
-        (np.concatenate(seg_v), (np.concatenate(seg_r), np.concatenate(seg_c))),
-        shape=(n, nb.table.shape[0]),
-    )
+        at = head_row + 1 + np.where(bins >= 0, np.minimum(bins, empty - 1), empty)
+        segs.append((ones, at, np.ones(n, dtype=np.float32)))
+    x = _row_concat(n, nb.table.shape[0], segs)
     table = nb.table if head is nb.head else _with_head(nb, head)
     s = x @ table
     c, v = s.indices, s.data
@@ -300,6 +286,33 @@ def rank(
     return np.take_along_axis(np.where(valid, cols, -1), order, axis=1), np.take_along_axis(
         final, order, axis=1
     )
+
+
+def _row_concat(n: int, width: int, segs):
+    """The CSR whose row i holds every segment's row i one after another; each segment is
+    (entries per row, columns, values) in row order. Columns may repeat within a row (a
+    product sums them), so nothing is sorted: O(entries), where building it from
+    coordinates sorts every row."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    total = np.zeros(n, dtype=np.int64)
+    for per, _, _ in segs:
+        total += per
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(total, out=indptr[1:])
+    nnz = int(indptr[-1])
+    index_type = np.int32 if max(nnz, width) < 2**31 else np.int64
+    indices = np.empty(nnz, dtype=index_type)
+    data = np.empty(nnz, dtype=np.float32)
+    filled = indptr[:-1].copy()  # next free slot of each row
+    for per, cols, vals in segs:
+        starts = np.cumsum(per) - per  # first entry of each row within the segment
+        pos = np.repeat(filled - starts, per) + np.arange(int(per.sum()))
+        indices[pos] = cols
+        data[pos] = vals
+        filled += per
+    return sp.csr_matrix((data, indices, indptr.astype(index_type)), shape=(n, width))
 
 
 def _row_max(m) -> np.ndarray:
@@ -351,19 +364,28 @@ def _add_rows(out: np.ndarray, r: np.ndarray, g: np.ndarray) -> None:
     out[r[starts]] += np.add.reduceat(g, starts, axis=0)
 
 
-def _lookup(m, cols: np.ndarray) -> np.ndarray:
-    """n x K: m[i, cols[i, j]] for a CSR m (0 where not stored)."""
+def _lookup(m, cols: np.ndarray, cells: int = 4_000_000) -> np.ndarray:
+    """n x K: m[i, cols[i, j]] for a CSR m without repeated entries (a product), 0 where not
+    stored. Rows are spread into a dense scratch of at most `cells` values a few at a time
+    and read back: O(entries), no sort of the rows."""
     import numpy as np
 
     n, nv = m.shape
-    if not m.nnz:
-        return np.zeros(cols.shape, dtype=np.float32)
-    m.sort_indices()  # rows in order and sorted columns: the keys below are sorted
-    keys = _rows_of(m).astype(np.int64) * nv + m.indices
-    want = (np.arange(n, dtype=np.int64)[:, None] * nv + cols).ravel()
-    pos = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    hit = keys[pos] == want
-    return np.where(hit, m.data[pos], 0.0).astype(np.float32).reshape(cols.shape)
+    out = np.zeros(cols.shape, dtype=np.float32)
+    if not m.nnz or not n:
+        return out
+    step = max(1, cells // max(nv, 1))
+    scratch = np.zeros(min(step, n) * nv, dtype=np.float32)
+    for start in range(0, n, step):
+        stop = min(start + step, n)
+        lo, hi = m.indptr[start], m.indptr[stop]
+        per = np.diff(m.indptr[start : stop + 1])
+        at = np.repeat(np.arange(stop - start, dtype=np.int64) * nv, per) + m.indices[lo:hi]
+        scratch[at] = m.data[lo:hi]
+        want = np.arange(stop - start, dtype=np.int64)[:, None] * nv + cols[start:stop]
+        out[start:stop] = np.take(scratch, want)
+        scratch[at] = 0.0
+    return out
 
 
 def _with_head(nb: Neighbours, head: np.ndarray):
@@ -376,8 +398,8 @@ def _with_head(nb: Neighbours, head: np.ndarray):
         (np.full(len(head), EPS, dtype=np.float32), (np.zeros(len(head), dtype=np.int64), head)),
         shape=(1, nv),
     )
-    top = nb.table[: 4 * nv]
-    rest = nb.table[4 * nv + 1 :]
+    top = nb.table[:nv]
+    rest = nb.table[nv + 1 :]
     return sp.vstack([top, row, rest], format="csr")
 
 

@@ -136,3 +136,41 @@ def test_cold_video_is_a_candidate_through_content(wide):
     assert (np.diff(nb.content.indptr) > 0).mean() > 0.95
     assert not set(np.diff(nb.ease.indptr).tolist()) - set(range(candidates.NEIGHBOURS + 1))
     assert pl.Series(nb.head).is_sorted()
+
+
+def _random_csr(rng, n: int, width: int, density: float) -> sp.csr_matrix:
+    m = sp.random(n, width, density=density, format="csr", random_state=rng, dtype=np.float32)
+    m.data[:] = rng.standard_normal(m.nnz).astype(np.float32)
+    return m
+
+
+def test_row_concat_sums_like_coordinates():
+    # Segments laid out row by row (repeated columns allowed) give the same product as the
+    # matrix built from coordinates, which sums repeats; empty rows and segments included.
+    rng = np.random.default_rng(4)
+    n, width = 50, 30
+    parts = [_random_csr(rng, n, width, d) for d in (0.2, 0.0, 0.5, 0.05)]
+    ones = np.ones(n, dtype=np.int64)
+    segs = [(np.diff(m.indptr), m.indices, m.data) for m in parts]
+    segs.append((ones, rng.integers(0, width, n), np.ones(n, dtype=np.float32)))
+    got = candidates._row_concat(n, width, segs)
+    rows = np.concatenate([np.repeat(np.arange(n), per) for per, _, _ in segs])
+    cols = np.concatenate([c for _, c, _ in segs])
+    vals = np.concatenate([v for _, _, v in segs])
+    want = sp.csr_matrix((vals, (rows, cols)), shape=(n, width))
+    table = _random_csr(rng, width, 40, 0.3)
+    np.testing.assert_allclose((got @ table).toarray(), (want @ table).toarray(), atol=1e-5)
+    np.testing.assert_allclose(got.toarray(), want.toarray(), atol=1e-6)
+
+
+@pytest.mark.parametrize("cells", [1, 7, 200, 4_000_000])
+def test_lookup_reads_stored_values_whatever_the_scratch_size(cells):
+    # The dense scratch holds at most `cells` values (at least one row): every size reads
+    # the same values, 0 where nothing is stored.
+    rng = np.random.default_rng(5)
+    m = _random_csr(rng, 37, 23, 0.3)
+    cols = rng.integers(0, 23, size=(37, 6))
+    want = m.toarray()[np.arange(37)[:, None], cols]
+    got = candidates._lookup(m, cols, cells=cells)
+    np.testing.assert_array_equal(got, want)
+    assert (got == 0).any() and (got != 0).any()
