@@ -60,6 +60,10 @@ class Engagement:
     user_code: np.ndarray  # per interaction row: viewer index
     video_code: np.ndarray  # per interaction row: video index
     last_ts: np.ndarray | None  # per (viewer) latest ts in epoch seconds, or None
+    # per stored pair of `matrix` (CSR order): its latest time (epoch s, nan unknown) and
+    # latest row; what `sequence.from_grouped` needs, so the pairs are grouped once
+    pair_t: np.ndarray | None = None
+    pair_r: np.ndarray | None = None
 
     @property
     def n_users(self) -> int:
@@ -166,9 +170,14 @@ def engagement(dataset: Dataset, progress: Progress | None = None) -> Engagement
     vcode = rows["_v"].to_numpy()
     pairs = (
         rows.lazy()
+        .with_row_index("_r")
         .filter(pl.col("_v") >= 0)
         .group_by("_u", "_v")
-        .agg(pl.col("w").sum())
+        .agg(
+            pl.col("w").sum(),
+            pl.col("_r").max().cast(pl.Int64),
+            *([pl.col("_t").max().cast(pl.Float64)] if has_ts else []),
+        )
         .sort("_u", "_v")
         .collect()
     )
@@ -185,7 +194,10 @@ def engagement(dataset: Dataset, progress: Progress | None = None) -> Engagement
         latest = rows.group_by("_u").agg(pl.col("_t").max()).drop_nulls()
         last_ts = np.full(len(user_ids), np.iinfo(np.int64).min, dtype=np.int64)
         last_ts[latest["_u"].to_numpy()] = latest["_t"].to_numpy()
-    return Engagement(user_ids, video_ids, m, ucode, vcode, last_ts)
+    pair_t = (
+        pairs["_t"].fill_null(float("nan")).to_numpy() if has_ts else np.full(pairs.height, np.nan)
+    )
+    return Engagement(user_ids, video_ids, m, ucode, vcode, last_ts, pair_t, pairs["_r"].to_numpy())
 
 
 def require_interactions(dataset: Dataset) -> None:

@@ -718,11 +718,18 @@ def _persona_parts(dataset: Dataset, eng: Engagement, hist: History, labels, hal
 
 
 def _history_of(dataset: Dataset, eng: Engagement) -> History:
+    import numpy as np
+
     from kptui.engine import sequence
 
+    n_videos = len(eng.video_ids)
+    if eng.pair_t is not None and eng.pair_r is not None:  # grouped with the matrix
+        m = eng.matrix
+        u = np.repeat(np.arange(eng.n_users), np.diff(m.indptr))
+        return sequence.from_grouped(u, m.indices, eng.pair_t, eng.pair_r, eng.n_users, n_videos)
     it = dataset.interactions
     assert it is not None
-    return sequence.history(it, eng.user_code, eng.video_code, eng.n_users, len(eng.video_ids))
+    return sequence.history(it, eng.user_code, eng.video_code, eng.n_users, n_videos)
 
 
 def _cf_columns(binary, limit: int):

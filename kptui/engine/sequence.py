@@ -38,7 +38,8 @@ class History:
     pairs: pl.DataFrame  # u, v, t (epoch s, nan without ts), back: every pair, for fitting
 
 
-def _pairs(interactions: pl.DataFrame, ucode, vcode) -> pl.DataFrame:
+def _grouped(interactions: pl.DataFrame, ucode, vcode) -> pl.DataFrame:
+    """Per (viewer, video) pair its latest time and latest row, in (u, v) order."""
     import numpy as np
     import polars as pl
 
@@ -55,21 +56,60 @@ def _pairs(interactions: pl.DataFrame, ucode, vcode) -> pl.DataFrame:
         }
     ).filter(pl.col("v") >= 0)
     frame = frame.with_columns(pl.col("t").fill_nan(None))
-    pairs = frame.group_by(["u", "v"]).agg(pl.col("t").max(), pl.col("r").max())
-    pairs = pairs.sort(["u", "t", "r"], nulls_last=False)
-    return pairs.with_columns(
-        back=(pl.len().over("u") - pl.int_range(pl.len()).over("u")).cast(pl.Float32)
-    )
+    return frame.group_by(["u", "v"]).agg(pl.col("t").max(), pl.col("r").max()).sort(["u", "v"])
 
 
 def history(interactions: pl.DataFrame, ucode, vcode, n_users: int, n_videos: int) -> History:
     """See the module docstring; `ucode`/`vcode` are each row's viewer and video index."""
-    import polars as pl
+    g = _grouped(interactions, ucode, vcode)
+    return from_grouped(
+        g["u"].to_numpy(), g["v"].to_numpy(), g["t"].to_numpy(), g["r"].to_numpy(),
+        n_users, n_videos,
+    )  # fmt: skip
 
-    pairs = _pairs(interactions, ucode, vcode)
-    return from_pairs(
-        pairs.select("u", "v", pl.col("t").fill_null(float("nan")), "back"), n_users, n_videos
+
+def from_grouped(u, v, t, r, n_users: int, n_videos: int) -> History:
+    """A `History` from pairs already grouped (the group-by that builds the engagement
+    matrix gives them, so 10M interactions are grouped once): per (viewer, video) pair in
+    (u, v) order, its latest time `t` (epoch s, nan unknown) and its latest row `r` in the
+    file (ties of time, and rows without one, are ordered as the file has them)."""
+    import numpy as np
+    import polars as pl
+    import scipy.sparse as sp
+
+    u = np.asarray(u, dtype=np.int64)
+    frame = pl.DataFrame(
+        {
+            "u": u,
+            "v": np.asarray(v, dtype=np.int64),
+            "t": np.asarray(t, dtype=np.float64),
+            "r": np.asarray(r, dtype=np.int64),
+            "i": np.arange(len(u), dtype=np.int64),
+        }
+    ).with_columns(pl.col("t").fill_nan(None))
+    pairs = frame.sort(["u", "t", "r"], nulls_last=False).with_columns(
+        back=(pl.len().over("u") - pl.int_range(pl.len()).over("u")).cast(pl.Float32),
+        t=pl.col("t").fill_null(float("nan")),
     )
+    # the recency ranks in (u, v) order are the matrix's data as they stand: no COO sort
+    ranks = np.empty(len(u), dtype=np.float32)
+    ranks[pairs["i"].to_numpy()] = pairs["back"].to_numpy()
+    indptr = np.zeros(n_users + 1, dtype=np.int64)
+    np.cumsum(np.bincount(u, minlength=n_users), out=indptr[1:])
+    back = sp.csr_matrix((ranks, np.asarray(v, dtype=np.int32), indptr), shape=(n_users, n_videos))
+    pairs = pairs.select("u", "v", "t", "back")
+    tt = pairs["t"].to_numpy()
+    known = np.isfinite(tt)
+    moment = np.full(n_users, np.nan)
+    if known.any():
+        ts = np.sort(tt[known])
+        edges = np.quantile(ts, np.linspace(0.0, 1.0, TIME_BINS + 1))
+        latest = (pairs["back"].to_numpy() == 1) & known  # sorted by time: each one's last
+        last_u = pairs["u"].to_numpy()[latest]
+        moment[last_u] = np.searchsorted(ts, tt[latest], side="right") / len(ts)
+    else:
+        edges = np.zeros(0)
+    return History(back, moment, edges, pairs)
 
 
 def from_pairs(pairs: pl.DataFrame, n_users: int, n_videos: int) -> History:

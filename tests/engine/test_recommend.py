@@ -328,3 +328,50 @@ def test_tuning_split_holds_out_two_latest_videos_without_leaking():
         deepest = 2 if per[u] == 4 else 1
         assert train == {v for v, r in ranks.items() if r > deepest}
     assert np.all(np.isfinite(moments)) and np.all(moments <= 1.0)
+
+
+@pytest.mark.parametrize("with_ts", [True, False])
+def test_history_grouped_with_the_matrix_is_the_rows_history(with_ts):
+    # The engagement group-by gives every pair's latest time and row; the history built
+    # from those equals the one grouped from the rows again: repeated pairs, ties in time,
+    # rows without a time, a video not in the videos table, and data without any times.
+    from kptui.engine.recommend import _history_of
+
+    rng = np.random.default_rng(8)
+    n = 3000
+    frame = pl.DataFrame(
+        {
+            "user_id": [f"u{i}" for i in rng.integers(0, 150, n)],
+            "video_id": [f"v{i}" for i in rng.integers(0, 41, n)],  # v40 is unknown
+            "event": rng.choice(["view", "like", "purchase"], n).tolist(),
+            "ts": [
+                datetime(2024, 1, 1) + timedelta(hours=int(h)) if h >= 0 else None
+                for h in rng.integers(-20, 200, n)  # ties and missing times
+            ],
+        }
+    )
+    if not with_ts:
+        frame = frame.drop("ts")
+    videos = pl.DataFrame({"video_id": [f"v{i}" for i in range(40)]})
+    data = from_frames(videos.with_columns(title=pl.col("video_id")), frame)
+    eng = profiles.engagement(data)
+    assert eng.pair_t is not None and len(eng.pair_t) == eng.matrix.nnz
+    got = _history_of(data, eng)
+    want = sequence.history(data.interactions, eng.user_code, eng.video_code, eng.n_users, 40)
+    assert got.back.nnz == want.back.nnz and (got.back != want.back).nnz == 0
+    np.testing.assert_array_equal(got.moment, want.moment)
+    np.testing.assert_array_equal(got.edges, want.edges)
+    assert got.pairs.equals(want.pairs)
+    assert np.isfinite(got.moment).any() == with_ts
+    # by hand: a viewer's videos ranked by latest time (none: oldest), then latest row
+    it = data.interactions.with_row_index("r")
+    for u in (0, 7, 99):
+        mine = it.filter(pl.Series(eng.user_code == u) & pl.Series(eng.video_code >= 0))
+        last: dict[str, tuple] = {}
+        for row in mine.iter_rows(named=True):
+            t = row["ts"].timestamp() if row.get("ts") is not None else float("-inf")
+            old_t, old_r = last.get(row["video_id"], (float("-inf"), -1))
+            last[row["video_id"]] = (max(old_t, t), max(old_r, row["r"]))
+        order = sorted(last, key=lambda v: last[v], reverse=True)
+        ranks = dict(zip(got.back[u].indices, got.back[u].data, strict=True))
+        assert [ranks[int(v[1:])] for v in order] == list(range(1, len(order) + 1))
