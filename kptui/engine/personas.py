@@ -12,7 +12,9 @@ Pipeline (all vectorised; about 2 s for 100k viewers / 1M interactions on 2 core
    separate best at k=3 with silhouette 0.155 and almost as well at k=7, 0.137); among the
    allowed k where no persona is under 3% of viewers, the best silhouette. The choice and
    what it gave up are stated in `k_note` (JSON and the cards' pane). Then k-means refits
-   on every viewer starting from the sample's centres.
+   on every viewer starting from the sample's centres, and a persona holding more than
+   `MAX_SHARE` (a third) of the viewers is split in two (`_split_catch_alls`; stated in
+   `k_note` too): the Stack Exchange community's 42% catch-all became two of 24% and 18%.
 3. Personas are numbered by size (largest first, ties by label), so an id means the same
    persona in `personas`, `--assignments` and `recommend --persona` for the same data, k
    and seed.
@@ -47,9 +49,10 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str | None, float | None], None]
 
-MODEL_VERSION = "5"
+MODEL_VERSION = "6"
 K_MIN, K_MAX = 3, 12
 MIN_SHARE = 0.03
+MAX_SHARE = 1 / 3  # k=auto splits a persona holding more of the audience (a catch-all)
 MIN_VIEWERS_AUTO = 6
 SAMPLE_FIT = 8000
 SAMPLE_AUTO = 2000
@@ -106,6 +109,7 @@ class PersonaModel:
     fingerprint: str = ""
     from_cache: bool = False
     silhouette: dict[int, float] = field(default_factory=dict)  # k -> score (auto only)
+    split_shares: list[float] = field(default_factory=list)  # catch-alls split (auto only)
     _seg: Any = field(default=None, repr=False)
     _term_index: dict[str, int] | None = field(default=None, repr=False)
     _grams: Any = field(default=None, repr=False)
@@ -133,18 +137,23 @@ class PersonaModel:
         if not self.silhouette:
             return f"k={self.k} as asked"
         sil = self.silhouette
-        here = sil.get(self.k)
+        chosen = self.k - len(self.split_shares)
+        here = sil.get(chosen)
         best_k = max(sil, key=lambda k: (sil[k], -k))
-        note = f"k={self.k} chosen from {min(sil)}-{max(sil)}"
+        note = f"k={chosen} chosen from {min(sil)}-{max(sil)}"
         if here is not None:
             note += f": silhouette {here:.3f}"
         if self.cards:
             note += f", smallest persona {min(c['share'] for c in self.cards):.0%} of viewers"
-        if best_k != self.k and here is not None:
+        if best_k != chosen and here is not None:
             note += (
                 f" (k={best_k} separates best, {sil[best_k]:.3f}, but gives "
-                f"{'fewer, broader' if best_k < self.k else 'more, smaller'} personas)"
+                f"{'fewer, broader' if best_k < chosen else 'more, smaller'} personas)"
             )
+        for share in self.split_shares:
+            note += f"; a persona of {share:.0%} of viewers was split in two (too broad to act on)"
+        if self.split_shares:
+            note += f": k={self.k}"
         return note
 
     def card(self, pid: int) -> dict[str, Any]:
@@ -305,6 +314,9 @@ def fit_personas(
     z = profiles.viewer_profiles(eng.matrix, cont.embedding)
     report("clustering", 0.4)
     raw_labels, sil = _cluster(z, k_fixed, seed, report)
+    split: list[float] = []
+    if k_fixed is None:
+        raw_labels, split = _split_catch_alls(z, raw_labels, seed)
     report("describing personas", 0.8)
     cards, labels, weights, reach, fit = _describe(dataset, eng, cont, raw_labels)
     report("done", 1.0)
@@ -324,6 +336,7 @@ def fit_personas(
         fit_gram_loglift=fit[3],
         fingerprint=dataset.fingerprint,
         silhouette=sil,
+        split_shares=split,
     )
 
 
@@ -401,6 +414,35 @@ def _cluster(z, k_fixed: int | None, seed: int, report: Progress) -> tuple[Any, 
     else:
         km = _kmeans(z, k_final, seed, n_init=1, init=init)
     return km.labels_, scores
+
+
+def _split_catch_alls(z, labels, seed: int) -> tuple[Any, list[float]]:
+    """Split, in two by k-means, any persona holding more than `MAX_SHARE` of the viewers
+    (largest first, while both halves keep `MIN_SHARE` and k stays within `MAX_K`); returns
+    the labels and the shares that were split.
+
+    Why: where most viewers have one or two videos (a Q&A community: two thirds of the
+    Stack Exchange one), their profiles are single questions and k-means leaves a broad
+    group of whatever did not separate: 42% of the viewers, "red-wine · bourbon ·
+    cocktails". A persona that is most of the audience is not one a creator can act on,
+    and the silhouette does not see it (every k from 3 to 12 kept a group over a third)."""
+    import numpy as np
+
+    labels = np.asarray(labels).copy()
+    n = len(labels)
+    split: list[float] = []
+    while n and int(labels.max()) + 1 < MAX_K:
+        sizes = np.bincount(labels)
+        big = int(np.argmax(sizes))
+        if sizes[big] / n <= MAX_SHARE:
+            break
+        members = np.flatnonzero(labels == big)
+        halves = _kmeans(z[members], 2, seed, n_init=4).labels_
+        if min(np.bincount(halves, minlength=2)) / n < MIN_SHARE:
+            break
+        split.append(round(float(sizes[big] / n), 4))
+        labels[members[halves == 1]] = int(labels.max()) + 1
+    return labels, split
 
 
 # --------------------------------------------------------------------------------------------
@@ -784,6 +826,7 @@ def save_model(model: PersonaModel, cache_key_: str) -> Path | None:
             "fingerprint": model.fingerprint,
             "cards": model.cards,
             "silhouette": {str(a): b for a, b in model.silhouette.items()},
+            "split_shares": model.split_shares,
             "fit_terms": model.fit_terms,
             "fit_grams": model.fit_grams,
         }
@@ -843,6 +886,7 @@ def load_model(cache_key_: str, fingerprint: str | None = None) -> PersonaModel 
         fingerprint=meta.get("fingerprint", ""),
         from_cache=True,
         silhouette={int(a): b for a, b in meta.get("silhouette", {}).items()},
+        split_shares=[float(x) for x in meta.get("split_shares", [])],
     )
 
 

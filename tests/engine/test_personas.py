@@ -257,3 +257,32 @@ def test_labels_and_words_have_no_function_words(model):
     for card in model.cards:
         words = card["top_terms"] + card["top_tags"] + card["label"].split(" · ")
         assert not {w.lower() for w in words} & P.FUNCTION_WORDS, card
+
+
+def test_a_catch_all_persona_is_split_and_the_note_says_so():
+    # Three groups of viewers' profiles: two tight ones of 20% each and a broad one of 60%
+    # made of two sub-groups: the broad one is split in two; groups under a third are kept.
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    centres = np.eye(4, dtype=np.float32)
+    group = np.repeat([0, 1, 2, 3], [120, 120, 180, 180])
+    z = centres[group] + 0.05 * rng.standard_normal((600, 4)).astype(np.float32)
+    labels = np.where(group >= 2, 2, group)  # k-means left the two last groups as one
+    out, split = P._split_catch_alls(z, labels, seed=0)
+    assert split == [0.6]
+    assert np.bincount(out).tolist() == [120, 120, 180, 180]
+    assert adjusted_rand_score(group, out) == 1.0
+    kept, none = P._split_catch_alls(z, group, seed=0)
+    assert none == [] and (kept == group).all()
+
+
+def test_k_note_names_a_split(model):
+    import dataclasses
+
+    split = dataclasses.replace(model, split_shares=[0.42])
+    note = split.k_note
+    assert note.startswith(f"k={model.k - 1} chosen")
+    assert note.endswith(
+        f"a persona of 42% of viewers was split in two (too broad to act on): k={model.k}"
+    )
