@@ -136,6 +136,7 @@ def measure_big(data_root: Path, n_videos: int) -> None:
         csv = big_csv(data_root, n_videos, Path(tmp) / "data")
         mb = csv.stat().st_size / 1e6
         env = {**os.environ, "KPTUI_CACHE_DIR": str(Path(tmp) / "cache")}
+        env["KPTUI_WORKSPACE"] = str(Path(tmp) / "workspace.sqlite3")  # not the user's
         cmd = [sys.executable, "-m", "kptui", "tags", "suggest", "-t", "零基础学Python"]
         cmd += ["--data", str(csv.parent)]
         print(f"\nbig: {n_videos:,} videos, videos.csv {mb:.0f} MB, `kptui tags suggest`")

@@ -103,7 +103,8 @@ def _drop_older_builds(folder: Path, fingerprint: str) -> None:
 def suggest(
     index: TagIndex, title: str, description: str = "", top: int = 10
 ) -> list[TagSuggestion]:
-    """Top `top` tags for a draft, best first; [] for a draft with no words and no index tags."""
+    """Top `top` tags for a draft, best first, without the clearly unrelated ones (`_shown`);
+    [] for a draft with no words and no index tags."""
     import numpy as np
 
     from kptui.engine.tagmodel import draft_candidates, score, sources_of
@@ -117,6 +118,7 @@ def suggest(
     # the draft's own #hashtags first (the creator chose them), then by score, then by name
     own = ~np.asarray(cands.hashtag, dtype=bool)
     order = np.lexsort((np.asarray(cands.display, dtype=object), -p, own))[:top]
+    order = order[_shown(index, cands, p, x, order)]
     out = []
     for i in order.tolist():
         names = sources_of(index.coef, x[i], cands.hashtag[i])
@@ -125,6 +127,31 @@ def suggest(
             TagSuggestion(cands.display[i], round(float(p[i]), 4), names[0], names, kind=kind)
         )
     return out
+
+
+# Of the top tags, those a user should not be shown: a tag that is not the draft's own (a
+# word, phrase, #hashtag or @mention of it) with a score under MIN_SCORE, or a topic tag
+# under RELATIVE x the best topic tag's score (健身 at 0.04 next to Python at 0.51 for
+# 零基础学Python: a neighbour's tag with nothing else behind it). Both are the largest that
+# left F1@10 unchanged on all three validation splits (bench/TAGS_PROTOCOL.md): the scores
+# are calibrated, so a higher cut drops real hits (0.03: KuaiRec -0.004; 0.15: YouTube -0.001).
+MIN_SCORE = 0.02
+RELATIVE = 0.1
+
+
+def _shown(index: TagIndex, cands: Any, p: Any, x: Any, order: Any) -> Any:
+    """Mask over `order` (candidate rows, best first): which of them are shown."""
+    import numpy as np
+
+    from kptui.engine.tagmodel import FEATURES
+
+    in_draft = x[:, FEATURES.index("in_draft")] > 0
+    mention = x[:, FEATURES.index("mention")] > 0
+    own = in_draft | mention | np.asarray(cands.hashtag, dtype=bool)
+    topic = np.asarray([index.kind(cands.keys[i]) == "topic" for i in range(len(cands.keys))])
+    best = float(p[order][topic[order]].max()) if topic[order].any() else 0.0
+    keep = own | ((p >= MIN_SCORE) & (~topic | (p >= RELATIVE * best)))
+    return keep[order]
 
 
 def by_kind(suggestions: list[TagSuggestion]) -> list[TagSuggestion]:

@@ -527,3 +527,30 @@ def test_sampled_index_survives_the_cache(tmp_path, monkeypatch) -> None:
     back = TagIndex.load(tmp_path, "fp")
     assert back is not None and (back.n_videos, back.n_source) == (20, 60)
     assert index_note(back) == index_note(index)
+
+
+def test_clearly_unrelated_tags_are_not_shown_but_the_drafts_own_words_are() -> None:
+    """A neighbour's tag far below the best topic tag (健身 at 0.04 beside Python at 0.51 for
+    零基础学Python on the sample) or under MIN_SCORE is cut; the draft's own words never are."""
+    from kptui.engine import tags
+    from kptui.paths import sample_data_dir
+
+    index = TagIndex.build(load_dataset(sample_data_dir()).videos)
+    got = suggest(index, "零基础学Python", top=10)
+    assert "python" in keys(got)
+    assert not {"健身", "居家锻炼"} & set(keys(got))
+    best = max(s.score for s in got if s.kind == "topic")
+    for s in got:
+        own = "draft" in s.sources or "hashtag" in s.sources
+        assert own or s.score >= tags.MIN_SCORE, s
+        assert own or s.kind == "reach" or s.score >= tags.RELATIVE * best - 1e-4, s
+    # without the cut the same list is longer and holds the fitness tag
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tags, "MIN_SCORE", 0.0)
+        mp.setattr(tags, "RELATIVE", 0.0)
+        uncut = suggest(index, "零基础学Python", top=10)
+    assert len(uncut) == 10 and "健身" in keys(uncut)
+    # a draft the corpus hardly knows still gets its own words, however low they score
+    own = suggest(index, "考研数学", top=10)
+    assert {"考研", "数学"} <= set(keys(own))
+    assert all(s.score >= tags.MIN_SCORE or "draft" in s.sources for s in own)
