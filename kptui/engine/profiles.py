@@ -59,7 +59,7 @@ class Engagement:
     matrix: sp.csr_matrix  # float32, log1p of summed event weights
     user_code: np.ndarray  # per interaction row: viewer index
     video_code: np.ndarray  # per interaction row: video index
-    last_ts: np.ndarray | None  # per (viewer) latest ts in epoch seconds, or None
+    last_ts: np.ndarray | None  # per viewer the latest ts of their pairs (epoch s), or None
     # per stored pair of `matrix` (CSR order): its latest time (epoch s, nan unknown) and
     # latest row; what `sequence.from_grouped` needs, so the pairs are grouped once
     pair_t: np.ndarray | None = None
@@ -134,9 +134,9 @@ def interaction_weights(interactions: pl.DataFrame, videos: pl.DataFrame) -> np.
 def engagement(dataset: Dataset, progress: Progress | None = None) -> Engagement:
     """The viewer x video matrix; `DataError` when the dataset has no interactions.
 
-    Everything up to the (viewer, video) weights happens in polars, as hash joins and one
-    group-by (no sort of 10M id strings, no `ufunc.at`): numpy only sees the codes per row,
-    which personas need, and the aggregated pairs, already in CSR order."""
+    Everything up to the (viewer, video) weights happens in polars, as a lookup, a hash
+    join and one group-by (no sort of 10M id strings, no `ufunc.at`): numpy only sees the
+    codes per row, which personas need, and the aggregated pairs, already in CSR order."""
     import numpy as np
     import polars as pl
     import scipy.sparse as sp
@@ -153,50 +153,63 @@ def engagement(dataset: Dataset, progress: Progress | None = None) -> Engagement
         "_v"
     )
     has_ts = it["ts"].null_count() < it.height
+    # viewers' codes by lookup (a hash join's order-keeping costs more at 10M rows); the
+    # pairs grouped by one integer key (two keys cost three times as much), sorted: CSR order
     rows = (
         it.lazy()
-        .select("user_id", "video_id", "event", "watch_s", *(["ts"] if has_ts else []))
-        .join(users.lazy(), on="user_id", how="left", maintain_order="left")
+        .select(
+            pl.col("user_id")
+            .replace_strict(users["user_id"], users["_u"], return_dtype=pl.Int64)
+            .alias("_u"),
+            "video_id",
+            "event",
+            "watch_s",
+            *(["ts"] if has_ts else []),
+        )
         .join(vmap.lazy(), on="video_id", how="left", maintain_order="left")
         .select(
-            pl.col("_u").cast(pl.Int64),
+            "_u",
             pl.col("_v").cast(pl.Int64).fill_null(-1),
             _weight_expr("_dur"),
-            *([pl.col("ts").dt.epoch("s").alias("_t")] if has_ts else []),
+            *([pl.col("ts").dt.epoch("s").cast(pl.Float64).alias("_t")] if has_ts else []),
         )
         .collect()
     )
     ucode = rows["_u"].to_numpy()
     vcode = rows["_v"].to_numpy()
+    n_videos = max(len(video_ids), 1)
     pairs = (
         rows.lazy()
         .with_row_index("_r")
         .filter(pl.col("_v") >= 0)
-        .group_by("_u", "_v")
+        .group_by(_k=pl.col("_u") * n_videos + pl.col("_v"))
         .agg(
             pl.col("w").sum(),
             pl.col("_r").max().cast(pl.Int64),
-            *([pl.col("_t").max().cast(pl.Float64)] if has_ts else []),
+            *([pl.col("_t").max()] if has_ts else []),
         )
-        .sort("_u", "_v")
+        .sort("_k")
         .collect()
     )
-    counts = np.bincount(pairs["_u"].to_numpy(), minlength=len(user_ids))
+    key = pairs["_k"].to_numpy()
+    counts = np.bincount(key // n_videos, minlength=len(user_ids))
     indptr = np.zeros(len(user_ids) + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
     data = np.log1p(pairs["w"].to_numpy().astype(np.float32))
     m = sp.csr_matrix(
-        (data, pairs["_v"].to_numpy().astype(np.int32), indptr),
+        (data, (key % n_videos).astype(np.int32), indptr),
         shape=(len(user_ids), len(video_ids)),
     )
-    last_ts = None
-    if has_ts:
-        latest = rows.group_by("_u").agg(pl.col("_t").max()).drop_nulls()
-        last_ts = np.full(len(user_ids), np.iinfo(np.int64).min, dtype=np.int64)
-        last_ts[latest["_u"].to_numpy()] = latest["_t"].to_numpy()
     pair_t = (
         pairs["_t"].fill_null(float("nan")).to_numpy() if has_ts else np.full(pairs.height, np.nan)
     )
+    last_ts = None
+    if has_ts:  # each viewer's latest pair (fmax skips pairs without a time)
+        latest = np.full(len(user_ids), np.nan)
+        has = counts > 0
+        if has.any():
+            latest[has] = np.fmax.reduceat(pair_t, indptr[:-1][has])
+        last_ts = np.where(np.isfinite(latest), latest, np.iinfo(np.int64).min).astype(np.int64)
     return Engagement(user_ids, video_ids, m, ucode, vcode, last_ts, pair_t, pairs["_r"].to_numpy())
 
 

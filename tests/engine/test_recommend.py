@@ -375,3 +375,5 @@ def test_history_grouped_with_the_matrix_is_the_rows_history(with_ts):
         order = sorted(last, key=lambda v: last[v], reverse=True)
         ranks = dict(zip(got.back[u].indices, got.back[u].data, strict=True))
         assert [ranks[int(v[1:])] for v in order] == list(range(1, len(order) + 1))
+        if with_ts:  # the viewer's latest time, from the same grouped pairs
+            assert eng.last_ts[u] == int(max(t for t, _ in last.values()))
