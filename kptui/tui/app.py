@@ -18,6 +18,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.screen import ModalScreen
 from textual.widgets import ContentSwitcher, Footer, Input, Label, Tab, Tabs
 
 from kptui.tui.commands import KptuiCommands
@@ -227,6 +228,8 @@ class KptuiApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_field":  # only offered (and shown) while typing in a field
             return isinstance(self.focused, Input)
+        if action in ("show_pane", "step_pane"):  # F-keys are priority bindings: not behind
+            return not isinstance(self.screen, ModalScreen)  # a dialog, help or the palette
         return True
 
     def action_leave_field(self) -> None:

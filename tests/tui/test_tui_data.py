@@ -168,6 +168,28 @@ async def test_a_real_export_shows_its_sources_metrics_and_notices() -> None:
         assert any("xiaohongshu per-video · 41 rows" in r[-1] for r in rows)  # what it was read as
 
 
+async def test_a_cut_notice_is_shown_whole_under_the_table_while_it_has_focus() -> None:
+    real = Path(__file__).resolve().parents[1] / "data" / "exports" / "real" / "xiaohongshu"
+    app = KptuiApp(str(real))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#problems", FrameTable)
+        detail = app.query_one("#problem-detail")
+        whole = "no id column: each work's id is made from its title and publish time"
+        assert whole not in " ".join(screen_text(app).split())  # cut to fit at 80 columns
+        assert not detail.display
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.pause()
+        assert detail.display
+        assert " ".join(screen_text(app).split()).count(whole) == 1
+        await pilot.press("down")
+        assert "banner row(s) above the header skipped" in str(detail.render())
+        app.query_one("#top-videos").focus()
+        await pilot.pause()
+        assert not detail.display
+
+
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 
 

@@ -67,6 +67,21 @@ async def test_help_screen_opens_and_closes() -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
+async def test_pane_keys_do_nothing_behind_a_dialog() -> None:
+    """F-keys and ctrl+PgDn are priority bindings; behind help or the palette they must not
+    switch the pane the user cannot see."""
+    app = KptuiApp(None, load_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        for key in ("f3", "alt+4", "ctrl+pagedown"):
+            await pilot.press(key)
+            assert current(app) == "data" and isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("f3")
+        assert current(app) == PANES[2].PANE_ID
+
+
 async def test_palette_switches_pane() -> None:
     app = KptuiApp(None, load_on_start=False)
     async with app.run_test(size=(80, 24)) as pilot:

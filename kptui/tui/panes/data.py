@@ -10,7 +10,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Label, ProgressBar, Static
+from textual.events import DescendantBlur, DescendantFocus
+from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from kptui.tui.messages import DatasetLoaded, LoadProgress, OpenDataset
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 TOP_CAP = 100_000  # rows handed to the table; it pages them 200 at a time
 # narrow screens drop Count, then Column, before the message (what matters) is cut
 PROBLEM_COLS = (
-    Col("file", "File", width=20),
+    Col("file", "File", width=20, wide=32),
     Col("row", "Row", "int", drop=2),
     Col("column", "Column", width=16, drop=5),
     Col("count", "Count", "int", drop=5),
@@ -160,6 +161,7 @@ class DataPane(Pane):
             with Vertical(id="data-left"):
                 yield Static("", id="data-summary", markup=False)
                 yield FrameTable(id="problems", title="Problems found", page_size=100)
+                yield Static("", id="problem-detail", markup=False)
                 with Horizontal(id="data-charts"):
                     with Vertical(id="funnel-box", classes="box"):
                         yield BarChart(id="funnel", label_width=13, empty="no interactions")
@@ -172,6 +174,7 @@ class DataPane(Pane):
         self.query_one("#hours-box").border_title = "Activity by hour"
         self.query_one("#data-progress").display = False
         self.query_one("#problems").display = False
+        self.query_one("#problem-detail").display = False
         self.query_one("#data-body").display = False
         self.query_one("#data-empty").display = False
 
@@ -420,6 +423,22 @@ class DataPane(Pane):
         table.set_data([labels[c] for c in order], rows)
 
     # actions ----------------------------------------------------------------------------
+    # the whole of a problem the table cuts ----------------------------------------------
+    @on(DataTable.RowHighlighted, "#problems")
+    @on(DescendantFocus)
+    @on(DescendantBlur)
+    def _show_problem_detail(self) -> None:
+        """The row under the cursor, whole, below the table while it has focus: a long
+        notice is cut to fit its column, and a user moving through the rows must read it."""
+        table = self.query_one("#problems", FrameTable)
+        detail = self.query_one("#problem-detail", Static)
+        values = table.cursor_values() if table.has_focus else None
+        detail.display = values is not None
+        if values is not None:
+            file, row, column, _count, message = values
+            where = [file, f"row {row:,}" if isinstance(row, int) else "", column or ""]
+            detail.update(f"{' · '.join(plain(w) for w in where if w)}: {plain(message)}")
+
     @on(Input.Submitted, "#data-path")
     def _submitted(self, event: Input.Submitted) -> None:
         path = event.value.strip()
