@@ -11,7 +11,7 @@ import pytest
 from kptui.engine import profiles, sequence
 from kptui.engine.io import from_frames
 from kptui.engine.personas import fit_personas
-from kptui.engine.recommend import ease, fit_recommender, load_or_fit_recommender
+from kptui.engine.recommend import ease, fit_recommender, gram_of, load_or_fit_recommender
 from kptui.engine.sample import generate
 from kptui.engine.types import Dataset
 from kptui.errors import DataError, UsageError
@@ -192,6 +192,12 @@ def test_ease_closed_form():
         np.fill_diagonal(ref, 0.0)
         assert np.allclose(b, ref, atol=1e-4)
         assert np.allclose(np.diag(b), 0.0)
+        # one Gram matrix for several λ (the tuner's grid) gives each λ's own weights
+        gram = gram_of(x)
+        kept = gram.copy()
+        for lam in (5.0, 50.0):
+            np.testing.assert_array_equal(ease(x, lam=lam, gram=gram), ease(x, lam=lam))
+        np.testing.assert_array_equal(gram, kept)
 
 
 def test_one_viewer_still_gets_a_list_but_no_personas():
