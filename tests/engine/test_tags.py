@@ -554,3 +554,22 @@ def test_clearly_unrelated_tags_are_not_shown_but_the_drafts_own_words_are() -> 
     own = suggest(index, "考研数学", top=10)
     assert {"考研", "数学"} <= set(keys(own))
     assert all(s.score >= tags.MIN_SCORE or "draft" in s.sources for s in own)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a b", "a  b", "a\tb", "a\u3000b", "a\u00a0\u00a0b", "a\nb", "a\x1cb", "a\u2028b", "ab",
+     " a ", "", "中 文", "a \u200bb", "a\x85b"],
+)  # fmt: skip
+def test_whitespace_collapse_fast_path_matches_the_regex(text) -> None:
+    """The fast path (printable, no double space) gives exactly what `\\s+` -> " " gives."""
+    import re
+    import unicodedata
+
+    from kptui.engine.tagparse import _TRAILING_PUNCT, _collapse, clean_tag
+
+    assert _collapse(text) == re.sub(r"\s+", " ", text)
+    key = unicodedata.normalize("NFKC", f"#{text}").strip().lstrip("#").strip(_TRAILING_PUNCT)
+    assert normalize_tag(f"#{text}") == re.sub(r"\s+", " ", key).casefold()
+    shown = text.strip().strip(_TRAILING_PUNCT).lstrip("#＃").strip(_TRAILING_PUNCT)
+    assert clean_tag(text) == re.sub(r"\s+", " ", shown)
