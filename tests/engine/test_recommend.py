@@ -383,3 +383,33 @@ def test_history_grouped_with_the_matrix_is_the_rows_history(with_ts):
         assert [ranks[int(v[1:])] for v in order] == list(range(1, len(order) + 1))
         if with_ts:  # the viewer's latest time, from the same grouped pairs
             assert eng.last_ts[u] == int(max(t for t, _ in last.values()))
+
+
+def test_persona_lists_offer_what_goes_with_the_moment():
+    # In 2022 viewers watched course pairs (x_i then y_i); in 2024 everyone takes up x3.
+    # With the moment's EASE weighed, persona lists now lead with y3 (what goes with what is
+    # being taken up), which no one took up lately; without it y3 is not first.
+    from kptui.engine.recommend import Blend
+
+    videos = pl.DataFrame({"video_id": [f"{c}{i}" for i in range(8) for c in "xy"]}).with_columns(
+        title=pl.col("video_id")
+    )
+    rows = []
+    for u in range(80):
+        for j in range(2):
+            i = (u + 3 * j) % 8
+            day = datetime(2022, 1, 1) + timedelta(days=u + 10 * j)
+            rows += [(f"u{u:02d}", f"x{i}", day), (f"u{u:02d}", f"y{i}", day + timedelta(hours=1))]
+    for u in range(80, 120):
+        rows.append((f"u{u:03d}", "x3", datetime(2024, 1, 1) + timedelta(hours=u)))
+    inter = pl.DataFrame(rows, schema=["user_id", "video_id", "ts"], orient="row")
+    data = from_frames(videos, inter.with_columns(event=pl.lit("view")))
+    personas = fit_personas(data, k=2)
+    ranks = {}
+    for ease_w in (0.0, 8.0):
+        blend = Blend(recent=1.0, persona_recent=1.0, persona_recent_ease=ease_w, tuned_on=1)
+        rec = fit_recommender(data, personas, blend=blend)
+        y3 = rec.video_ids.index("y3")
+        ranks[ease_w] = [int((row > row[y3]).sum()) for row in rec.persona_scores()]
+    assert ranks[8.0] == [0, 0]  # first for both personas
+    assert min(ranks[0.0]) > 0
