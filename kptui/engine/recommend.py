@@ -88,6 +88,7 @@ EXACT_BUDGET = 50_000_000  # viewers x videos scored densely below this; candida
 CANDIDATE_BLOCK = 4096  # viewers per block on the candidate path
 MAX_CF_ITEMS = 4000
 TUNE_ITEMS = 1500  # EASE size on the internal validation split: (1500/4000)^3 of the fit
+KEEP_PARTS = 4  # the tuner's viewers x videos parts kept at once (see `tune_blend`)
 TUNE_VIEWERS = 600  # held-out videos the tuner ranks (viewers x folds)
 TUNE_FOLDS = 2  # each viewer's latest video held out, then the one before it
 MIN_TUNE_VIEWERS = 30
@@ -818,23 +819,33 @@ def tune_blend(hist: History, embedding, seed: int = 0, labels=None) -> Blend:
     xb = binary.tocsc()[:, cols].tocsr()
     cache: dict[Any, np.ndarray] = {}
 
+    # viewers x videos parts: the grid meets ~16 (λ, half-life) pairs and 4 half-lives, each
+    # part 600 x videos (48 MB at 20,000 videos): only the latest few are kept, the rest
+    # recomputed when met again (a small product each; the Gram matrix and each λ's B stay)
+    recent_parts: dict[Any, np.ndarray] = {}
+
+    def kept(key, make) -> np.ndarray:
+        if key in recent_parts:
+            recent_parts[key] = recent_parts.pop(key)  # most recently used last
+        else:
+            while len(recent_parts) >= KEEP_PARTS:
+                recent_parts.pop(next(iter(recent_parts)))
+            recent_parts[key] = make()
+        return recent_parts[key]
+
     def ease_part(lam: float, half: float) -> np.ndarray:
-        key = ("ease", lam, half)
-        if key not in cache:
-            if ("B", lam) not in cache:
-                if "gram" not in cache and len(cols):
-                    cache["gram"] = gram_of(xb)  # one product for every λ of the grid
-                cache[("B", lam)] = (
-                    ease(xb, lam, gram=cache["gram"]) if len(cols) else np.zeros((0, 0))
-                )
-            out = np.zeros((len(sample), n_videos), dtype=np.float32)
-            if len(cols):
-                out[:, cols] = _rownorm(
-                    np.asarray(_recency(back_s, half)[:, cols] @ cache[("B", lam)])
-                )
-            out[r, c] = -np.inf  # what the viewer has, once here instead of per evaluation
-            cache[key] = out
-        return cache[key]
+        return kept(("ease", lam, half), lambda: make_ease(lam, half))
+
+    def make_ease(lam: float, half: float) -> np.ndarray:
+        if ("B", lam) not in cache:
+            if "gram" not in cache and len(cols):
+                cache["gram"] = gram_of(xb)  # one product for every λ of the grid
+            cache[("B", lam)] = ease(xb, lam, gram=cache["gram"]) if len(cols) else np.zeros((0, 0))
+        out = np.zeros((len(sample), n_videos), dtype=np.float32)
+        if len(cols):
+            out[:, cols] = _rownorm(np.asarray(_recency(back_s, half)[:, cols] @ cache[("B", lam)]))
+        out[r, c] = -np.inf  # what the viewer has, once here instead of per evaluation
+        return out
 
     def trend_part(bw: float) -> np.ndarray:
         key = ("trend", bw)
@@ -848,12 +859,11 @@ def tune_blend(hist: History, embedding, seed: int = 0, labels=None) -> Blend:
     def content_part(half: float) -> np.ndarray:
         from sklearn.preprocessing import normalize
 
-        key = ("content", half)
-        if key not in cache:
+        def make() -> np.ndarray:
             q = rows_s.multiply(_recency(back_s, half)).tocsr()
-            prof = normalize(np.asarray(q @ embedding, dtype=np.float32))
-            cache[key] = prof @ embedding.T
-        return cache[key]
+            return normalize(np.asarray(q @ embedding, dtype=np.float32)) @ embedding.T
+
+        return kept(("content", half), make)
 
     nxt = _rownorm(np.asarray((_latest(back_s) @ follows).todense(), dtype=np.float32))
     r, c = back_s.nonzero()

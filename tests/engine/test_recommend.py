@@ -413,3 +413,21 @@ def test_persona_lists_offer_what_goes_with_the_moment():
         ranks[ease_w] = [int((row > row[y3]).sum()) for row in rec.persona_scores()]
     assert ranks[8.0] == [0, 0]  # first for both personas
     assert min(ranks[0.0]) > 0
+
+
+def test_tuning_keeps_few_parts_and_picks_the_same_weights(monkeypatch):
+    # The tuner keeps only the latest few viewers x videos parts and recomputes the rest:
+    # keeping one or keeping all gives the same weights (on data with times, so every
+    # part of the grid is met).
+    from kptui.engine import recommend
+
+    data = _trend_dataset()
+    eng = profiles.engagement(data)
+    hist = recommend._history_of(data, eng)
+    emb = profiles.content(data.videos).embedding
+    picked = []
+    for keep in (1, 1000):
+        monkeypatch.setattr(recommend, "KEEP_PARTS", keep)
+        picked.append(recommend.tune_blend(hist, emb, labels=np.arange(eng.n_users) % 2))
+    assert picked[0] == picked[1]
+    assert picked[0].tuned_on > 0 and picked[0].recent > 0
