@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from kptui.threads import THREAD_VARS, calm_threads
+from kptui.threads import JEMALLOC_CONF, JEMALLOC_VAR, THREAD_VARS, calm_threads
 
 
 def test_busy_machine_gets_one_thread_each():
@@ -20,13 +20,14 @@ def test_busy_machine_gets_one_thread_each():
 def test_quiet_machine_keeps_its_threads():
     env: dict[str, str] = {}
     assert not calm_threads(env, load=0.5, cpus=2)
-    assert env == {"OMP_WAIT_POLICY": "PASSIVE"}
+    assert env == {"OMP_WAIT_POLICY": "PASSIVE", JEMALLOC_VAR: JEMALLOC_CONF}
 
 
 def test_user_settings_win():
-    env = {"OMP_WAIT_POLICY": "ACTIVE", "OPENBLAS_NUM_THREADS": "4"}
+    env = {"OMP_WAIT_POLICY": "ACTIVE", "OPENBLAS_NUM_THREADS": "4", JEMALLOC_VAR: "narenas:1"}
     calm_threads(env, load=9.0, cpus=2)
     assert env["OMP_WAIT_POLICY"] == "ACTIVE" and env["OPENBLAS_NUM_THREADS"] == "4"
+    assert env[JEMALLOC_VAR] == "narenas:1"
     assert env["OMP_NUM_THREADS"] == "1"
 
 
@@ -44,3 +45,20 @@ def test_the_cli_sets_them_before_numpy_loads():
     )
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen["wait"] == "PASSIVE"
+
+
+def test_polars_allocator_reads_the_setting():
+    # jemalloc in polars' runtime warns about options it does not know: a made-up option
+    # shows the variable is read there, and ours is taken without a word.
+    code = "import polars as pl; print(pl.DataFrame({'a': list(range(1000))}).height)"
+
+    def stderr_with(conf: str) -> str:
+        env = {"PATH": "/usr/bin:/bin", JEMALLOC_VAR: conf}
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+        )
+        assert out.stdout.strip() == "1000"
+        return out.stderr
+
+    assert "jemalloc" in stderr_with("no_such_option:1")
+    assert "jemalloc" not in stderr_with(JEMALLOC_CONF)
