@@ -154,6 +154,8 @@ def run_all(args: argparse.Namespace) -> None:
                     "KPTUI_CACHE_DIR": str(cache),
                     "KPTUI_WORKSPACE": str(Path(tmp) / "ws.sqlite3"),
                     "KPTUI_DATA_DIR": str(Path(tmp) / "data"),
+                    # the held-out 10M file is over the 512 MB default limit for one file
+                    "KPTUI_MAX_FILE_MB": os.environ.get("KPTUI_MAX_FILE_MB", "4096"),
                 }
                 if who == "kptui":
                     cmd = [py, "-m", "kptui", "personas", "--data", str(data), "--json",
