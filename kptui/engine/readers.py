@@ -25,7 +25,9 @@ ROW = "_kptui_row"  # never a name an export uses (a column `_row` must not clas
 TEXT_EXTS = {".csv", ".tsv", ".txt"}
 SUPPORTED_EXTS = TEXT_EXTS | {".parquet", ".pq", ".jsonl", ".ndjson", ".json", ".xlsx", ".xlsm"}
 MAX_FIELD = 100_000  # characters; longer text fields are cut, with a warning
-MAX_FILE_MB = 512  # a data file larger than this is refused (KPTUI_MAX_FILE_MB overrides)
+MAX_FILE_MB = 2048  # a data file larger is refused (KPTUI_MAX_FILE_MB overrides); 10M
+# interactions with a few columns are 450-550 MB, which a 512 MB cap refused
+MAX_XLSX_EXPANDED_MB = 1024  # an xlsx is a zip: what it expands to (a zip bomb), not its size
 MAX_JSON_DEPTH = 64  # nesting levels in one JSON value; deeper is refused as malformed
 MAX_COLUMNS = 10_000  # columns in one table; exports have tens, a wider file is not a table
 _SNIFF_SEPARATORS = (",", "\t", ";", "|")
@@ -1015,10 +1017,11 @@ def _read_excel(raw: bytes, label: str) -> RawTable:
             expanded = sum(i.file_size for i in zf.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise DataError(f"not a readable Excel file ({_short(exc)})", file=label) from None
-    if expanded > 2 * max_file_bytes():
+    limit = min(MAX_XLSX_EXPANDED_MB * 1024 * 1024, 2 * max_file_bytes())
+    if expanded > limit:
         raise DataError(
             f"Excel file expands to {expanded // (1024 * 1024):,} MB, over the "
-            f"{2 * max_file_bytes() // (1024 * 1024):,} MB limit",
+            f"{limit // (1024 * 1024):,} MB limit",
             file=label,
         )
     try:

@@ -149,6 +149,15 @@ def test_size_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         load_dataset(path)
 
 
+def test_default_cap_admits_ten_million_interactions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """10M interactions (user_id, video_id, event, ts, amount) are 450-550 MB as CSV: the
+    default cap must not refuse the size issue 17 asks the full job to handle."""
+    from kptui.engine.readers import max_file_bytes
+
+    monkeypatch.delenv("KPTUI_MAX_FILE_MB", raising=False)
+    assert max_file_bytes() >= 1024 * 1024 * 1024
+
+
 def test_unrelated_files_are_skipped_not_fatal(tmp_path: Path) -> None:
     ds = load_dataset(BAD / "stray_config")
     assert ds.videos.height == 1
