@@ -11,7 +11,9 @@ inside a quoted field exactly when an odd number of quotes comes before it. That
 - quoted fields that run over lines looking like whole rows (as many separators as the
   header), which is what an unclosed quote does; `rescue()` empties the line where such a
   quote opens, so the rows it swallowed are read again, and says which rows it dropped;
-- for any byte offset, the record and the field it falls in (bad bytes are reported so).
+- for any byte offset, the record and the field it falls in (bad bytes are reported so);
+- fields over MAX_FIELD_BYTES, which `cut_fields` cuts before polars reads the file (polars
+  held a 100 MB field several times over).
 
 The bytes are read in chunks of `CHUNK` (cut anywhere between two characters, carrying the
 quote parity, the open record and a quoted line cut in two over), so memory stays a few times
@@ -31,6 +33,10 @@ NEWLINE = 10
 MAX_RESCUES = 50  # runaway quotes repaired per file; more means the file is not this kind of CSV
 CHUNK = 16 * 1024 * 1024
 MAX_KEPT = 100_000  # wrong-width records whose numbers are kept (the rest are only counted)
+# bytes in one field: a longer one is cut to this before polars reads the file (polars held a
+# 100 MB field several times over: 1.3 GB). Over the 100,000 characters a text field keeps
+# whatever its characters, so the values read are the same.
+MAX_FIELD_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -54,6 +60,8 @@ class Scan:
     runaway_quotes: dict[int, int] = field(default_factory=dict)
     quotes: int = 0
     located: list[tuple[int, int]] = field(default_factory=list)  # (record, field) per offset
+    # fields over MAX_FIELD_BYTES: (record, field, start offset, length in bytes)
+    long_fields: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def _boundary(block: bytes | memoryview, end: int) -> int:
@@ -97,6 +105,14 @@ class Scanner:
         self.pending: tuple[int, int, bool, bool, int] | None = None
         self.line_open = 0  # separators on the physical line open at the chunk start
         self.last = 0  # the byte before the chunk (a CR-LF blank line cut in two)
+        self.field_open: int | None = None  # where the field open at the chunk start starts
+
+    @staticmethod
+    def _where(p: int, ends, per, outside, open_seps: int) -> tuple[int, int]:
+        """(records of the chunk ended before local offset `p`, field of `p` in its record)."""
+        k = int(np.searchsorted(ends, p))
+        first = int(per[k - 1]) if k else 0
+        return k, int(np.searchsorted(outside, p)) - first + (open_seps if k == 0 else 0)
 
     def feed(self, base: int, arr: np.ndarray) -> None:
         out = self.out
@@ -133,12 +149,10 @@ class Scanner:
         # offsets asked for: the record and field each falls in
         queries = self.queries
         while self.qi < len(queries) and queries[self.qi] < base + arr.size:
-            p = queries[self.qi] - base
-            k = int(np.searchsorted(ends, p))  # records of this chunk ended before p
-            first = int(per[k - 1]) if k else 0
-            seps_in = int(np.searchsorted(outside, p)) - first + (self.open_seps if k == 0 else 0)
+            k, seps_in = self._where(queries[self.qi] - base, ends, per, outside, self.open_seps)
             out.located.append((self.record + k, seps_in))
             self.qi += 1
+        self._long_fields(base, arr.size, ends, length, per, outside)
         # runaway quotes: a newline inside quotes is row-like when the quoted stretch after
         # it holds a whole row of separators (an unclosed quote), or when the physical lines
         # before and after it each do, quotes ignored (a stray quote pairing up rows). The
@@ -207,8 +221,33 @@ class Scanner:
         if arr.size:
             self.last = int(arr[-1])
 
+    def _long_fields(self, base: int, size: int, ends, length, per, outside) -> None:
+        """Fields over MAX_FIELD_BYTES ended in this chunk; only looked for when a record is
+        that long (a field boundary is a separator outside quotes or a record's end)."""
+        if self.field_open is None:
+            self.field_open = base
+        open_start = base + int(ends[-1]) + 1 if ends.size else self.open_start
+        limit = MAX_FIELD_BYTES
+        if (length.size and int(length.max()) > limit) or base + size - open_start > limit:
+            bounds = np.sort(np.concatenate((outside, ends)))
+            starts = np.concatenate(([self.field_open - base], bounds[:-1] + 1))
+            for i in np.flatnonzero(bounds - starts > limit).tolist():
+                if len(self.out.long_fields) >= MAX_KEPT:
+                    break
+                k, fld = self._where(int(bounds[i]), ends, per, outside, self.open_seps)
+                start = base + int(starts[i])
+                self.out.long_fields.append(
+                    (self.record + k, fld, start, base + int(bounds[i]) - start)
+                )
+        last = max(int(outside[-1]) if outside.size else -1, int(ends[-1]) if ends.size else -1)
+        if last >= 0:
+            self.field_open = base + last + 1
+
     def finish(self, total: int) -> Scan:
         out = self.out
+        opened = self.field_open if self.field_open is not None else 0
+        if total - opened > MAX_FIELD_BYTES and total > self.open_start:  # the last field
+            out.long_fields.append((self.record, self.open_seps, opened, total - opened))
         if self.pending is not None:  # a line running to the end of the file
             seg, stretch, _, before_ok, after = self.pending
             need = (self.width or 0) - 1
@@ -314,3 +353,22 @@ def rescue(
         runaways.append(Runaway(rec + 1, lines, closed))
         rows.add(rec + 1)
     return data, runaways, rows, result
+
+
+def cut_fields(read, total: int, fields: list[tuple[int, int, int, int]]) -> bytes:
+    """The bytes `read(offset, n)` gives for the whole `total` bytes, each field in `fields`
+    (as `Scan.long_fields`) cut to its first MAX_FIELD_BYTES at a character boundary; a
+    quoted field cut inside its quotes gets a closing quote, so the row keeps its fields."""
+    parts: list[bytes] = []
+    pos = 0
+    for _, _, start, length in sorted(fields, key=lambda f: f[2]):
+        keep = read(start, MAX_FIELD_BYTES + 4)
+        cut = _boundary(keep, MAX_FIELD_BYTES - 1)  # room for a closing quote
+        keep = keep[:cut]
+        parts.append(read(pos, start - pos))
+        parts.append(keep)
+        if keep.count(b'"') % 2 == 1:  # cut inside quotes
+            parts.append(b'"')
+        pos = start + length
+    parts.append(read(pos, total - pos))
+    return b"".join(parts)

@@ -302,6 +302,10 @@ class _Survey:
     wide: int  # non-ASCII bytes that are valid UTF-8
     lf: bool
     cr: bool
+    lone_cr: list = field(default_factory=list)  # offsets of CRs not before an LF, outside
+    # quotes (old Mac line ends; a CR in a quoted field is the field's text), numpy arrays
+    nul: list[int] = field(default_factory=list)  # offsets of NUL bytes (the first 1,000)
+    nul_total: int = 0
 
 
 def _chunks_of(source: bytes | Path, start: int = 0):
@@ -327,14 +331,36 @@ def _survey(source: bytes | Path) -> _Survey:
 
     digest = hashlib.blake2b(digest_size=16)
     bad: list[int] = []
-    bad_total = wide = size = 0
+    nul: list[int] = []
+    bad_total = wide = size = nul_total = quotes = 0
+    lone_cr: list = []
     lf = cr = False
+    cr_last = -1  # the previous chunk ended in a CR outside quotes: its offset
     for base, chunk in _chunks_of(source):
         digest.update(chunk)
         arr = np.frombuffer(chunk, dtype=np.uint8)
         size = base + arr.size
         lf = lf or bool((arr == 10).any())
-        cr = cr or bool((arr == 13).any())
+        crs = np.flatnonzero(arr == 13)
+        if cr_last >= 0 and arr.size and arr[0] != 10:
+            lone_cr.append(np.array([cr_last]))
+        cr_last = -1
+        if crs.size:
+            cr = True
+            qs = np.flatnonzero(arr == 34)
+            crs = crs[((np.searchsorted(qs, crs) + quotes) & 1) == 0]
+            if crs.size and crs[-1] == arr.size - 1:
+                cr_last, crs = base + int(crs[-1]), crs[:-1]
+            lone = crs[arr[crs + 1] != 10]
+            if lone.size:
+                lone_cr.append(lone + base)
+            quotes += int(qs.size)
+        else:
+            quotes += int(np.count_nonzero(arr == 34))
+        zeros = np.flatnonzero(arr == 0)
+        if zeros.size:
+            nul_total += int(zeros.size)
+            nul.extend((zeros[: max(0, TEXT_BAD_BYTES - len(nul))] + base).tolist())
         high = int(np.count_nonzero(arr >= 128))
         if not high:
             continue
@@ -355,7 +381,23 @@ def _survey(source: bytes | Path) -> _Survey:
         wide += high
         if bad_total > TEXT_BAD_BYTES:
             break
-    return _Survey(digest.digest(), size, bad, bad_total, max(0, wide - bad_total), lf, cr)
+    if cr_last >= 0:
+        lone_cr.append(np.array([cr_last]))
+    valid_wide = max(0, wide - bad_total)
+    return _Survey(
+        digest.digest(), size, bad, bad_total, valid_wide, lf, cr, lone_cr, nul, nul_total
+    )
+
+
+def _lone_cr_to_lf(data: bytes, at: list) -> bytes:
+    """`data` with the CRs at offsets `at` (numpy arrays, as `_Survey.lone_cr`) made LFs."""
+    import numpy as np
+
+    out = np.frombuffer(data, dtype=np.uint8).copy()
+    del data
+    for offsets in at:
+        out[offsets] = 10
+    return out.tobytes()
 
 
 def _whole(source: bytes | Path) -> bytes:
@@ -417,6 +459,26 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
         head = source[:65536]
         if gb_raw is not None:
             gb_raw = gb_raw.replace(b"\r", b"\n")
+    elif survey.lone_cr:  # LF line ends and, in places, CR alone: one row per line end
+        at = survey.lone_cr
+        if gb_raw is not None:  # offsets of the original bytes: find them again in UTF-8
+            gb_raw = _lone_cr_to_lf(gb_raw, at)
+            at = _survey(source).lone_cr
+        source = _lone_cr_to_lf(_whole(source), at)
+        head = source[:65536]
+        changed = sum(a.size for a in at)
+        line = source.count(b"\n", 0, int(at[0][0])) + 1
+        problems.append(
+            Problem(
+                label,
+                None,
+                None,
+                f"{changed:,} line(s) ended by a CR alone (old Mac line ends; the first on "
+                f"line {line:,}) among LF line ends: read as line ends",
+                changed,
+                severity="notice",
+            )
+        )
     bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
     head_text = _decode(head[bom:], strict=False)
     if head_text is None:
@@ -442,18 +504,25 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
     _check_width(width, label)
     import numpy as np
 
-    scanner = csvcheck.Scanner(sep, width, bad_at if gb_raw is None else None)
+    nul_at = survey.nul  # NUL bytes are valid UTF-8 but not text: reported as bad bytes
+    queries = sorted({*bad_at, *nul_at})
+    scanner = csvcheck.Scanner(sep, width, queries if gb_raw is None else None)
     for base, chunk in _chunks_of(source, start):
         scanner.feed(base, np.frombuffer(chunk, dtype=np.uint8))
     result = scanner.finish(survey.size if isinstance(source, Path) else len(source))
-    located = result.located
-    if gb_raw is not None and bad_at:
+    places = dict(zip(queries, result.located, strict=True)) if gb_raw is None else {}
+    if gb_raw is not None and queries:
         gb_bom = 3 if gb_raw.startswith(b"\xef\xbb\xbf") else 0
         gb_start = _line_start(gb_raw[:65536], gb_bom, skipped)
-        located = csvcheck.scan(gb_raw, sep, width, locate=bad_at, start=gb_start).located
+        found = csvcheck.scan(gb_raw, sep, width, locate=queries, start=gb_start).located
+        places = dict(zip(queries, found, strict=True))
+    located = [places[o] for o in bad_at]
+    nul_located = [places[o] for o in nul_at]
     gb_raw = None
     if bad_total < 0:  # neither UTF-8 nor GB18030: refused, saying where
         _refuse_encoding(label, bad_at, located, header, skipped)
+    if nul_at:
+        _refuse_binary(label, survey.nul_total, nul_at, nul_located, header, skipped)
     dropped: set[int] = set()
     if result.runaway_quotes:
         # a quote never closed (or closed rows later) swallows rows: drop its line, read the rest
@@ -482,14 +551,24 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
                     rows[:5],
                 )
             )
-        if lossy and bad_at:  # find the bad bytes again in the repaired text
-            bad_at = _survey(data).bad
-            located = csvcheck.scan(data, sep, width, locate=bad_at).located
+        if (lossy and bad_at) or nul_at:  # find the bad bytes again in the repaired text
+            again = _survey(data)
+            bad_at = again.bad if lossy else []
+            nul_at = again.nul
+            queries = sorted({*bad_at, *nul_at})
+            found = csvcheck.scan(data, sep, width, locate=queries).located
+            places = dict(zip(queries, found, strict=True))
+            located = [places[o] for o in bad_at]
+            nul_located = [places[o] for o in nul_at]
         source, start, skip_lines = data, 0, 0
     else:
         skip_lines = skipped
+    if result.long_fields:  # polars would hold each several times over: cut them first
+        source = _cut_long(source, result.long_fields, label, header, skipped, problems)
     bad_rows = _bad_byte_rows(
         label, bad_at, bad_total, located, header, skipped, problems, encoding
+    ) | _bad_byte_rows(
+        label, nul_at, survey.nul_total, nul_located, header, skipped, problems, None
     )
     if isinstance(source, Path) and not _utf8_name(source):
         source = _whole(source)  # polars takes only UTF-8 paths (a name with byte 0xff)
@@ -544,6 +623,43 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
     table = RawTable(frame, label, b"", problems, raw_digest=digest)
     table.separator = sep
     return table
+
+
+def _cut_long(source: bytes | Path, fields, label: str, header, skipped: int, problems) -> bytes:
+    """`source` with each field over `csvcheck.MAX_FIELD_BYTES` cut to that size, reported
+    by row, column and size (a text field keeps 100,000 characters: the values are the same)."""
+    from kptui.engine import csvcheck
+
+    if isinstance(source, Path):
+        with open(source, "rb") as fh:
+
+            def read(offset: int, n: int) -> bytes:
+                fh.seek(offset)
+                return fh.read(n)
+
+            data = csvcheck.cut_fields(read, source.stat().st_size, fields)
+    else:
+        view = memoryview(source)
+        data = csvcheck.cut_fields(
+            lambda offset, n: bytes(view[offset : offset + n]), len(source), fields
+        )
+    rec, fld, _, _ = fields[0]
+    column = header[fld] if fld < len(header) else None
+    rows = sorted({r + 1 + skipped for r, _, _, _ in fields})
+    largest = max(n for _, _, _, n in fields)
+    limit = csvcheck.MAX_FIELD_BYTES // (1024 * 1024)
+    problems.append(
+        Problem(
+            label,
+            rec + 1 + skipped,
+            column,
+            f"{len(fields):,} field(s) over {limit} MB (the largest {largest:,} bytes): "
+            f"only the first {limit} MB of each read",
+            len(rows),
+            rows[:5],
+        )
+    )
+    return data
 
 
 def _check_width(width: int, label: str) -> None:
@@ -645,6 +761,24 @@ def _refuse_encoding(label: str, bad_at: list[int], located, header, skipped: in
     )
 
 
+def _refuse_binary(label: str, total: int, at: list[int], located, header, skipped) -> None:
+    """NUL bytes in the header, or more than TEXT_BAD_BYTES of them: binary content with a
+    text-looking start (the first 8 KB are checked for NUL before anything is read)."""
+    in_header = [i for i, (rec, _) in enumerate(located) if rec == 0]
+    if total <= TEXT_BAD_BYTES and not in_header:
+        return
+    i = in_header[0] if in_header else 0
+    rec, fld = located[i]
+    column = header[fld] if fld < len(header) and rec > 0 else None
+    raise DataError(
+        f"not a text file: {total:,} NUL byte(s) (binary content), the first at byte offset "
+        f"{at[i]:,}" + (" in the header" if rec == 0 else ""),
+        file=label,
+        row=rec + 1 + skipped,
+        column=column,
+    )
+
+
 def _bad_byte_rows(
     label, bad_at, bad_total, located, header, skipped, problems, encoding
 ) -> set[int]:
@@ -663,7 +797,12 @@ def _bad_byte_rows(
             label,
             rows[0] if rows else 1 + skipped,
             column,
-            f"{bad_total:,} byte(s) that are not {encoding} text (the first at {where})"
+            (
+                f"{bad_total:,} byte(s) that are not {encoding} text"
+                if encoding
+                else f"{bad_total:,} NUL byte(s) (binary data, not text)"
+            )
+            + f" (the first at {where})"
             + ("; in the header, shown as \ufffd" if in_header else "")
             + (f"; {len(rows):,} row(s) skipped" if rows else ""),
             max(1, len(rows)),
@@ -674,6 +813,8 @@ def _bad_byte_rows(
 
 
 def _header_fields(line: str, sep: str) -> list[str]:
+    """The fields of one line (a CR inside quotes, which the csv module refuses in a line,
+    or a line cut inside quotes: split at the separator)."""
     try:
         return next(csv.reader([line], delimiter=sep))
     except (csv.Error, StopIteration):
@@ -702,8 +843,7 @@ def _preamble(text: str) -> tuple[str, int, str | None]:
     if len(head) >= 2:
         seps = (forced,) if forced else _SNIFF_SEPARATORS
         widths = [
-            max(len(next(csv.reader([line[:4096]], delimiter=sep), [])) - 1 for sep in seps)
-            for line in head[:5]
+            max(len(_header_fields(line[:4096], sep)) - 1 for sep in seps) for line in head[:5]
         ]
         if widths[0] == 0 and max(widths) > 0:
             extra = next(i for i, w in enumerate(widths) if w > 0)

@@ -65,6 +65,11 @@ BAD_CASES = {
     "parquet_null.parquet": "empty title",
     "xlsx_1e300.xlsx": "implausible value",
     "xlsx_formula.xlsx": "formula cell without a calculated value",
+    # issue 18, third pass
+    "mixed_line_ends.csv": "6 line(s) ended by a CR alone (old Mac line ends; the first on line 6)",
+    "cr_in_quotes.csv": "no problems found",  # was an internal error (csv.Error)
+    "nul_late.csv": "nul_late.csv:801:title 1 1 NUL byte(s) (binary data, not text) (the first "
+    "at byte offset 19,701, column 'title'); 1 row(s) skipped",
 }
 
 
@@ -101,6 +106,9 @@ USABLE = {
     "parquet_null.parquet",
     "xlsx_1e300.xlsx",
     "xlsx_formula.xlsx",
+    "mixed_line_ends.csv",
+    "cr_in_quotes.csv",
+    "nul_late.csv",
 }
 
 
@@ -147,7 +155,10 @@ def test_ten_megabyte_field(tmp_path: Path):
     assert res.returncode == 0
     doc = json.loads(res.stdout)
     assert doc["videos"] == 2
-    assert "longer than 100,000 characters" in doc["problems"][0]["message"]
+    cut, longer = doc["problems"]
+    assert (cut["row"], cut["column"]) == (2, "description")
+    assert "over 1 MB (the largest 10,000,000 bytes)" in cut["message"]
+    assert "longer than 100,000 characters" in longer["message"]
 
 
 def test_missing_path_and_bad_usage():

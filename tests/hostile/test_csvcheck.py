@@ -54,3 +54,36 @@ def test_wrong_rows_runaways_and_places() -> None:
     assert [(r.row, r.lines, r.closed) for r in runaways] == [(5, 2, False)]
     assert dropped == {5} and after.runaway_quotes == {} and after.bad == {3: 2}
     assert b"v4,t,u" in fixed and b"open" not in fixed
+
+
+def _long_fields(data: bytes, limit: int) -> list[tuple[int, int, int, int]]:
+    """Fields over `limit` bytes, byte by byte: a separator or newline outside quotes ends one."""
+    out, record, fld, start, inside = [], 0, 0, 0, False
+    for i, b in enumerate(data):
+        if b == 34:
+            inside = not inside
+        elif not inside and b in (44, 10):
+            if i - start > limit:
+                out.append((record, fld, start, i - start))
+            record, fld = (record + 1, 0) if b == 10 else (record, fld + 1)
+            start = i + 1
+    if len(data) - start > limit:
+        out.append((record, fld, start, len(data) - start))
+    return out
+
+
+def test_long_fields_are_found_whatever_the_chunks(monkeypatch) -> None:
+    """The fields over MAX_FIELD_BYTES (cut before polars reads them): the same at any chunk
+    size as byte by byte, and the cut file keeps every record's field count."""
+    monkeypatch.setattr(csvcheck, "MAX_FIELD_BYTES", 3)
+    rnd = random.Random(7)
+    for _ in range(300):
+        data = _random_csv(rnd)
+        want = _long_fields(data, 3)
+        for chunk in (1, 2, 5, 16, 1 << 20):
+            assert csvcheck.scan(data, ",", 3, chunk=chunk).long_fields == want
+        before = csvcheck.scan(data, ",", 3)
+        cut = csvcheck.cut_fields(lambda o, n, d=data: d[o : o + n], len(data), want)
+        after = csvcheck.scan(cut, ",", 3)
+        assert after.long_fields == [] and after.records == before.records
+        assert after.bad == before.bad

@@ -375,3 +375,75 @@ def test_stray_quotes_that_pair_up_rows_are_reported(tmp_path: Path) -> None:
         assert _video(ds, vid)["title"].lstrip('"') == f"T{vid[1:]}"
     skipped = {f"v{i}" for i in range(40)} - set(ds.videos["video_id"].to_list())
     assert skipped and all(int(v[1:]) % 2 == 1 for v in skipped)  # the rows with the odd quote
+
+
+def test_a_field_over_a_megabyte_is_cut_before_polars_reads_it(tmp_path: Path, monkeypatch):
+    """A 100 MB field took 1.3 GB (polars held it several times over). Now every field over
+    1 MB is cut to 1 MB in the streamed check, reported by row, column and size, and polars
+    reads the cut bytes; the values are those of the 100,000-character text limit."""
+    import polars as pl
+
+    big = 3 * 1024 * 1024
+    quoted = '"' + ('say ""hi""\n' * (big // 11)) + '"'
+    path = tmp_path / "videos.csv"
+    rows = f"v1,{quoted},a,1,0,1\nv2,T2,b,2,0,1\nv3,{'é' * big},c,3,0,1\nv4,T4,d,4,0,"
+    path.write_bytes((VD + rows).encode() + b"9" * big)  # the last field: no newline
+    sizes: list[int] = []
+    real = pl.read_csv
+
+    def counted(source, *a, **k):
+        sizes.append(len(source) if isinstance(source, bytes) else Path(source).stat().st_size)
+        return real(source, *a, **k)
+
+    monkeypatch.setattr(pl, "read_csv", counted)
+    ds = load_dataset(path)
+    assert sizes and max(sizes) < 4 * 1024 * 1024 + 1000  # three 1 MB fields and the rest
+    (cut,) = [p for p in ds.problems if "over 1 MB" in p.message]
+    assert (cut.row, cut.column, cut.count, cut.examples) == (2, "title", 3, [2, 4, 5])
+    assert f"the largest {big * 2:,} bytes" in cut.message  # the é field: 2 bytes each
+    assert _video(ds, "v1")["title"].startswith('say "hi"\nsay "hi"')
+    assert _video(ds, "v1")["views"] == 1
+    assert _video(ds, "v2")["tags"] == ["b"] and _video(ds, "v2")["views"] == 2
+    assert _video(ds, "v3")["title"] == "é" * 100_000  # the text limit, as before
+    assert _video(ds, "v4")["title"] == "T4" and _video(ds, "v4")["duration_s"] is None
+
+
+def test_lone_cr_line_ends_among_lf_are_rows(tmp_path: Path) -> None:
+    """Rows 5-10 ended by a CR alone in an LF file were one 'malformed row' (5 videos lost);
+    a CR inside a quoted field among the first lines was an internal error."""
+    rows = ["video_id,title,views"] + [f"v{i},T{i},{i}" for i in range(1, 11)]
+    path = tmp_path / "videos.csv"
+    path.write_bytes(
+        ("\n".join(rows[:5]) + "\n" + "\r".join(rows[5:10]) + "\r" + rows[10] + "\n").encode()
+    )
+    ds = load_dataset(path)
+    assert ds.videos["views"].to_list() == list(range(1, 11))
+    assert not ds.problems
+    (note,) = ds.notices
+    assert "5 line(s) ended by a CR alone" in note.message and "line 6" in note.message
+    path.write_bytes(b'video_id,title,views\r\nv1,"a\rb",1\r\nv2,B,2\rv3,C,3\r\n')
+    ds = load_dataset(path)
+    assert ds.videos.rows() and _video(ds, "v1")["title"] == "a\rb"  # its own text
+    assert [_video(ds, v)["views"] for v in ("v1", "v2", "v3")] == [1, 2, 3]
+    path.write_bytes(b'video_id,title,views\nv1,"a\rb",1\nv2,B,2\n')
+    ds = load_dataset(path)
+    assert _video(ds, "v1")["title"] == "a\rb" and not ds.notices and not ds.problems
+
+
+def test_a_nul_byte_past_the_first_8_kb_is_a_bad_byte(tmp_path: Path) -> None:
+    """Only the first 8 KB were checked for NUL: one later loaded as text, unreported."""
+    body = (VD + "".join(f"v{i},Title {i},a,{i},0,1\n" for i in range(1, 1000))).encode()
+    at = body.index(b"v800,") + 7
+    path = tmp_path / "videos.csv"
+    path.write_bytes(body[:at] + b"\x00" + body[at:])
+    ds = load_dataset(path)
+    (p,) = ds.problems
+    assert (p.row, p.column, p.count) == (801, "title", 1)
+    assert f"NUL byte(s) (binary data, not text) (the first at byte offset {at:,}" in p.message
+    assert _video(ds, "v800") == {} and ds.videos.height == 998
+    path.write_bytes(body[:at] + b"\x00" * 2000 + body[at:])  # binary content past the head
+    with pytest.raises(DataError, match="not a text file: 2,000 NUL byte"):
+        load_dataset(path)
+    path.write_bytes(b"video_id,title" + b"," * 9000 + b"x\x00\nv1,A\n")
+    with pytest.raises(DataError, match="in the header"):
+        load_dataset(path)

@@ -130,6 +130,13 @@ def hostile(rnd: random.Random) -> None:
     _parquet_null("parquet_null.parquet")
     _xlsx_big("xlsx_1e300.xlsx")
     _xlsx_formula("xlsx_formula.xlsx")
+    # third pass: line ends and bytes the first checks missed
+    rows = [f"v{i},T{i},a,{i},0,1" for i in range(1, 11)]
+    w("mixed_line_ends.csv", vd + "\n".join(rows[:4]) + "\n" + "\r".join(rows[4:]) + "\r")
+    w("cr_in_quotes.csv", vd + 'v1,"two\rlines",a,1,0,1\nv2,B,b,2,0,1\n')
+    body = "".join(f"v{i},Title {i},a,{i},0,1\n" for i in range(1, 1000)).encode()
+    at = body.index(b"v800,") + 7
+    w("nul_late.csv", vd.encode() + body[:at] + b"\x00" + body[at:])
 
 
 def _parquet(name: str, columns: dict) -> None:
