@@ -51,6 +51,134 @@ def _big_interactions(folder: Path, mb: int) -> None:
             fh.write(f"u{rnd.randrange(50_000)},v{rnd.randrange(2000)},view,2024-01-01 10:00:00\n")
 
 
+def _lines(path: Path, mb: int, make, encoding: str = "utf-8", head: str = "") -> None:
+    """`make(i)` for i = 0, 1, ... until the file holds about `mb` MB in `encoding`."""
+    target = mb * 1024 * 1024
+    size = i = 0
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        fh.write(head)
+        while size < target:
+            block: list[str] = []
+            chars = 0
+            while chars < 1 << 20:
+                block.append(make(i))
+                chars += len(block[-1])
+                i += 1
+            text = "".join(block)
+            fh.write(text)
+            size += len(text.encode(encoding))
+
+
+def _event(i: int) -> str:
+    return f"u{(i * 7919) % 50_000},v{(i * 104729) % 2000},view,2024-01-01 10:00:00\n"
+
+
+def _third_pass(root: Path, mb: int, write: bool) -> list[tuple[str, list[str]]]:
+    """Readers' other paths at full size: each holds the file in memory in some form."""
+    cases = []
+    small = VD + "".join(f"v{i},Title {i},,a|b,{i},0,60\n" for i in range(2000))
+
+    def folder(name: str, fill) -> Path:
+        path = root / name
+        if write:
+            path.mkdir(exist_ok=True)
+            (path / "videos.csv").write_text(small, encoding="utf-8")
+            fill(path)
+        return path
+
+    def jsonl(path: Path) -> None:
+        _lines(
+            path / "interactions.jsonl",
+            mb,
+            lambda i: (
+                f'{{"user_id": "u{(i * 7919) % 50_000}", "video_id": '
+                f'"v{(i * 104729) % 2000}", "event": "view", "ts": "2024-01-01 10:00:00"}}\n'
+            ),
+        )
+
+    cases.append(("JSON Lines interactions", ["data", "inspect", str(folder("jsonl", jsonl))]))
+
+    def utf16(path: Path) -> None:
+        _lines(path / "interactions.csv", mb, _event, "utf-16", "user_id,video_id,event,ts\n")
+
+    cases.append(("UTF-16 interactions", ["data", "inspect", str(folder("utf16", utf16))]))
+
+    def lone_cr(path: Path) -> None:
+        inter = path / "interactions.csv"
+        _lines(inter, mb, _event, head="user_id,video_id,event,ts\n")
+        with open(inter, "r+b") as fh:  # one line ended by a CR alone, in the middle
+            fh.seek(inter.stat().st_size // 2)
+            block = fh.read(200)
+            fh.seek(inter.stat().st_size // 2 + block.index(b"\n"))
+            fh.write(b"\r")
+
+    cases.append(("a CR line end among LF", ["data", "inspect", str(folder("lone_cr", lone_cr))]))
+
+    def stray_quotes(path: Path) -> None:
+        inter = path / "interactions.csv"
+        _lines(
+            inter,
+            mb,
+            lambda i: _event(i).replace("view", 'view"') if i % 100_000 == 7 else _event(i),
+            head="user_id,video_id,event,ts\n",
+        )
+
+    quotes = folder("quotes", stray_quotes)
+    cases.append(("stray quotes every 100,000 rows", ["data", "inspect", str(quotes)]))
+    gbk = root / "gbk_videos.csv"
+    if write:
+        _lines(
+            gbk,
+            mb,
+            lambda i: f"v{i},学习编程第{i}课：从零开始的数据分析与机器学习,编程|数据,{i},0,60\n",
+            "gb18030",
+            "视频ID,标题,标签,播放量,价格,时长\n",
+        )
+    cases.append(("GBK videos", ["data", "inspect", str(gbk)]))
+    bad = root / "bad_bytes_videos.csv"
+    if write:
+        _lines(
+            bad,
+            mb,
+            lambda i: f"v{i},学习编程第{i}课：数据分析实战,,{'编程|' * 20},{i},0,60\n",
+            head=VD,
+        )
+        with open(bad, "r+b") as fh:
+            fh.seek(bad.stat().st_size // 3)
+            fh.write(b"\xff\xfe")
+    cases.append(("2 bad bytes in UTF-8", ["data", "inspect", str(bad)]))
+    tiny = root / "tiny_rows.csv"
+    if write:
+        _lines(tiny, mb, lambda i: f"v{i},T\n", head="video_id,title\n")
+    cases.append(("tiny rows (over 2M videos)", ["data", "inspect", str(tiny)]))
+    wide = root / "wide_rows.csv"
+    if write:
+        cols = 9_998
+        _lines(
+            wide,
+            mb,
+            lambda i: f"v{i},T{i}," + ",".join(["1"] * cols) + "\n",
+            head=",".join(["video_id", "title", *(f"c{j}" for j in range(cols))]) + "\n",
+        )
+    cases.append(("10,000 columns, 200 MB", ["data", "inspect", str(wide)]))
+
+    def parquet(path: Path) -> None:
+        import polars as pl
+
+        rows = mb * 1024 * 1024 // 40
+        pl.DataFrame(
+            {
+                "user_id": [f"u{(i * 7919) % 50_000}" for i in range(rows)],
+                "video_id": [f"v{(i * 104729) % 2000}" for i in range(rows)],
+                "event": ["view"] * rows,
+                "ts": ["2024-01-01 10:00:00"] * rows,
+            }
+        ).write_parquet(path / "interactions.parquet")
+
+    cases.append(("Parquet interactions", ["data", "inspect", str(folder("parquet", parquet))]))
+    return cases
+
+
 def build(root: Path, mb: int) -> list[tuple[str, list[str]]]:
     """The cases; their files are written once per `--keep` folder and size (a marker file)."""
     marker = root / f".built-{mb}"
@@ -95,6 +223,7 @@ def build(root: Path, mb: int) -> list[tuple[str, list[str]]]:
     arms = ["--variant", "1000:60"] * 25
     cases.append(("ab test, 26 arms", ["ab", "test", "--control", "1000:50", *arms]))
     cases.append(("ab test, 2,000 arms", ["ab", "test", "--control", "1000:50", *(arms * 80)]))
+    cases += _third_pass(root, mb, write)
     marker.touch()
     return cases
 

@@ -440,7 +440,9 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
     bad_total = survey.bad_total
     encoding = "UTF-8"
     if survey.bad_total:
-        few = survey.bad_total <= max(10, survey.size // 1000)
+        # the survey stops counting past TEXT_BAD_BYTES: so many is never "a few" (a 3 MB
+        # GBK file with an ASCII header was read as UTF-8 with 99,833 garbled titles)
+        few = survey.bad_total <= min(TEXT_BAD_BYTES, max(10, survey.size // 1000))
         if few and survey.wide >= 10 * survey.bad_total:
             bad_at, lossy = survey.bad, True
         else:
@@ -1001,49 +1003,142 @@ def _not_utf8(value: bytes) -> bool:
     return False
 
 
+JSON_BLOCK = 8 * 1024 * 1024  # JSON Lines are read in blocks of whole lines this size
+
+
 def _read_jsonl(raw: bytes, label: str) -> RawTable:
+    """JSON Lines (or a JSON array of objects) as an all-text frame, row = line number.
+
+    Clean UTF-8 JSON Lines are read in blocks: polars reads a block of plain values; a block
+    it cannot read exactly as `json` would (malformed or nested values, blank lines, `{}`)
+    is read line by line with `json`, which says which lines are wrong. A 200 MB file as
+    Python dicts took 3 GB and 16 s."""
+    import polars as pl
+
+    head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"[") and not _survey(raw).bad_total:
+        frames: list = []
+        found = _JsonFound()
+        pos = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+        line = 1
+        while pos < len(raw):
+            end = raw.find(b"\n", min(pos + JSON_BLOCK, len(raw)))
+            end = len(raw) if end < 0 else end + 1
+            block = raw[pos:end]
+            frame = _ndjson_block(block, line)
+            if frame is None:
+                frame = _json_lines(block.decode("utf-8").splitlines(), line, found)
+            if frame is not None:
+                frames.append(frame)
+            line += block.count(b"\n")
+            pos = end
+        frame = pl.concat(frames, how="diagonal") if frames else None
+        return _json_table(frame, raw, label, [], found)
+    text, problems = _decode_reported(raw, label)
+    stripped = text.lstrip()
+    found = _JsonFound()
+    if stripped.startswith("["):  # a JSON array of objects, as some tools write .json
+        items = _json_array(stripped, label)
+        frame = _json_records(((i + 1, item) for i, item in enumerate(items)), found)
+    else:
+        frame = _json_lines(text.splitlines(), 1, found)
+    return _json_table(frame, raw, label, problems, found)
+
+
+@dataclass
+class _JsonFound:
+    """What the line-by-line reading found wrong, by line number."""
+
+    bad: list[int] = field(default_factory=list)
+    deep: list[int] = field(default_factory=list)
+    nested: dict[str, list[int]] = field(default_factory=dict)
+    surrogates: list[int] = field(default_factory=list)  # a `\\ud800` escape with no pair
+
+
+def _json_array(text: str, label: str) -> list:
     import json
+
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"invalid JSON: {exc.msg}", file=label, row=exc.lineno) from None
+    except ValueError as exc:  # an integer of over 4,300 digits
+        raise DataError(f"invalid JSON: {_short(exc).split(';')[0]}", file=label) from None
+    except RecursionError:
+        raise DataError(
+            f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)", file=label
+        ) from None
+    if not isinstance(items, list):
+        raise DataError("a JSON array holding a single value, not records", file=label)
+    return items
+
+
+def _ndjson_block(block: bytes, first_line: int):
+    """A block of JSON Lines read by polars, or None when polars would not read it exactly
+    as `json` does line by line (so that path reads it and names the lines)."""
+    import re
 
     import polars as pl
 
-    text, problems = _decode_reported(raw, label)
+    if b"\\u" in block and re.search(rb"\\u[dD][89abAB]", block):
+        return None  # polars reads an unpaired surrogate as NUL: line by line
+    try:  # every line's keys and types (from the first 100 lines, a later key is dropped)
+        frame = pl.read_ndjson(io.BytesIO(block), infer_schema_length=None)
+    except Exception:  # malformed, mixed types, not objects: line by line
+        return None
+    lines = block.count(b"\n") + (0 if block.endswith(b"\n") or not block.strip() else 1)
+    if frame.height != lines or not frame.width:
+        return None  # polars skips blank lines: the row numbers would be off
+    if frame.select(pl.all_horizontal(pl.all().is_null()).any()).item():
+        return None  # `{}` is a malformed line, `{"a": null}` is not: line by line
+    nesting = re.search(rb":\s*[\[{]", block) is not None
+    out = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if dtype == pl.List(pl.Utf8):  # tags as a list of strings: `a|b`, as `json` reads it
+            out.append(col.list.join("|"))
+        elif not (dtype.is_numeric() or dtype in (pl.Utf8, pl.Boolean, pl.Null)):
+            return None  # nested values: reported line by line
+        elif dtype == pl.Utf8 and nesting:
+            # polars makes an object or list mixed with strings in one column a string
+            if frame.select(col.str.contains(r"^[\[{]").any()).item():
+                return None
+            out.append(col)
+        else:
+            out.append(col.cast(pl.Utf8))
+    return frame.select(out).with_columns(
+        pl.int_range(first_line, first_line + frame.height, dtype=pl.Int64).alias(ROW)
+    )
+
+
+def _json_lines(lines, first_line: int, found: _JsonFound):
+    import json
+
+    parsed = []
+    for n, line in enumerate(lines, start=first_line):
+        if not line.strip():
+            continue
+        try:
+            parsed.append((n, json.loads(line)))
+        except ValueError:  # malformed, or an integer of over 4,300 digits
+            found.bad.append(n)
+        except RecursionError:
+            found.deep.append(n)
+    return _json_records(parsed, found)
+
+
+def _json_records(lines, found: _JsonFound):
+    """An all-text frame of the JSON objects in `lines` ((line, value) pairs), or None."""
+    import polars as pl
+
     records: list[dict[str, str | None]] = []
     numbers: list[int] = []
-    bad: list[int] = []
-    deep: list[int] = []
-    stripped = text.lstrip()
-    if stripped.startswith("["):  # a JSON array of objects, as some tools write .json
-        try:
-            items = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"invalid JSON: {exc.msg}", file=label, row=exc.lineno) from None
-        except ValueError as exc:  # an integer of over 4,300 digits
-            raise DataError(f"invalid JSON: {_short(exc).split(';')[0]}", file=label) from None
-        except RecursionError:
-            raise DataError(
-                f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)", file=label
-            ) from None
-        if not isinstance(items, list):
-            raise DataError("a JSON array holding a single value, not records", file=label)
-        lines = [(i + 1, item) for i, item in enumerate(items)]
-    else:
-        lines = []
-        for n, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                lines.append((n, json.loads(line)))
-            except ValueError:  # malformed, or an integer of over 4,300 digits
-                bad.append(n)
-            except RecursionError:
-                deep.append(n)
-    nested: dict[str, list[int]] = {}
     for n, item in lines:
         if not isinstance(item, dict) or not item:
-            bad.append(n)
+            found.bad.append(n)
             continue
         if _depth(item) > MAX_JSON_DEPTH:
-            deep.append(n)
+            found.deep.append(n)
             continue
         record: dict[str, str | None] = {}
         for k, v in item.items():
@@ -1051,12 +1146,32 @@ def _read_jsonl(raw: bytes, label: str) -> RawTable:
             if isinstance(v, dict) or (
                 isinstance(v, list) and not all(isinstance(x, (str, int, float)) for x in v)
             ):
-                nested.setdefault(key, []).append(n)
+                found.nested.setdefault(key, []).append(n)
             record[key] = _as_text(v)
+        try:
+            "".join(f"{k}{v or ''}" for k, v in record.items()).encode("utf-8")
+        except UnicodeEncodeError:  # polars takes UTF-8 only: an unpaired surrogate is U+FFFD
+            found.surrogates.append(n)
+            record = {_no_surrogates(k): _no_surrogates(v) for k, v in record.items()}
         records.append(record)
         numbers.append(n)
+    if not records:
+        return None
+    keys: list[str] = []
+    seen: set[str] = set()
+    for rec in records:
+        for k in rec:
+            if k not in seen:
+                seen.add(k)
+                keys.append(k)
+    return pl.DataFrame(
+        {k: pl.Series(k, [r.get(k) for r in records], dtype=pl.Utf8) for k in keys}
+    ).with_columns(pl.Series(ROW, numbers, dtype=pl.Int64))
+
+
+def _json_table(frame, raw: bytes, label: str, problems: list[Problem], found: _JsonFound):
+    bad, deep, nested = sorted(found.bad), sorted(found.deep), found.nested
     if bad:
-        bad.sort()
         problems.append(
             Problem(
                 label,
@@ -1068,7 +1183,6 @@ def _read_jsonl(raw: bytes, label: str) -> RawTable:
             )
         )
     if deep:
-        deep.sort()
         problems.append(
             Problem(
                 label,
@@ -1077,6 +1191,18 @@ def _read_jsonl(raw: bytes, label: str) -> RawTable:
                 f"JSON nested more than {MAX_JSON_DEPTH} levels deep; line skipped",
                 len(deep),
                 deep[:5],
+            )
+        )
+    if found.surrogates:
+        rows = sorted(found.surrogates)
+        problems.append(
+            Problem(
+                label,
+                rows[0],
+                None,
+                "text with an unpaired surrogate escape (such as \\ud800): shown as \ufffd",
+                len(rows),
+                rows[:5],
             )
         )
     for key, rows in nested.items():
@@ -1090,24 +1216,20 @@ def _read_jsonl(raw: bytes, label: str) -> RawTable:
                 rows[:5],
             )
         )
-    if not records:
+    if frame is None:
         first = min([*bad, *deep], default=None)
         if deep and first in deep:
             raise DataError(
                 f"JSON nested more than {MAX_JSON_DEPTH} levels deep", file=label, row=first
             )
         raise DataError("no JSON records found", file=label, row=first)
-    keys: list[str] = []
-    seen: set[str] = set()
-    for rec in records:
-        for k in rec:
-            if k not in seen:
-                seen.add(k)
-                keys.append(k)
-    frame = pl.DataFrame(
-        {k: pl.Series(k, [r.get(k) for r in records], dtype=pl.Utf8) for k in keys}
-    ).with_columns(pl.Series(ROW, numbers, dtype=pl.Int64))
     return RawTable(frame, label, raw, problems)
+
+
+def _no_surrogates(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
 
 
 def _depth(value: object, limit: int = MAX_JSON_DEPTH + 1) -> int:

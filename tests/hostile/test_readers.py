@@ -447,3 +447,88 @@ def test_a_nul_byte_past_the_first_8_kb_is_a_bad_byte(tmp_path: Path) -> None:
     path.write_bytes(b"video_id,title" + b"," * 9000 + b"x\x00\nv1,A\n")
     with pytest.raises(DataError, match="in the header"):
         load_dataset(path)
+
+
+def test_a_gbk_file_over_a_megabyte_is_read_as_gbk(tmp_path: Path) -> None:
+    """Past 1,000 bad bytes the UTF-8 survey stops counting, and a file over 1 MB then
+    counted as "a few bad bytes": a 3 MB GBK file with an ASCII header loaded as UTF-8, 167
+    rows skipped and 99,833 titles garbled (U+FFFD), silently."""
+    path = tmp_path / "videos.csv"
+    rows = "".join(f"v{i},学习编程第{i}课,a,{i},0,1\n" for i in range(100_000))
+    path.write_bytes((VD + rows).encode("gbk"))
+    ds = load_dataset(path)
+    assert ds.videos.height == 100_000 and not ds.problems
+    assert _video(ds, "v99999")["title"] == "学习编程第99999课"
+
+
+def _as_numbers(frame) -> list[dict]:
+    """Rows with number text as floats: polars writes 1 in a column of floats as '1.0'
+    where `json` writes '1' (the same value once read)."""
+
+    def value(v):
+        try:
+            return float(v) if float(v) == float(v) else "nan"
+        except (TypeError, ValueError):
+            return v
+
+    return [{k: value(v) for k, v in row.items()} for row in frame.to_dicts()]
+
+
+JSONL_ODDITIES = [
+    b'{"a": 1}\n{"a": "x"}\n',
+    b'{"a": 1}\n{"a": 1.5}\n{"a": 1e20}\n{"a": -0.0}\n',
+    b'{"a": true}\n{"a": 1}\n',
+    b'{"a": 123456789012345678901234567890}\n',
+    b'{"a": 1e400}\n{"a": NaN}\n',
+    b'{"a": 1}\n\n  \n{"a": 2}\n',
+    b'{}\n{"a": 2}\n{"a": null}\n',
+    b'{"a": 1}\n[1,2]\n{"a": 2}\n"x"\n5\n',
+    b'{"a": 1}\r\n{"b": 2}\r\n{"a": 3}',
+    b'{"a": 1} x\n{"a": 1}{"a": 2}\n',
+    b'{"a": "\\u00e9\\ud83d\\ude00", "b": "\\ud800"}\n',
+    b'{"t": ["x", "y"]}\n{"t": []}\n{"t": [1, 2]}\n{"t": "z"}\n',
+    b'{"t": {"en": "Hi"}}\n{"t": "ok"}\n{"t": "[not nested]"}\n',
+    b'{"t": "[a]", "u": ["p"]}\n{"t": "b", "u": ["q", "r"]}\n',
+    b'\xef\xbb\xbf{"video_id": "v1", "title": "A", "views": 3}\n',
+]
+
+
+def test_json_lines_read_by_polars_as_json_reads_them(tmp_path: Path, monkeypatch) -> None:
+    """JSON Lines are read in blocks by polars (a 200 MB file as Python dicts took 3 GB and
+    16 s); every block polars would read otherwise than `json` goes line by line: the two
+    give the same frame (the same values: 1 in a column of floats reads '1.0') and problems on
+    the odd cases."""
+    from kptui.engine import readers
+
+    cases = [
+        *JSONL_ODDITIES,
+        *((BAD / n).read_bytes() for n in ("nested.jsonl", "bad_lines.jsonl")),
+    ]
+    def outcome(raw: bytes):
+        try:
+            table = readers._read_jsonl(raw, "x.jsonl")
+        except DataError as exc:
+            return str(exc)
+        return _as_numbers(table.frame), table.problems
+
+    for raw in cases:
+        fast = outcome(raw)
+        with monkeypatch.context() as m:
+            m.setattr(readers, "_ndjson_block", lambda *_: None)
+            assert fast == outcome(raw), raw
+    rows = "".join(
+        f'{{"video_id": "v{i}", "title": "T {i}", "tags": ["a", "b"], "views": {i}}}\n'
+        for i in range(300_000)
+    )
+    path = tmp_path / "videos.jsonl"
+    path.write_text(rows.replace('"views": 7}', '"views": 7,}'), encoding="utf-8")
+    assert path.stat().st_size > 2 * readers.JSON_BLOCK  # three blocks
+    by_line = []
+    real = readers._json_lines
+    monkeypatch.setattr(readers, "_json_lines", lambda *a: by_line.append(1) or real(*a))
+    ds = load_dataset(path)
+    assert len(by_line) == 1  # only the block with the malformed line 8
+    assert ds.videos.height == 299_999 and _video(ds, "v7") == {}
+    assert _video(ds, "v299999")["tags"] == ["a", "b"] and _video(ds, "v8")["views"] == 8
+    (p,) = ds.problems
+    assert (p.row, p.count) == (8, 1) and "malformed JSON line" in p.message
