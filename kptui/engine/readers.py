@@ -400,6 +400,19 @@ def _lone_cr_to_lf(data: bytes, at: list) -> bytes:
     return out.tobytes()
 
 
+def _mutable(source: bytes | Path, start: int) -> bytearray:
+    """The content from `start` as one bytearray (repaired in place, never copied twice)."""
+    if isinstance(source, bytes):
+        return bytearray(memoryview(source)[start:])
+    _check_size(source)
+    with open(source, "rb") as fh:
+        fh.seek(start)
+        buf = bytearray(max(0, source.stat().st_size - start))
+        n = fh.readinto(buf)
+    del buf[n:]
+    return buf
+
+
 def _whole(source: bytes | Path) -> bytes:
     return source if isinstance(source, bytes) else read_file(source)
 
@@ -528,8 +541,16 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
     dropped: set[int] = set()
     if result.runaway_quotes:
         # a quote never closed (or closed rows later) swallows rows: drop its line, read the rest
-        data = _whole(source)[start:]
-        data, runaways, dropped, result = csvcheck.rescue(data, sep, width)
+        data = _mutable(source, start)
+        source = b""  # held once, as `data`
+        try:
+            data, runaways, dropped, result = csvcheck.rescue(data, sep, width)
+        except csvcheck.TooManyRunaways:
+            raise DataError(
+                f'more than {csvcheck.MAX_RESCUES:,} rows where a quote (") runs on over the '
+                'next lines: the quotes are text, not CSV quoting (save it with quotes as "")',
+                file=label,
+            ) from None
         dropped = {r + skipped for r in dropped}
         for closed in (False, True):  # one problem per kind, with its rows
             found = [r for r in runaways if r.closed == closed]
@@ -563,6 +584,7 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
             located = [places[o] for o in bad_at]
             nul_located = [places[o] for o in nul_at]
         source, start, skip_lines = data, 0, 0
+        del data
     else:
         skip_lines = skipped
     if result.long_fields:  # polars would hold each several times over: cut them first
@@ -603,6 +625,7 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
         # the csv module reads a badly quoted row leniently: the scan's counts still rule
         ragged.update({i + 1 + skipped: n for i, n in result.bad.items()})
         ragged_total = max(len(ragged), result.bad_total)
+    source = b""  # read: a repaired or converted copy is not held while rows are dropped
     ragged = {r: n for r, n in ragged.items() if r not in dropped}
     if ragged:
         rows = sorted(ragged)
