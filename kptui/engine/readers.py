@@ -30,6 +30,8 @@ MAX_FILE_MB = 2048  # a data file larger is refused (KPTUI_MAX_FILE_MB overrides
 MAX_XLSX_EXPANDED_MB = 1024  # an xlsx is a zip: what it expands to (a zip bomb), not its size
 MAX_JSON_DEPTH = 64  # nesting levels in one JSON value; deeper is refused as malformed
 MAX_COLUMNS = 10_000  # columns in one table; exports have tens, a wider file is not a table
+WIDE = 100  # columns; a table wider than this may hold at most MAX_WIDE_CELLS cells
+MAX_WIDE_CELLS = 25_000_000  # as text about 700 MB (10,000 columns in 200 MB took 5 GB)
 _SNIFF_SEPARATORS = (",", "\t", ";", "|")
 
 
@@ -525,6 +527,7 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
     for base, chunk in _chunks_of(source, start):
         scanner.feed(base, np.frombuffer(chunk, dtype=np.uint8))
     result = scanner.finish(survey.size if isinstance(source, Path) else len(source))
+    _check_cells(width, result.records - 1, label)
     places = dict(zip(queries, result.located, strict=True)) if gb_raw is None else {}
     if gb_raw is not None and queries:
         gb_bom = 3 if gb_raw.startswith(b"\xef\xbb\xbf") else 0
@@ -696,6 +699,17 @@ def _check_width(width: int, label: str) -> None:
             "(is it a table? is the separator right?)",
             file=label,
             row=1,
+        )
+
+
+def _check_cells(width: int, rows: int, label: str) -> None:
+    """Refuse a wide table with more cells than fit in memory as text, before polars reads
+    it (a narrow one, such as millions of interactions, is not limited here)."""
+    if width > WIDE and width * rows > MAX_WIDE_CELLS:
+        raise DataError(
+            f"{width:,} columns x {rows:,} rows: a table of more than {WIDE} columns may hold "
+            f"at most {MAX_WIDE_CELLS:,} cells (keep only the columns kptui reads)",
+            file=label,
         )
 
 

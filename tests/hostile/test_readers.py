@@ -557,3 +557,24 @@ def test_many_stray_quotes_each_cost_a_little(tmp_path: Path, monkeypatch) -> No
     monkeypatch.setattr(csvcheck, "MAX_RESCUES", 40)
     with pytest.raises(DataError, match="more than 40 rows where a quote"):
         load_dataset(path)
+
+
+def test_a_wide_table_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
+    """10,000 columns in 200 MB took 5 GB and 17 s: the cells are counted by the streamed
+    check, and a table over 100 columns with more than MAX_WIDE_CELLS is refused unread."""
+    import polars as pl
+
+    from kptui.engine import readers
+
+    monkeypatch.setattr(readers, "MAX_WIDE_CELLS", 100_000)
+    header = ",".join(["video_id", "title", *(f"c{j}" for j in range(998))])
+    path = tmp_path / "videos.csv"
+    path.write_text(header + "\n" + "".join(f"v{i},T{i}" + ",1" * 998 + "\n" for i in range(101)))
+    monkeypatch.setattr(pl, "read_csv", lambda *a, **k: pytest.fail("read by polars"))
+    with pytest.raises(DataError, match="1,000 columns x 101 rows: a table of more than 100"):
+        load_dataset(path)
+    narrow = tmp_path / "narrow.csv"  # narrow tables are not limited by cells
+    narrow.write_text("video_id,title\n" + "".join(f"v{i},T\n" for i in range(100_001)))
+    monkeypatch.undo()
+    monkeypatch.setattr(readers, "MAX_WIDE_CELLS", 100_000)
+    assert load_dataset(narrow).videos.height == 100_001
