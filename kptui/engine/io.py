@@ -265,8 +265,12 @@ def _unrelated_skipped(
     apart by their header alone, skipped with one notice, never read in full, never fatal."""
     keep: list[Path] = []
     skipped: list[Path] = []
+    empty: list[Path] = []
     roles: dict[tuple[str, ...], str | None] = {}  # junk files tend to share one header
     for path in files:
+        if path not in items and _role(path, [], None) != "videos" and _is_empty(path):
+            empty.append(path)  # an export with no events yet: nothing to read, not fatal
+            continue
         if path in items or _known_stem(path) or path.suffix.lower() == ".zip":
             keep.append(path)
             continue
@@ -283,6 +287,17 @@ def _unrelated_skipped(
             keep.append(path)
         else:
             skipped.append(path)
+    if empty:
+        notices.append(
+            Problem(
+                empty[0].parent.name or str(empty[0].parent),
+                None,
+                None,
+                f"skipped {_names(empty)}: empty file",
+                len(empty),
+                severity="notice",
+            )
+        )
     if skipped:
         notices.append(
             Problem(
@@ -296,6 +311,18 @@ def _unrelated_skipped(
             )
         )
     return keep
+
+
+def _is_empty(path: Path) -> bool:
+    """Zero bytes, or a few blanks (a BOM, a newline); a folder scan found it, so it is a
+    regular file (one stat per file: 10,000 junk files stay cheap)."""
+    try:
+        size = path.stat().st_size
+        if size > 8:
+            return False
+        return not size or not path.read_bytes().replace(b"\xef\xbb\xbf", b"").strip()
+    except OSError:
+        return False
 
 
 def _role(path: Path, columns: list[str], mapping: dict[str, str] | None) -> str | None:

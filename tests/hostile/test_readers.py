@@ -578,3 +578,19 @@ def test_a_wide_table_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) 
     monkeypatch.undo()
     monkeypatch.setattr(readers, "MAX_WIDE_CELLS", 100_000)
     assert load_dataset(narrow).videos.height == 100_001
+
+
+def test_an_empty_file_in_a_folder_is_skipped(tmp_path: Path) -> None:
+    """An empty interactions.csv (an export with no events yet) beside a good videos file
+    made the whole dataset fail with 'file is empty'; named on its own it still does."""
+    (tmp_path / "videos.csv").write_text(VD + "v1,A,a,1,0,1\n")
+    (tmp_path / "interactions.csv").write_bytes(b"")
+    (tmp_path / "notes.txt").write_bytes(b"\xef\xbb\xbf\n")
+    ds = load_dataset(tmp_path)
+    assert ds.videos.height == 1
+    assert "skipped interactions.csv, notes.txt: empty file" in _messages(ds)
+    with pytest.raises(DataError, match="file is empty"):
+        load_dataset(tmp_path / "interactions.csv")
+    (tmp_path / "videos.csv").write_bytes(b"")
+    with pytest.raises(DataError, match="videos.csv: file is empty"):
+        load_dataset(tmp_path)
