@@ -434,15 +434,21 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
     else:
         head = source[:65536]
     digest = None
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with BOM, as Excel and Meta write it
+    wide = _wide_encoding(head)
+    if wide:  # UTF-16 (as Excel and Meta write it) or UTF-32, with a BOM or without
         raw = _whole(source)
         digest = _blake(raw)
         try:
-            source = raw.decode("utf-16").encode("utf-8")
+            source = raw.decode(wide).encode("utf-8")
         except UnicodeDecodeError:
-            raise DataError("cannot decode as UTF-16 text", file=label) from None
+            name = wide.upper().replace("-LE", "").replace("-BE", "")
+            raise DataError(f"cannot decode as {name} text", file=label) from None
         del raw
         head = source[:65536]
+    if head[:2] == b"\x1f\x8b":
+        raise DataError(
+            "gzip-compressed: decompress it first (gunzip) and read the file inside", file=label
+        )
     if b"\x00" in head[:8192]:
         raise DataError("not a text file (binary content)", file=label)
     survey = _survey(source)
@@ -643,7 +649,8 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
                 rows[:5],
             )
         )
-    skip = sorted(set(ragged) | dropped | bad_rows)
+    repeated = _repeated_header(frame, header, label, problems)
+    skip = sorted(set(ragged) | dropped | bad_rows | repeated)
     if skip:
         frame = frame.filter(~pl.col(ROW).is_in(pl.Series(skip, dtype=pl.Int64).implode()))
     if frame.height == 0 and result.quotes % 2 == 1 and result.records > 1:
@@ -690,6 +697,34 @@ def _cut_long(source: bytes | Path, fields, label: str, header, skipped: int, pr
     return data
 
 
+def _repeated_header(frame, header: list[str], label: str, problems: list[Problem]) -> set[int]:
+    """Rows that repeat the header (two exports joined into one file, the second's header
+    kept, maybe with its BOM): reported and skipped, not read as a video named 'video_id'."""
+    import polars as pl
+
+    columns = [c for c in frame.columns if c != ROW]
+    names = [h.strip() for h in header]
+    if len(columns) != len(names) or not columns or not any(names):
+        return set()
+    same = [
+        pl.col(c).str.strip_chars().str.strip_chars_start("\ufeff") == name
+        for c, name in zip(columns, names, strict=True)
+    ]
+    rows = frame.filter(pl.all_horizontal(same))[ROW].to_list()
+    if rows:
+        problems.append(
+            Problem(
+                label,
+                rows[0],
+                None,
+                "the header repeated as a row (files joined into one?); row skipped",
+                len(rows),
+                rows[:5],
+            )
+        )
+    return set(rows)
+
+
 def _check_width(width: int, label: str) -> None:
     """Refuse a table wider than MAX_COLUMNS before any per-column work (matching headers
     to fields costs per column, and a 450,000-column header took minutes)."""
@@ -700,6 +735,23 @@ def _check_width(width: int, label: str) -> None:
             file=label,
             row=1,
         )
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """'utf-32' / 'utf-16' for a BOM, 'utf-16-le' / '-be' for text without one (a NUL after
+    or before every ASCII character), else None."""
+    if head[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "utf-32"
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    sample = head[: min(len(head), 4096) // 2 * 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, other, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) > 0.9 * len(zeros) and other.count(0) == 0 and b"\n" in other:
+            return name
+    return None
 
 
 def _check_cells(width: int, rows: int, label: str) -> None:

@@ -592,5 +592,21 @@ def test_an_empty_file_in_a_folder_is_skipped(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="file is empty"):
         load_dataset(tmp_path / "interactions.csv")
     (tmp_path / "videos.csv").write_bytes(b"")
-    with pytest.raises(DataError, match="videos.csv: file is empty"):
+    with pytest.raises(DataError, match=r"videos\.csv: file is empty"):
         load_dataset(tmp_path)
+
+
+def test_joined_exports_and_wide_encodings() -> None:
+    """A header repeated mid-file (two exports joined) loaded as a video named 'video_id'
+    (views 'views' reported as not a number); UTF-16 without a BOM and UTF-32 were 'not a
+    text file', a gzip file too (now: decompress it)."""
+    ds = load_dataset(BAD / "joined_exports.csv")
+    assert sorted(ds.videos["video_id"].to_list()) == ["v1", "v2", "v3", "w1", "w2", "w3"]
+    (p,) = ds.problems
+    assert (p.row, p.count) == (5, 1) and "the header repeated as a row" in p.message
+    for name in ("utf16_nobom.csv", "utf32.csv"):
+        ds = load_dataset(BAD / name)
+        assert ds.videos["video_id"].to_list() == ["v1", "v2", "v3"] and not ds.problems, name
+        assert _video(ds, "v3")["title"] == "Title 3"
+    with pytest.raises(DataError, match="gzip-compressed"):
+        load_dataset(BAD / "gzip.csv")

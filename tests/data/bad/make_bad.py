@@ -5,6 +5,7 @@ The 10 MB single-field file is not committed: the test writes it into a temporar
 
 from __future__ import annotations
 
+import gzip
 import random
 from pathlib import Path
 
@@ -137,6 +138,11 @@ def hostile(rnd: random.Random) -> None:
     body = "".join(f"v{i},Title {i},a,{i},0,1\n" for i in range(1, 1000)).encode()
     at = body.index(b"v800,") + 7
     w("nul_late.csv", vd.encode() + body[:at] + b"\x00" + body[at:])
+    rows = "".join(f"v{i},Title {i},a,{i},0,1\n" for i in range(1, 4))
+    w("joined_exports.csv", "\ufeff" + vd + rows + "\ufeff" + vd + rows.replace("v", "w"))
+    w("utf16_nobom.csv", (vd + rows).encode("utf-16-le"))
+    w("utf32.csv", (vd + rows).encode("utf-32"))
+    w("gzip.csv", gzip.compress((vd + rows).encode(), mtime=0))
 
 
 def _parquet(name: str, columns: dict) -> None:
