@@ -31,7 +31,7 @@ import numpy as np
 QUOTE = 34
 NEWLINE = 10
 MAX_RESCUES = 1000  # runaway quotes repaired per file; more means the quotes are not CSV quoting
-CHUNK = 16 * 1024 * 1024
+CHUNK = 4 * 1024 * 1024  # positions are int64: a chunk of separators alone is 32 MB of them
 MAX_KEPT = 100_000  # wrong-width records whose numbers are kept (the rest are only counted)
 # bytes in one field: a longer one is cut to this before polars reads the file (polars held a
 # 100 MB field several times over: 1.3 GB). Over the 100,000 characters a text field keeps
@@ -62,6 +62,9 @@ class Scan:
     located: list[tuple[int, int]] = field(default_factory=list)  # (record, field) per offset
     # fields over MAX_FIELD_BYTES: (record, field, start offset, length in bytes)
     long_fields: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # wrong-width records over MAX_FIELD_BYTES (a line of 200 MB of commas): (record, -1,
+    # start, length), cut like long fields (they are skipped anyway)
+    long_records: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def _boundary(block: bytes | memoryview, end: int) -> int:
@@ -146,6 +149,9 @@ class Scanner:
             room = max(0, MAX_KEPT - len(out.bad))
             for i, n in zip(wrong[:room].tolist(), fields[wrong[:room]].tolist(), strict=True):
                 out.bad[self.record + i] = n
+            for i in wrong[length[wrong] > MAX_FIELD_BYTES].tolist():
+                start = base + int(starts[i])
+                out.long_records.append((self.record + i, -1, start, int(length[i])))
         # offsets asked for: the record and field each falls in
         queries = self.queries
         while self.qi < len(queries) and queries[self.qi] < base + arr.size:
@@ -229,7 +235,7 @@ class Scanner:
         open_start = base + int(ends[-1]) + 1 if ends.size else self.open_start
         limit = MAX_FIELD_BYTES
         if (length.size and int(length.max()) > limit) or base + size - open_start > limit:
-            bounds = np.sort(np.concatenate((outside, ends)))
+            bounds = np.sort(np.concatenate((outside, ends)), kind="stable")  # two sorted runs
             starts = np.concatenate(([self.field_open - base], bounds[:-1] + 1))
             for i in np.flatnonzero(bounds - starts > limit).tolist():
                 if len(self.out.long_fields) >= MAX_KEPT:
@@ -263,6 +269,10 @@ class Scanner:
                 out.bad_total += 1
                 if len(out.bad) < MAX_KEPT:
                     out.bad[self.record] = fields_last
+                if total - self.open_start > MAX_FIELD_BYTES:
+                    out.long_records.append(
+                        (self.record, -1, self.open_start, total - self.open_start)
+                    )
             self.record += 1
         while self.qi < len(self.queries):  # offsets in the last, unterminated record
             out.located.append((self.record - 1 if last_open else self.record, 0))

@@ -84,7 +84,9 @@ def load_dataset(
                     (videos_raw if role == "videos" else inter_raw).append(table)
             continue
         # a file with buyers' emails or names is never copied into the parse cache
-        table = parsecache.read(path, use_cache=not holds_personal_data(path))
+        table = parsecache.read(
+            path, use_cache=not holds_personal_data(path), max_rows=_videos_cap(path, items)
+        )
         # exports are recognised first; a mapping applies on top (exports.mapping)
         found, _ = assemble.read_parts([(table, None)], salt, window, mapping)
         if found:
@@ -311,6 +313,17 @@ def _unrelated_skipped(
             )
         )
     return keep
+
+
+def _videos_cap(path: Path, items: list[Path]) -> int | None:
+    """MAX_VIDEOS for a file that will be read as a videos table (by its first 64 KB and its
+    name), so the reader refuses a huge one before parsing it; None otherwise (exports,
+    interactions)."""
+    columns = peek_columns(path) or []
+    if _export_kind(columns) is not None:
+        return None
+    role = _role(path, columns, None) or ("videos" if path in items else None)
+    return MAX_VIDEOS if role == "videos" else None
 
 
 def _is_empty(path: Path) -> bool:

@@ -26,14 +26,15 @@ VERSION = "2"  # 2: row checks on every file, the separator kept (decimal commas
 MIN_BYTES = 4 * 1024 * 1024  # smaller files parse faster than a cache lookup pays back
 
 
-def read(path: Path, *, use_cache: bool = True) -> RawTable:
-    """`readers.read_table(path)`, from the Parquet copy when the file is unchanged."""
+def read(path: Path, *, use_cache: bool = True, max_rows: int | None = None) -> RawTable:
+    """`readers.read_table(path, max_rows)`, from the Parquet copy when the file is
+    unchanged."""
     key = _key(path) if use_cache else None
     if key is not None:
         cached = _load(key, path.name)
         if cached is not None:
             return cached
-    table = read_table(path)
+    table = read_table(path, max_rows=max_rows)
     if table.raw:
         table.raw_digest = hashlib.blake2b(table.raw, digest_size=16).digest()
         table.raw = b""

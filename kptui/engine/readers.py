@@ -30,6 +30,7 @@ MAX_FILE_MB = 2048  # a data file larger is refused (KPTUI_MAX_FILE_MB overrides
 MAX_XLSX_EXPANDED_MB = 1024  # an xlsx is a zip: what it expands to (a zip bomb), not its size
 MAX_JSON_DEPTH = 64  # nesting levels in one JSON value; deeper is refused as malformed
 MAX_COLUMNS = 10_000  # columns in one table; exports have tens, a wider file is not a table
+MAX_HEADER_BYTES = 4 * 1024 * 1024  # a header line longer than this is not a table's header
 WIDE = 100  # columns; a table wider than this may hold at most MAX_WIDE_CELLS cells
 MAX_WIDE_CELLS = 25_000_000  # as text about 700 MB (10,000 columns in 200 MB took 5 GB)
 _SNIFF_SEPARATORS = (",", "\t", ";", "|")
@@ -157,9 +158,10 @@ def peek_columns(path: Path) -> list[str] | None:
     return [c.strip() for c in _header_fields(line, sep)]
 
 
-def read_table(path: Path) -> RawTable:
+def read_table(path: Path, max_rows: int | None = None) -> RawTable:
     """Read `path` by its extension (and its content, when the two disagree). A CSV/TSV file
-    is checked in chunks and read by polars from disk, never held whole in memory."""
+    is checked in chunks and read by polars from disk, never held whole in memory; one of
+    more than `max_rows` records (a videos file) is refused before polars reads it."""
     label = path.name
     ext = path.suffix.lower()
     if ext in TEXT_EXTS:
@@ -167,7 +169,7 @@ def read_table(path: Path) -> RawTable:
         with open(path, "rb") as fh:
             head = fh.read(8)
         if head[:4] not in (b"PK\x03\x04", b"PAR1"):
-            return _read_text(path, label, ext)
+            return _read_text(path, label, ext, max_rows)
     raw = read_file(path)
     return read_bytes(raw, label, ext)
 
@@ -308,6 +310,7 @@ class _Survey:
     # quotes (old Mac line ends; a CR in a quoted field is the field's text), numpy arrays
     nul: list[int] = field(default_factory=list)  # offsets of NUL bytes (the first 1,000)
     nul_total: int = 0
+    blank: bool = True  # nothing but spaces, tabs and line ends (and a BOM)
 
 
 def _chunks_of(source: bytes | Path, start: int = 0):
@@ -338,6 +341,7 @@ def _survey(source: bytes | Path) -> _Survey:
     lone_cr: list = []
     lf = cr = False
     cr_last = -1  # the previous chunk ended in a CR outside quotes: its offset
+    blank = True
     for base, chunk in _chunks_of(source):
         digest.update(chunk)
         arr = np.frombuffer(chunk, dtype=np.uint8)
@@ -359,6 +363,9 @@ def _survey(source: bytes | Path) -> _Survey:
             quotes += int(qs.size)
         else:
             quotes += int(np.count_nonzero(arr == 34))
+        if blank:
+            body = arr[3:] if base == 0 and bytes(arr[:3]) == b"\xef\xbb\xbf" else arr
+            blank = not bool(((body != 32) & (body != 10) & (body != 13) & (body != 9)).any())
         zeros = np.flatnonzero(arr == 0)
         if zeros.size:
             nul_total += int(zeros.size)
@@ -387,7 +394,7 @@ def _survey(source: bytes | Path) -> _Survey:
         lone_cr.append(np.array([cr_last]))
     valid_wide = max(0, wide - bad_total)
     return _Survey(
-        digest.digest(), size, bad, bad_total, valid_wide, lf, cr, lone_cr, nul, nul_total
+        digest.digest(), size, bad, bad_total, valid_wide, lf, cr, lone_cr, nul, nul_total, blank
     )
 
 
@@ -419,7 +426,7 @@ def _whole(source: bytes | Path) -> bytes:
     return source if isinstance(source, bytes) else read_file(source)
 
 
-def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
+def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None = None) -> RawTable:
     """CSV/TSV from a file on disk (streamed checks, polars reads the file itself) or from
     bytes (a zip member, stdin, a file that had to be converted: GBK, UTF-16, CR line ends,
     a runaway quote repaired)."""
@@ -453,7 +460,7 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
         raise DataError("not a text file (binary content)", file=label)
     survey = _survey(source)
     digest = digest or survey.digest
-    if not head.strip() and survey.size < 65536:
+    if survey.blank and not survey.bad_total:  # 200 MB of newlines took 1.5 GB and 34 s
         raise DataError("file is empty", file=label)
     lossy = False
     gb_raw: bytes | None = None  # the original bytes of a GB18030 file (bad bytes located there)
@@ -521,6 +528,13 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
             )
         )
     first_line = _header_line(source, start)
+    if first_line is None:
+        raise DataError(
+            f"the header (the first line) is longer than {MAX_HEADER_BYTES >> 20} MB: "
+            "not a table (is it one line of text? is the separator right?)",
+            file=label,
+            row=1 + skipped,
+        )
     sep = forced_sep or ("\t" if ext == ".tsv" else _sniff_separator(first_line))
     header = _header_fields(first_line, sep)
     width = len(header)
@@ -534,6 +548,12 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
         scanner.feed(base, np.frombuffer(chunk, dtype=np.uint8))
     result = scanner.finish(survey.size if isinstance(source, Path) else len(source))
     _check_cells(width, result.records - 1, label)
+    if max_rows is not None and result.records - 1 > max_rows:  # 52M rows read took 2.5 GB
+        raise DataError(
+            f"{result.records - 1:,} rows: more than the {max_rows:,} videos one dataset may "
+            "hold (is it an interactions table? name it interactions.csv)",
+            file=label,
+        )
     places = dict(zip(queries, result.located, strict=True)) if gb_raw is None else {}
     if gb_raw is not None and queries:
         gb_bom = 3 if gb_raw.startswith(b"\xef\xbb\xbf") else 0
@@ -596,8 +616,8 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
         del data
     else:
         skip_lines = skipped
-    if result.long_fields:  # polars would hold each several times over: cut them first
-        source = _cut_long(source, result.long_fields, label, header, skipped, problems)
+    if result.long_fields or result.long_records:  # polars holds each several times over
+        source = _cut_long(source, result, label, header, skipped, problems)
     bad_rows = _bad_byte_rows(
         label, bad_at, bad_total, located, header, skipped, problems, encoding
     ) | _bad_byte_rows(
@@ -660,11 +680,15 @@ def _read_text(source: bytes | Path, label: str, ext: str) -> RawTable:
     return table
 
 
-def _cut_long(source: bytes | Path, fields, label: str, header, skipped: int, problems) -> bytes:
+def _cut_long(source: bytes | Path, result, label: str, header, skipped: int, problems) -> bytes:
     """`source` with each field over `csvcheck.MAX_FIELD_BYTES` cut to that size, reported
-    by row, column and size (a text field keeps 100,000 characters: the values are the same)."""
+    by row, column and size (a text field keeps 100,000 characters: the values are the same),
+    and each wrong-width record that long too (reported as malformed, skipped anyway)."""
     from kptui.engine import csvcheck
 
+    records = result.long_records
+    within = {r for r, _, _, _ in records}
+    fields = [f for f in result.long_fields if f[0] not in within]
     if isinstance(source, Path):
         with open(source, "rb") as fh:
 
@@ -672,12 +696,14 @@ def _cut_long(source: bytes | Path, fields, label: str, header, skipped: int, pr
                 fh.seek(offset)
                 return fh.read(n)
 
-            data = csvcheck.cut_fields(read, source.stat().st_size, fields)
+            data = csvcheck.cut_fields(read, source.stat().st_size, fields + records)
     else:
         view = memoryview(source)
         data = csvcheck.cut_fields(
-            lambda offset, n: bytes(view[offset : offset + n]), len(source), fields
+            lambda offset, n: bytes(view[offset : offset + n]), len(source), fields + records
         )
+    if not fields:
+        return data
     rec, fld, _, _ = fields[0]
     column = header[fld] if fld < len(header) else None
     rows = sorted({r + 1 + skipped for r, _, _, _ in fields})
@@ -819,21 +845,18 @@ def _line_start(head: bytes, start: int, lines: int) -> int:
     return start
 
 
-def _header_line(source: bytes | Path, start: int) -> str:
-    """The header line from `start`, however long (a header of 100,000 columns)."""
+def _header_line(source: bytes | Path, start: int) -> str | None:
+    """The header line from `start`: at most MAX_HEADER_BYTES of it (a line that long is
+    not a header; 100,000 columns are about 700 KB), so a file that is one 200 MB line
+    costs 4 MB here, not 1 GB."""
     if isinstance(source, Path):
         with open(source, "rb") as fh:
             fh.seek(start)
-            parts = []
-            while True:
-                block = fh.read(1 << 20)
-                parts.append(block)
-                if not block or b"\n" in block or sum(map(len, parts)) > 64 << 20:
-                    break
-            line = b"".join(parts)
+            line = fh.read(MAX_HEADER_BYTES)
     else:
-        end = source.find(b"\n", start)
-        line = source[start : len(source) if end < 0 else end]
+        line = source[start : start + MAX_HEADER_BYTES]
+    if len(line) == MAX_HEADER_BYTES and b"\n" not in line:
+        return None  # longer than that
     line = line.split(b"\n", 1)[0].rstrip(b"\r")
     return line.decode("utf-8", errors="replace")
 

@@ -610,3 +610,43 @@ def test_joined_exports_and_wide_encodings() -> None:
         assert _video(ds, "v3")["title"] == "Title 3"
     with pytest.raises(DataError, match="gzip-compressed"):
         load_dataset(BAD / "gzip.csv")
+
+
+def test_pathological_lines_are_refused_or_cut_before_polars(tmp_path: Path, monkeypatch):
+    """Found at 200 MB: newlines only took 1.5 GB and 34 s to say 'file is empty'; one line
+    with no newline 1 GB (the header was read up to 64 MB); a line of commas 830 MB and 15
+    s; 52 million short records in videos.csv 2.5 GB before the videos limit. Now each is
+    refused, or cut, from the streamed checks (checked here at a small size)."""
+    import polars as pl
+
+    from kptui.engine import io, readers
+
+    real = pl.read_csv
+    sizes: list[int] = []
+
+    def counted(source, *a, **k):
+        sizes.append(len(source) if isinstance(source, bytes) else Path(source).stat().st_size)
+        return real(source, *a, **k)
+
+    monkeypatch.setattr(pl, "read_csv", counted)
+    path = tmp_path / "videos.csv"
+    path.write_bytes(b"\n \r\n" * 50_000)
+    with pytest.raises(DataError, match="file is empty"):
+        load_dataset(path)
+    monkeypatch.setattr(readers, "MAX_HEADER_BYTES", 1000)
+    path.write_bytes(b"video_id,title" + b"x" * 5000)
+    with pytest.raises(DataError, match=r"the header \(the first line\) is longer than"):
+        load_dataset(path)
+    monkeypatch.undo()
+    monkeypatch.setattr(pl, "read_csv", counted)
+    path.write_bytes(VD.encode() + b"v1," + b"," * 3_000_000 + b"\nv2,B,b,2,0,1\n")
+    ds = load_dataset(path)
+    assert sizes[-1] < 1_100_000 and ds.videos["video_id"].to_list() == ["v2"]
+    (p,) = ds.problems
+    assert p.row == 2 and "wrong number of fields (e.g. 3000002 where" in p.message
+    monkeypatch.setattr(io, "MAX_VIDEOS", 1000)
+    path.write_text(VD + "".join(f"v{i},T,a,1,0,1\n" for i in range(1001)))
+    before = len(sizes)
+    with pytest.raises(DataError, match="1,001 rows: more than the 1,000 videos"):
+        load_dataset(path)
+    assert len(sizes) == before  # refused before polars read it
