@@ -2,7 +2,8 @@
 
     python bench/bench_hostile.py [--mb 200] [--keep DIR] [--only NAME]
 
-Writes the inputs into a temporary folder (nothing committed: some are 200 MB), runs
+Writes the inputs into a temporary folder (nothing committed: some are 200 MB), adds every
+case of the bad-input corpus (tests/data/bad, `--only corpus` for those alone), runs
 `kptui data inspect` (and `tags suggest`, `ab test` where they are the costly path) in a
 process of its own with `/usr/bin/time`-style accounting from `resource` (the whole process's
 peak RSS, polars' own memory included) and a fresh cache folder, and prints one line per case:
@@ -225,6 +226,10 @@ def build(root: Path, mb: int) -> list[tuple[str, list[str]]]:
     cases.append(("ab test, 2,000 arms", ["ab", "test", "--control", "1000:50", *(arms * 80)]))
     cases += _third_pass(root, mb, write)
     marker.touch()
+    corpus = Path(__file__).resolve().parents[1] / "tests" / "data" / "bad"
+    for item in sorted(corpus.iterdir()):
+        if item.name not in {"make_bad.py", "README.md"}:
+            cases.append((f"corpus {item.name}"[:32], ["data", "inspect", str(item)]))
     return cases
 
 

@@ -398,15 +398,18 @@ def _survey(source: bytes | Path) -> _Survey:
     )
 
 
-def _lone_cr_to_lf(data: bytes, at: list) -> bytes:
-    """`data` with the CRs at offsets `at` (numpy arrays, as `_Survey.lone_cr`) made LFs."""
+def _lone_cr_to_lf(data: bytes | Path, at: list) -> bytes:
+    """`data` with the CRs at offsets `at` (numpy arrays, as `_Survey.lone_cr`) made LFs,
+    changed in one mutable copy (a file is read straight into it)."""
     import numpy as np
 
-    out = np.frombuffer(data, dtype=np.uint8).copy()
+    buf = _mutable(data, 0)
     del data
+    view = np.frombuffer(buf, dtype=np.uint8)
     for offsets in at:
-        out[offsets] = 10
-    return out.tobytes()
+        view[offsets] = 10
+    del view
+    return bytes(buf)
 
 
 def _mutable(source: bytes | Path, start: int) -> bytearray:
@@ -494,7 +497,7 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
         if gb_raw is not None:  # offsets of the original bytes: find them again in UTF-8
             gb_raw = _lone_cr_to_lf(gb_raw, at)
             at = _survey(source).lone_cr
-        source = _lone_cr_to_lf(_whole(source), at)
+        source = _lone_cr_to_lf(source, at)
         head = source[:65536]
         changed = sum(a.size for a in at)
         line = source.count(b"\n", 0, int(at[0][0])) + 1
