@@ -131,9 +131,12 @@ def _third_pass(root: Path, mb: int, write: bool) -> list[tuple[str, list[str]]]
         _lines(
             gbk,
             mb,
-            lambda i: f"v{i},学习编程第{i}课：从零开始的数据分析与机器学习,编程|数据,{i},0,60\n",
+            lambda i: (
+                f"v{i},学习编程第{i}课：从零开始的数据分析与机器学习,{'零基础入门实战课程' * 6},"
+                f"编程|数据,{i},0,60\n"
+            ),
             "gb18030",
-            "视频ID,标题,标签,播放量,价格,时长\n",
+            "视频ID,标题,简介,标签,播放量,价格,时长\n",
         )
     cases.append(("GBK videos", ["data", "inspect", str(gbk)]))
     bad = root / "bad_bytes_videos.csv"

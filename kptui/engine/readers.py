@@ -811,34 +811,47 @@ def _blake(raw: bytes) -> bytes:
 def _gb18030(raw: bytes) -> tuple[bytes | None, list[int], int]:
     """`raw` as GB18030/GBK text (as Chinese Excel writes it) converted to UTF-8, with the
     offsets of the few bytes that are not GB18030 (shown as U+FFFD), or None when it is not
-    GB18030 text at all."""
+    GB18030 text at all. Converted in pieces cut after a newline (never part of a GB18030
+    character), so the whole text is never one `str` (200 MB were 800 MB of it)."""
     import codecs
+
+    from kptui.engine.csvcheck import CHUNK
 
     bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
     bad: list[int] = []
     total = 0
-    parts: list[str] = []
+    out: list[bytes] = []
     view = memoryview(raw)
     pos = bom
     limit = max(10, len(raw) // 1000)
-    while True:
-        try:
-            parts.append(codecs.decode(view[pos:], "gb18030"))
-            break
-        except UnicodeDecodeError as exc:
-            parts.append(codecs.decode(view[pos : pos + exc.start], "gb18030"))
-            parts.append("\ufffd")
-            bad.append(pos + exc.start)
-            total += exc.end - exc.start
-            pos += exc.end
-            if total > limit:
+    while pos < len(raw):
+        end = raw.find(b"\n", min(pos + CHUNK, len(raw)))
+        end = len(raw) if end < 0 else end + 1
+        parts: list[str] = []
+        at = pos
+        while True:
+            try:
+                parts.append(codecs.decode(view[at:end], "gb18030"))
+                break
+            except UnicodeDecodeError as exc:
+                parts.append(codecs.decode(view[at : at + exc.start], "gb18030"))
+                parts.append("\ufffd")
+                bad.append(at + exc.start)
+                total += exc.end - exc.start
+                at += exc.end
+                if total > limit:
+                    return None, [], total
+        text = "".join(parts)
+        if not out:  # GB18030 decodes almost any byte soup: the start must look like text
+            odd = sum(1 for ch in text[:20000] if ch < " " and ch not in "\r\n\t")
+            if odd or not any(ord(ch) > 127 for ch in text[:200000]):
                 return None, [], total
-    text = "".join(parts)
-    # GB18030 decodes almost any byte soup; insist that the result looks like text.
-    odd = sum(1 for ch in text[:20000] if ch < " " and ch not in "\r\n\t")
-    if odd or not any(ord(ch) > 127 for ch in text[:200000]):
+        out.append(text.encode("utf-8"))
+        del text, parts
+        pos = end
+    if not out:
         return None, [], total
-    return text.encode("utf-8"), bad, total
+    return b"".join(out), bad, total
 
 
 def _line_start(head: bytes, start: int, lines: int) -> int:
