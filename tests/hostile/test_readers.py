@@ -650,3 +650,31 @@ def test_pathological_lines_are_refused_or_cut_before_polars(tmp_path: Path, mon
     with pytest.raises(DataError, match="1,001 rows: more than the 1,000 videos"):
         load_dataset(path)
     assert len(sizes) == before  # refused before polars read it
+
+
+def test_a_sheet_without_formulas_is_not_held_as_xml(tmp_path: Path, monkeypatch) -> None:
+    """The formula check read the first sheet's whole XML (about 10x the file) to look for
+    `<f`: now it reads the sheet in pieces and only a sheet with formulas whole."""
+    import zipfile
+
+    import xlsxwriter
+
+    path = tmp_path / "videos.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("videos")
+    ws.write_row(0, 0, ["video_id", "title", "views"])
+    for i in range(1, 200):
+        ws.write_row(i, 0, [f"v{i}", f"T{i}", i])
+    wb.close()
+    whole: list[str] = []
+    real = zipfile.ZipFile.read
+    monkeypatch.setattr(
+        zipfile.ZipFile,
+        "read",
+        lambda self, name, *a: whole.append(str(name)) or real(self, name, *a),
+    )
+    ds = load_dataset(path)
+    assert ds.videos.height == 199 and _video(ds, "v199")["views"] == 199
+    assert not [n for n in whole if n.startswith("xl/worksheets/")]
+    ds = load_dataset(BAD / "xlsx_formula.xlsx")  # with formulas: still found
+    assert "formula cell without a calculated value" in _messages(ds)
