@@ -823,6 +823,8 @@ def _numeric(
     if column is None:
         return out.with_columns(pl.lit(None, dtype=dtype).alias(field))
     src = out[field]
+    if integer and decimal_comma and src.dtype == pl.Utf8:
+        src = _thousands_dots(src, label, column, out[ROW], problems)
     fast = None
     if not src.dtype.is_numeric():
         # Plain numbers (most files, every row of a 10M export) cast directly; only a column
@@ -890,6 +892,24 @@ def _numeric(
     return frame.with_columns(cleaned_values.cast(dtype).alias(field)).drop(
         "_bad", "_neg", "_huge", "_frac", "_v"
     )
+
+
+def _thousands_dots(src, label: str, column: str, rows, problems):
+    """A count written `1.234` or `12.345.678` in a `;` file (European spreadsheets group
+    thousands with dots): 1234, said so; it was left empty as a fractional count."""
+    dotted = src.str.contains(r"^\s*[-+]?\d{1,3}(\.\d{3})+\s*$").fill_null(False)
+    if not dotted.any():
+        return src
+    _report(
+        problems,
+        label,
+        column,
+        f"dots in a ';' file ({_examples(src.filter(dotted), 2)}) read as thousands "
+        "separators (1.234 = 1234)",
+        rows.filter(dotted),
+    )
+    problems[-1].severity = "notice"
+    return src.zip_with(~dotted, src.str.replace_all(".", "", literal=True))
 
 
 def _commas(cleaned, decimal_comma: bool, label: str, column: str, rows, problems):

@@ -74,6 +74,7 @@ BAD_CASES = {
     "utf16_nobom.csv": "no problems found",  # was: not a text file
     "utf32.csv": "no problems found",
     "gzip.csv": "gzip-compressed: decompress it first",
+    "thousands_dots.csv": "dots in a ';' file ('1.234', '12.345.678') read as thousands",
 }
 
 
@@ -116,6 +117,7 @@ USABLE = {
     "joined_exports.csv",
     "utf16_nobom.csv",
     "utf32.csv",
+    "thousands_dots.csv",
 }
 
 

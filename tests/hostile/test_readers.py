@@ -678,3 +678,11 @@ def test_a_sheet_without_formulas_is_not_held_as_xml(tmp_path: Path, monkeypatch
     assert not [n for n in whole if n.startswith("xl/worksheets/")]
     ds = load_dataset(BAD / "xlsx_formula.xlsx")  # with formulas: still found
     assert "formula cell without a calculated value" in _messages(ds)
+
+
+def test_thousands_dots_in_a_semicolon_file() -> None:
+    """`1.234` views in a `;` file were left empty as a fractional count."""
+    ds = load_dataset(BAD / "thousands_dots.csv")
+    assert ds.videos["views"].to_list() == [1234, 12_345_678, 7]
+    assert ds.videos["price"].to_list() == [1234.5, 12.5, 9.9]
+    assert "read as thousands separators (1.234 = 1234)" in _messages(ds)
