@@ -7,8 +7,9 @@ the file's bytes for the dataset fingerprint) under `cache_dir()/parsed/<key>/`,
 file's resolved path, size, modification time and inode, so an edited file is parsed again.
 It is written by a background thread while the job goes on (the process waits for it at
 exit), through `modelcache.write_atomic`, so a reader sees a whole copy or none; anything
-unreadable is a miss. The bytes themselves are dropped once hashed, so a 450 MB file is not
-held in memory for the whole load.
+unreadable is a miss, and so is a copy whose recorded key or Parquet checksum does not match
+(another file's copy moved into this folder, an edited copy). The bytes themselves are
+dropped once hashed, so a 450 MB file is not held in memory for the whole load.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from kptui.engine.readers import TEXT_EXTS, RawTable, read_table
 from kptui.engine.types import Problem
 
-VERSION = "2"  # 2: row checks on every file, the separator kept (decimal commas)
+VERSION = "3"  # 3: its key and the Parquet checksum kept and checked; 2: separator
 MIN_BYTES = 4 * 1024 * 1024  # smaller files parse faster than a cache lookup pays back
 
 
@@ -65,6 +66,8 @@ def _save(key: str, table: RawTable) -> None:
         table.frame.write_parquet(tmp / "table.parquet", compression="lz4")
         meta = {
             "version": VERSION,
+            "key": key,
+            "checksum": _checksum(tmp / "table.parquet"),
             "label": table.label,
             "digest": table.raw_digest.hex(),
             "problems": [p.to_json() for p in table.problems],
@@ -77,6 +80,14 @@ def _save(key: str, table: RawTable) -> None:
         write_atomic("parsed", key, write)
 
 
+def _checksum(path: Path) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 22):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _load(key: str, label: str) -> RawTable | None:
     import polars as pl
 
@@ -86,6 +97,9 @@ def _load(key: str, label: str) -> RawTable | None:
     try:
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         if meta.get("version") != VERSION or meta.get("label") != label:
+            return None
+        # another file's copy moved here, or an edited copy: parsed again, never trusted
+        if meta.get("key") != key or meta.get("checksum") != _checksum(path / "table.parquet"):
             return None
         frame = pl.read_parquet(path / "table.parquet")
         problems = [Problem(**p) for p in meta["problems"]]

@@ -70,3 +70,24 @@ def test_a_damaged_copy_is_a_miss(data: Path):
     again = load_dataset(data)
     assert again.fingerprint == first.fingerprint
     assert again.interactions.equals(first.interactions)
+
+
+def test_a_copy_moved_or_edited_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Two folders' copies of videos.csv swapped (same name, so the label matched) loaded
+    the other file's rows silently, and so did an edited but readable Parquet copy: each
+    copy now records its key and its checksum."""
+    monkeypatch.setattr(parsecache, "MIN_BYTES", 0)
+    head = "video_id,title,tags,views\n"
+    for name, vid in (("a", "va"), ("b", "vb")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "videos.csv").write_text(head + f"{vid},T,x,1\n")
+        load_dataset(tmp_path / name)
+        _settle()
+    folders = sorted(p for p in modelcache.folder("parsed", "x").parent.iterdir() if p.is_dir())
+    assert len(folders) == 2
+    one, two = (f / "table.parquet" for f in folders)
+    a, b = one.read_bytes(), two.read_bytes()
+    one.write_bytes(b)
+    two.write_bytes(a)
+    assert load_dataset(tmp_path / "a").videos["video_id"].to_list() == ["va"]
+    assert load_dataset(tmp_path / "b").videos["video_id"].to_list() == ["vb"]
