@@ -628,12 +628,14 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
     )
     if isinstance(source, Path) and not _utf8_name(source):
         source = _whole(source)  # polars takes only UTF-8 paths (a name with byte 0xff)
+    renamed = [_free_name(h) for h in header] if ROW in header else None
     try:
         frame = pl.read_csv(
             source,
             separator=sep,
             infer_schema=False,
             empty_string_is_null=False,
+            new_columns=renamed,
             row_index_name=ROW,
             row_index_offset=2 + skipped,
             skip_lines=skip_lines,
@@ -1031,11 +1033,21 @@ def _read_text_slow(text: str, sep: str, label: str) -> tuple[pl.DataFrame, dict
     return frame, ragged
 
 
+def _free_name(name: str) -> str:
+    """A data column named like kptui's own row-number column gets another name (it was an
+    internal error: a duplicate column)."""
+    return f"{ROW}_in_file" if name == ROW else name
+
+
+def _free_row(frame):
+    return frame.rename({ROW: _free_name(ROW)}) if ROW in frame.columns else frame
+
+
 def _unique_names(header: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for i, name in enumerate(header):
-        name = name.strip() or f"column_{i + 1}"
+        name = _free_name(name.strip()) or f"column_{i + 1}"
         if name in seen:
             seen[name] += 1
             name = f"{name}_{seen[name]}"
@@ -1053,7 +1065,7 @@ def _read_parquet(raw: bytes, label: str) -> RawTable:
     except Exception as exc:  # polars raises several types for a broken file
         raise DataError(f"not a readable Parquet file ({_short(exc)})", file=label) from None
     frame, problems = _plain_columns(frame, label)
-    frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    frame = _free_row(frame).with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
     return RawTable(frame, label, raw, problems)
 
 
@@ -1146,7 +1158,7 @@ def _read_jsonl(raw: bytes, label: str) -> RawTable:
     head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head.startswith(b"[") and not _survey(raw).bad_total:
         frames: list = []
-        found = _JsonFound()
+        found = _JsonFound(label=label)
         pos = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
         line = 1
         while pos < len(raw):
@@ -1156,6 +1168,9 @@ def _read_jsonl(raw: bytes, label: str) -> RawTable:
             frame = _ndjson_block(block, line)
             if frame is None:
                 frame = _json_lines(block.decode("utf-8").splitlines(), line, found)
+            else:
+                for name in frame.columns[:-1]:
+                    _count_key(found, name)
             if frame is not None:
                 frames.append(frame)
             line += block.count(b"\n")
@@ -1164,7 +1179,7 @@ def _read_jsonl(raw: bytes, label: str) -> RawTable:
         return _json_table(frame, raw, label, [], found)
     text, problems = _decode_reported(raw, label)
     stripped = text.lstrip()
-    found = _JsonFound()
+    found = _JsonFound(label=label)
     if stripped.startswith("["):  # a JSON array of objects, as some tools write .json
         items = _json_array(stripped, label)
         frame = _json_records(((i + 1, item) for i, item in enumerate(items)), found)
@@ -1181,6 +1196,8 @@ class _JsonFound:
     deep: list[int] = field(default_factory=list)
     nested: dict[str, list[int]] = field(default_factory=dict)
     surrogates: list[int] = field(default_factory=list)  # a `\\ud800` escape with no pair
+    label: str = ""
+    keys: set[str] = field(default_factory=set)  # every key so far (at most MAX_COLUMNS)
 
 
 def _json_array(text: str, label: str) -> list:
@@ -1210,8 +1227,10 @@ def _ndjson_block(block: bytes, first_line: int):
 
     if b"\\u" in block and re.search(rb"\\u[dD][89abAB]", block):
         return None  # polars reads an unpaired surrogate as NUL: line by line
+    if _varied_keys(block):
+        return None
     try:  # every line's keys and types (from the first 100 lines, a later key is dropped)
-        frame = pl.read_ndjson(io.BytesIO(block), infer_schema_length=None)
+        frame = _free_row(pl.read_ndjson(io.BytesIO(block), infer_schema_length=None))
     except Exception:  # malformed, mixed types, not objects: line by line
         return None
     lines = block.count(b"\n") + (0 if block.endswith(b"\n") or not block.strip() else 1)
@@ -1270,7 +1289,7 @@ def _json_records(lines, found: _JsonFound):
             continue
         record: dict[str, str | None] = {}
         for k, v in item.items():
-            key = str(k)
+            key = _free_name(str(k))
             if isinstance(v, dict) or (
                 isinstance(v, list) and not all(isinstance(x, (str, int, float)) for x in v)
             ):
@@ -1292,12 +1311,40 @@ def _json_records(lines, found: _JsonFound):
             if k not in seen:
                 seen.add(k)
                 keys.append(k)
+                _count_key(found, k)
     return pl.DataFrame(
         {k: pl.Series(k, [r.get(k) for r in records], dtype=pl.Utf8) for k in keys}
     ).with_columns(pl.Series(ROW, numbers, dtype=pl.Int64))
 
 
+def _count_key(found: _JsonFound, key: str) -> None:
+    """Refuse records with more keys in all than a table has columns (each line its own key:
+    50,000 lines took 3.8 GB and two minutes, as a 50,000 x 50,000 table)."""
+    found.keys.add(key)
+    if len(found.keys) > MAX_COLUMNS:
+        raise DataError(
+            f"more than {MAX_COLUMNS:,} different keys in the records: not a table",
+            file=found.label,
+        )
+
+
+def _varied_keys(block: bytes) -> bool:
+    """Whether a sample of the block's lines holds many more keys than one line does (a key
+    per line, say): polars' cost grows with lines x keys, so such a block goes line by line."""
+    import re
+
+    lines = block[: 1 << 20].split(b"\n")[::50][:400]
+    per_line = 0
+    keys: set[bytes] = set()
+    for line in lines:
+        found = re.findall(rb'[{,]\s*"([^"\\]*)"\s*:', line)
+        per_line = max(per_line, len(found))
+        keys.update(found)
+    return len(keys) > 2 * per_line + 20
+
+
 def _json_table(frame, raw: bytes, label: str, problems: list[Problem], found: _JsonFound):
+
     bad, deep, nested = sorted(found.bad), sorted(found.deep), found.nested
     if bad:
         problems.append(
@@ -1419,7 +1466,7 @@ def _read_excel(raw: bytes, label: str) -> RawTable:
     except Exception as exc:
         raise DataError(f"not a readable Excel file ({_short(exc)})", file=label) from None
     frame = frame.with_columns(pl.all().cast(pl.Utf8))
-    frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    frame = _free_row(frame).with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     problems: list[Problem] = []
     extra: list[RawTable] = []
     # the checks read the zip by hand; a file calamine could read stays read
@@ -1445,7 +1492,7 @@ def _extra_sheet(raw: bytes, label: str, name: str, extra: list, problems: list)
     if not all(f in cols for f in ("user_id", "event")):
         return False
     frame = frame.with_columns(pl.all().cast(pl.Utf8))
-    frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    frame = _free_row(frame).with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     sheet = f"{label}[{name}]"
     extra.append(RawTable(frame, sheet, b"", [], raw_digest=_blake(raw + name.encode())))
     problems.append(

@@ -686,3 +686,28 @@ def test_thousands_dots_in_a_semicolon_file() -> None:
     assert ds.videos["views"].to_list() == [1234, 12_345_678, 7]
     assert ds.videos["price"].to_list() == [1234.5, 12.5, 9.9]
     assert "read as thousands separators (1.234 = 1234)" in _messages(ds)
+
+
+def test_a_column_named_like_the_row_numbers_and_a_key_per_line(tmp_path, monkeypatch):
+    """A column `_kptui_row` was an internal error (a duplicate column) in CSV and Parquet,
+    and silently replaced in JSON Lines; a JSON Lines file with a key of its own on every
+    line was read as a lines x keys table (50,000 lines: 3.8 GB, two minutes)."""
+    import polars as pl
+
+    from kptui.engine import readers
+
+    ds = load_dataset(BAD / "row_column.csv")
+    assert ds.videos["video_id"].to_list() == ["v1", "v2"]
+    table = readers.read_table(BAD / "row_column.csv")
+    assert table.frame["_kptui_row_in_file"].to_list() == ["5", "6"]
+    assert table.frame["_kptui_row"].to_list() == [2, 3]
+    pq = tmp_path / "videos.parquet"
+    pl.DataFrame({"video_id": ["v1"], "title": ["A"], "_kptui_row": [9]}).write_parquet(pq)
+    assert readers.read_table(pq).frame["_kptui_row_in_file"].to_list() == [9]
+    js = tmp_path / "videos.jsonl"
+    js.write_text('{"video_id": "v1", "title": "A", "_kptui_row": 9}\n')
+    assert readers.read_table(js).frame["_kptui_row_in_file"].to_list() == ["9"]
+    monkeypatch.setattr(readers, "MAX_COLUMNS", 500)
+    js.write_text("".join(f'{{"video_id": "v{i}", "title": "T", "k{i}": 1}}\n' for i in range(600)))
+    with pytest.raises(DataError, match="more than 500 different keys"):
+        load_dataset(js)

@@ -143,6 +143,7 @@ def hostile(rnd: random.Random) -> None:
     w("utf16_nobom.csv", (vd + rows).encode("utf-16-le"))
     w("utf32.csv", (vd + rows).encode("utf-32"))
     w("gzip.csv", gzip.compress((vd + rows).encode(), mtime=0))
+    w("row_column.csv", "video_id,title,_kptui_row\nv1,A,5\nv2,B,6\n")
     w(
         "thousands_dots.csv",
         "video_id;title;views;price\nv1;A;1.234;1.234,50\nv2;B;12.345.678;12,5\nv3;C;7;9,9\n",
