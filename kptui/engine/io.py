@@ -45,6 +45,7 @@ INTERACTION_STEMS = (
 )
 SIDE_FILES = ("viewer_groups", "truth", "readme")
 MAX_TAGS = 100  # per video; a cell with thousands of tags is cut (pair counts grow with n^2)
+FULLWIDTH = [chr(c) for c in range(0xFF0B, 0xFF1A)]  # ＋，－．／０-９: input methods type them
 MAX_VIDEOS = 2_000_000  # one creator's channel; more rows is not a videos table (and > 1 GB)
 
 
@@ -840,6 +841,8 @@ def _numeric(
     else:
         text = src.cast(pl.Utf8).str.strip_chars()
         cleaned = text.str.replace_all(r"\s", "")
+        if cleaned.str.contains(r"[\uff0b-\uff19]").any():  # fullwidth １２３．５, as CJK
+            cleaned = cleaned.str.replace_many(FULLWIDTH, [chr(ord(c) - 0xFEE0) for c in FULLWIDTH])
         cleaned = _commas(cleaned, decimal_comma, label, column, out[ROW], problems)
         scale = (
             pl.when(cleaned.str.ends_with("万"))

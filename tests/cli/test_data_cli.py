@@ -76,6 +76,7 @@ BAD_CASES = {
     "gzip.csv": "gzip-compressed: decompress it first",
     "thousands_dots.csv": "dots in a ';' file ('1.234', '12.345.678') read as thousands",
     "row_column.csv": "no problems found",  # was an internal error (DuplicateError)
+    "fullwidth_numbers.csv": "no problems found",  # was: not a number ('１２３')
 }
 
 
@@ -120,6 +121,7 @@ USABLE = {
     "utf32.csv",
     "thousands_dots.csv",
     "row_column.csv",
+    "fullwidth_numbers.csv",
 }
 
 

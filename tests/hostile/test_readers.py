@@ -711,3 +711,9 @@ def test_a_column_named_like_the_row_numbers_and_a_key_per_line(tmp_path, monkey
     js.write_text("".join(f'{{"video_id": "v{i}", "title": "T", "k{i}": 1}}\n' for i in range(600)))
     with pytest.raises(DataError, match="more than 500 different keys"):
         load_dataset(js)
+
+
+def test_fullwidth_digits_are_numbers() -> None:
+    ds = load_dataset(BAD / "fullwidth_numbers.csv")
+    assert ds.videos["views"].to_list() == [123, 1234]
+    assert ds.videos["price"].to_list() == [9.9, 0.0] and not ds.problems

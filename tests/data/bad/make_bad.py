@@ -143,6 +143,10 @@ def hostile(rnd: random.Random) -> None:
     w("utf16_nobom.csv", (vd + rows).encode("utf-16-le"))
     w("utf32.csv", (vd + rows).encode("utf-32"))
     w("gzip.csv", gzip.compress((vd + rows).encode(), mtime=0))
+    w(
+        "fullwidth_numbers.csv",
+        "video_id,title,views,price\nv1,A,１２３,９．９\nv2,B,１，２３４,０\n",
+    )
     w("row_column.csv", "video_id,title,_kptui_row\nv1,A,5\nv2,B,6\n")
     w(
         "thousands_dots.csv",
