@@ -569,18 +569,30 @@ def _tag_lists(out: pl.DataFrame) -> pl.Series:
     ).fill_null(False)
     if not hashed.any():
         return lists
+    import numpy as np
+
     at = hashed.arg_true()
     picked = out.select("title", "description")[at]
-    merged = [
-        tagparse.dedupe([*own, *tagparse.hashtags(title), *tagparse.hashtags(desc)])
-        for own, title, desc in zip(
-            lists.gather(at).to_list(),
-            picked["title"].to_list(),
-            picked["description"].to_list(),
-            strict=True,
-        )
-    ]
-    fixed = pl.DataFrame({"_i": at.cast(pl.Int64), "_m": pl.Series(merged, dtype=pl.List(pl.Utf8))})
+    # flat values and one row id per value, regrouped by polars: building a list Series from
+    # a million Python lists took longer than parsing them (6.8 of 22 s at 1.5M rows)
+    flat: list[str] = []
+    sizes: list[int] = []
+    for own, title, desc in zip(
+        lists.gather(at).to_list(),
+        picked["title"].to_list(),
+        picked["description"].to_list(),
+        strict=True,
+    ):
+        merged = tagparse.dedupe([*own, *tagparse.hashtags(title), *tagparse.hashtags(desc)])
+        flat.extend(merged)
+        sizes.append(len(merged))
+    # a row whose merged list is empty had no tags of its own either: it falls back to [] below
+    ids = np.repeat(at.cast(pl.Int64).to_numpy(), sizes)
+    fixed = (
+        pl.DataFrame({"_i": pl.Series(ids, dtype=pl.Int64), "_m": pl.Series(flat, dtype=pl.Utf8)})
+        .group_by("_i", maintain_order=True)
+        .agg("_m")
+    )
     return (
         pl.DataFrame({"_l": lists})
         .with_row_index("_i")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # A hashtag: `#` then word characters (any script), allowing inner dots/dashes/plus like
 # `#C++` or `#node.js`; Weibo/Douyin style `#话题#` closes with a second `#`. A `#` right after
@@ -24,12 +25,16 @@ _SPACES = re.compile(r"\s+")
 _TRAILING_PUNCT = " \t\r\n\"'“”‘’.,，。、;；:：!！?？"
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_tag(tag: str) -> str:
-    """The merge key: `#Python`, `python` and `Python ` are one tag."""
+    """The merge key: `#Python`, `python` and `Python ` are one tag.
+
+    Cached: a big export repeats the same few thousand tags millions of times."""
     text = unicodedata.normalize("NFKC", tag).strip().lstrip("#").strip(_TRAILING_PUNCT)
     return _collapse(text).casefold()
 
 
+@lru_cache(maxsize=1 << 16)
 def clean_tag(tag: str) -> str:
     """A tag as it should be displayed: trimmed, no `#`, no quotes, inner spaces collapsed."""
     text = tag.strip().strip(_TRAILING_PUNCT).lstrip("#＃").strip(_TRAILING_PUNCT)
