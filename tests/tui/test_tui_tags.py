@@ -169,3 +169,22 @@ async def test_reach_tags_are_a_group_of_their_own(tmp_path) -> None:
         await pilot.press("space")
         assert pane.chosen == []
         assert "reach" in str(app.query_one("#tags-status").render())
+
+
+async def test_a_sampled_index_says_so_in_the_status(sample: str, monkeypatch) -> None:
+    """A big export is indexed from MAX_VIDEOS of its videos: the pane says how many of how
+    many, as `kptui tags suggest` does in its note."""
+    from kptui.engine import tagindex
+
+    monkeypatch.setattr(tagindex, "MAX_VIDEOS", 50)
+    app = KptuiApp(sample)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        n = app.dataset.videos.height
+        assert n > 50
+        assert f"Type a title to see tags (from 50 of {n:,} videos)." in screen_text(app)
+        await pilot.press("t", *"python")
+        await settle(app, pilot)
+        assert "Space/Enter on a tag adds it" in screen_text(app)  # one line at 80 columns

@@ -69,11 +69,12 @@ class TagsSuggested(Message):
 
 
 class IndexReady(Message):
-    def __init__(self, models: Any, n_tags: int, elapsed: float) -> None:
+    def __init__(self, models: Any, n_tags: int, elapsed: float, sampled: str = "") -> None:
         super().__init__()
         self.models = models
         self.n_tags = n_tags
         self.elapsed = elapsed
+        self.sampled = sampled  # "from 10,000 of 1,500,000 videos" for a sampled index
 
 
 class TagsPane(Pane):
@@ -123,6 +124,7 @@ class TagsPane(Pane):
         self._seq = 0
         self._timer = None
         self._index_ok = False
+        self._sampled = ""
         self.chosen: list[str] = []
         self.personas: list[int] = []  # target personas (toggled in the Recommend pane)
         self.keep_hour = False  # the saved draft's publish hour was typed by the user
@@ -176,7 +178,9 @@ class TagsPane(Pane):
         start = time.perf_counter()
         index = models.tag_index()
         n = len(getattr(index, "tags", []) or [])
-        self.post_message(IndexReady(models, n, time.perf_counter() - start))
+        n_read, n_all = getattr(index, "n_videos", 0), getattr(index, "n_source", 0)
+        sampled = f"from {n_read:,} of {n_all:,} videos" if n_all > n_read else ""
+        self.post_message(IndexReady(models, n, time.perf_counter() - start, sampled))
 
     @on(Worker.StateChanged)
     def _index_state(self, event: Worker.StateChanged) -> None:
@@ -191,10 +195,12 @@ class TagsPane(Pane):
         if event.models is not self.kapp.models:
             return  # index of a dataset that is no longer loaded
         self._index_ok = True
+        self._sampled = event.sampled  # said while no draft is typed: the tags come from a sample
         if event.n_tags == 0:
             self._set_status("This dataset has no tags: suggestions come from your words only.")
         else:
-            self._set_status(f"{event.n_tags:,} tags known. Type a title.")
+            sampled = f" ({event.sampled})" if event.sampled else ""
+            self._set_status(f"{event.n_tags:,} tags known{sampled}. Type a title.")
         self._refresh(0)
 
     # typing -----------------------------------------------------------------------------
@@ -246,8 +252,9 @@ class TagsPane(Pane):
         self._render_table()
         self.shown_at = time.perf_counter()  # for bench/bench_tui.py
         title = self.query_one("#tags-title", Input).value
+        sampled = self._sampled
         if not (title or self.query_one("#tags-desc", Input).value):
-            self._set_status("Type a title to see tags.")
+            self._set_status(f"Type a title to see tags{f' ({sampled})' if sampled else ''}.")
         elif not self.suggestions:
             self._set_status("No tags for these words yet: try more words.")
         else:
