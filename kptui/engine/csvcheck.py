@@ -123,9 +123,15 @@ class Scanner:
         quotes = np.flatnonzero(arr == QUOTE)
         newlines = np.flatnonzero(arr == NEWLINE)
         seps = np.flatnonzero(arr == self.sep)
-        before_nl = np.searchsorted(quotes, newlines) + q_before
-        ends = newlines[(before_nl & 1) == 0]
-        outside = seps[((np.searchsorted(quotes, seps) + q_before) & 1) == 0]
+        if quotes.size:
+            before_nl = np.searchsorted(quotes, newlines) + q_before
+            ends = newlines[(before_nl & 1) == 0]
+            outside = seps[((np.searchsorted(quotes, seps) + q_before) & 1) == 0]
+        else:  # most chunks: no quote, so every byte is on the side of the last one
+            before_nl = np.full(newlines.size, q_before, dtype=np.int64)
+            inside_all = bool(q_before & 1)
+            ends = newlines[:0] if inside_all else newlines
+            outside = seps[:0] if inside_all else seps
         per = np.searchsorted(outside, ends)  # cumulative separators up to each end
         counts = np.diff(per, prepend=0)
         if counts.size:
@@ -163,9 +169,15 @@ class Scanner:
         # it holds a whole row of separators (an unclosed quote), or when the physical lines
         # before and after it each do, quotes ignored (a stray quote pairing up rows). The
         # last newline's line runs past the chunk: it is decided by the next one.
-        nl_sep = np.searchsorted(seps, newlines)  # separators before each newline
         width = self.width
-        if width is not None and width > 1 and (quotes.size + q_before):
+        runaways = (
+            width is not None
+            and width > 1
+            and bool(quotes.size or (q_before & 1) or self.pending is not None)
+        )
+        if runaways:
+            nl_sep = np.searchsorted(seps, newlines)  # separators before each newline
+        if runaways:
             need = width - 1
             if self.pending is not None:
                 seg, stretch, done, before_ok, after = self.pending
@@ -213,7 +225,8 @@ class Scanner:
                     for s, c in zip(segs.tolist(), n.tolist(), strict=True):
                         out.runaway_quotes[2 * s] = out.runaway_quotes.get(2 * s, 0) + c
         if newlines.size:
-            self.line_open = int(seps.size - nl_sep[-1])
+            last_nl = int(nl_sep[-1]) if runaways else int(np.searchsorted(seps, newlines[-1]))
+            self.line_open = int(seps.size - last_nl)
         else:
             self.line_open += int(seps.size)
         # carry the open record over
@@ -363,7 +376,7 @@ def rescue(
     """Blank out (with spaces) each line where a runaway quote opens, until none is left.
 
     Lines are blanked in place, so offsets and record numbers stay those of the file, and
-    each next runaway is looked for from the blanked line on: fifty stray quotes in 200 MB
+    each next runaway is looked for from the line of the next quote on: fifty stray quotes in 200 MB
     took 57 s and 4 GB when each repair copied and rescanned the whole file. More than
     MAX_RESCUES of them is not a CSV file's quoting: refused. Returns the repaired bytes,
     what was found, the record numbers (header = 1) of the blanked lines, which the reader
@@ -372,7 +385,9 @@ def rescue(
     buf = data if isinstance(data, bytearray) else bytearray(data)
     del data
     found: list[tuple[int, int, bool]] = []
-    start = quotes_before = 0
+    quotes_before = 0
+    # a runaway opens at a quote: each search starts on the line of the next quote
+    start = buf.rfind(b"\n", 0, max(0, buf.find(b'"'))) + 1
     while True:
         runaway = _first_runaway(buf, sep, width, start, quotes_before)
         if runaway is None:
@@ -388,8 +403,12 @@ def rescue(
         closed = buf.find(b'"', opening + 1) >= 0
         buf[line:end] = b" " * (end - line)
         found.append((line, lines, closed))
-        start = line
-    result = scan(buf, sep, width, locate=[s for s, _, _ in found], chunk=chunk)
+        following = buf.find(b'"', end)  # the quotes before its line: those before `line`
+        if following < 0:
+            break
+        start = buf.rfind(b"\n", 0, following) + 1
+    # the repaired data's field counts (runaways were looked for above)
+    result = scan(buf, sep, None, locate=[s for s, _, _ in found], chunk=chunk)
     runaways: list[Runaway] = []
     rows: set[int] = set()
     for (_, lines, closed), (rec, _) in zip(found, result.located, strict=True):
