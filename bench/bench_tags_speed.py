@@ -9,7 +9,7 @@ with 1,000 real videos held out as drafts. Prints medians and the ratio budget /
 (> 1 means within budget). Wall-clock on a shared 2-core machine: run it when it is quiet.
 
 `--big N` (default 1,500,000; 0 skips it) is issue 18's case: a videos.csv of N real videos
-resampled (titles cut to 34 characters, descriptions to 10, so 1.5M rows stay under 200 MB),
+resampled (titles cut to 30 characters, descriptions to 10, so 1.5M rows stay under 200 MB),
 run as a user runs it, `kptui tags suggest` in a process of its own with a fresh cache, then
 again with the cache; wall time and whole-process peak RSS of each (budget 5 s and 1 GB), and
 the same stages timed in this process (load, tag history, index, one suggest).
@@ -103,7 +103,7 @@ def big_csv(data_root: Path, n_videos: int, folder: Path) -> Path:
     rows = pool[np.random.default_rng(0).integers(0, pool.height, n_videos)]
     rows = rows.with_columns(
         pl.Series("video_id", [f"v{i}" for i in range(n_videos)]),
-        pl.col("title").str.slice(0, 34),
+        pl.col("title").str.slice(0, 30),
         pl.col("description").fill_null("").str.slice(0, 10),
         pl.col("tags").list.join("|"),
     )
