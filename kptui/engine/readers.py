@@ -398,6 +398,40 @@ def _survey(source: bytes | Path) -> _Survey:
     )
 
 
+def _file_offsets(offsets: list[int], dropped) -> list[int]:
+    """Offsets in data from which the bytes at `dropped` (sorted file offsets) were removed,
+    as offsets in the file."""
+    import numpy as np
+
+    if not offsets:
+        return offsets
+    moved = dropped - np.arange(dropped.size)  # where each dropped byte would sit
+    return [int(o + np.searchsorted(moved, o, side="right")) for o in offsets]
+
+
+def _cr_runs_dropped(data: bytes, at: list):
+    """`data` without the lone CRs of `at` that start a run of CRs ending in LF (CR CR LF),
+    how many line ends had them, and the offsets dropped (None when none)."""
+    import numpy as np
+
+    arr = np.frombuffer(data, dtype=np.uint8)
+    offsets = np.concatenate(at) if at else np.zeros(0, dtype=np.int64)
+    padded = np.append(arr, np.zeros(3, dtype=np.uint8))
+    drop = offsets[
+        (padded[offsets + 1] == 13)
+        & (
+            (padded[offsets + 2] == 10)
+            | ((padded[offsets + 2] == 13) & (padded[offsets + 3] == 10))
+        )
+    ]
+    if not drop.size:
+        return data, 0, None
+    lines = int(np.count_nonzero(~np.isin(drop + 1, drop)))  # the last dropped CR of each run
+    keep = np.ones(arr.size, dtype=bool)
+    keep[drop] = False
+    return arr[keep].tobytes(), lines, np.sort(drop)
+
+
 def _lone_cr_to_lf(data: bytes | Path, at: list) -> bytes:
     """`data` with the CRs at offsets `at` (numpy arrays, as `_Survey.lone_cr`) made LFs,
     changed in one mutable copy (a file is read straight into it)."""
@@ -487,6 +521,9 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
             else:
                 bad_at, lossy, bad_total = survey.bad, True, -1  # refused once located
             del raw
+    cr_dropped = (
+        None  # offsets of CRs dropped from CR CR LF line ends (bad bytes shown in file offsets)
+    )
     if survey.cr and not survey.lf:  # old Mac line ends: polars splits lines at \n only
         source = _whole(source).replace(b"\r", b"\n")
         head = source[:65536]
@@ -494,24 +531,50 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
             gb_raw = gb_raw.replace(b"\r", b"\n")
     elif survey.lone_cr:  # LF line ends and, in places, CR alone: one row per line end
         at = survey.lone_cr
+        doubled = 0
         if gb_raw is not None:  # offsets of the original bytes: find them again in UTF-8
             gb_raw = _lone_cr_to_lf(gb_raw, at)
             at = _survey(source).lone_cr
-        source = _lone_cr_to_lf(source, at)
+            source = _lone_cr_to_lf(source, at)
+        else:
+            # CR CR LF (a CR-LF file written again in text mode, as Python's csv module on
+            # Windows does) is one line end: the extra CRs are dropped, the others made LFs
+            source, doubled, cr_dropped = _cr_runs_dropped(_whole(source), at)
+            if doubled:
+                at = _survey(source).lone_cr
+            if at:
+                source = _lone_cr_to_lf(source, at)
+            if doubled and (bad_at or survey.nul):  # offsets moved: find them again
+                again = _survey(source)
+                bad_at = again.bad if bad_at else []
+                survey.nul = again.nul
         head = source[:65536]
-        changed = sum(a.size for a in at)
-        line = source.count(b"\n", 0, int(at[0][0])) + 1
-        problems.append(
-            Problem(
-                label,
-                None,
-                None,
-                f"{changed:,} line(s) ended by a CR alone (old Mac line ends; the first on "
-                f"line {line:,}) among LF line ends: read as line ends",
-                changed,
-                severity="notice",
+        if doubled:
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"{doubled:,} line(s) ended by CR CR LF (a CR-LF file saved again in text "
+                    "mode): read as one line end each",
+                    doubled,
+                    severity="notice",
+                )
             )
-        )
+        if at:
+            changed = sum(a.size for a in at)
+            line = source.count(b"\n", 0, int(at[0][0])) + 1
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"{changed:,} line(s) ended by a CR alone (old Mac line ends; the first on "
+                    f"line {line:,}) among LF line ends: read as line ends",
+                    changed,
+                    severity="notice",
+                )
+            )
     bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
     head_text = _decode(head[bom:], strict=False)
     if head_text is None:
@@ -621,6 +684,8 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
         skip_lines = skipped
     if result.long_fields or result.long_records:  # polars holds each several times over
         source = _cut_long(source, result, label, header, skipped, problems)
+    if cr_dropped is not None:  # the offsets as in the file
+        bad_at, nul_at = _file_offsets(bad_at, cr_dropped), _file_offsets(nul_at, cr_dropped)
     bad_rows = _bad_byte_rows(
         label, bad_at, bad_total, located, header, skipped, problems, encoding
     ) | _bad_byte_rows(

@@ -77,6 +77,7 @@ BAD_CASES = {
     "thousands_dots.csv": "dots in a ';' file ('1.234', '12.345.678') read as thousands",
     "row_column.csv": "no problems found",  # was an internal error (DuplicateError)
     "fullwidth_numbers.csv": "no problems found",  # was: not a number ('１２３')
+    "crcrlf.csv": "4 line(s) ended by CR CR LF",  # was 'empty video_id' for blank rows
 }
 
 
@@ -122,6 +123,7 @@ USABLE = {
     "thousands_dots.csv",
     "row_column.csv",
     "fullwidth_numbers.csv",
+    "crcrlf.csv",
 }
 
 

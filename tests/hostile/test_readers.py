@@ -717,3 +717,22 @@ def test_fullwidth_digits_are_numbers() -> None:
     ds = load_dataset(BAD / "fullwidth_numbers.csv")
     assert ds.videos["views"].to_list() == [123, 1234]
     assert ds.videos["price"].to_list() == [9.9, 0.0] and not ds.problems
+
+
+def test_cr_cr_lf_line_ends(tmp_path: Path) -> None:
+    """CR CR LF (a CR-LF file written again in text mode) gave a blank row after each row,
+    reported as 'empty video_id'; bad bytes after such line ends keep their file offsets."""
+    ds = load_dataset(BAD / "crcrlf.csv")
+    assert ds.videos["video_id"].to_list() == ["v1", "v2", "v3"] and not ds.problems
+    assert _video(ds, "v3")["duration_s"] == 1 and "4 line(s) ended by CR CR LF" in _messages(ds)
+    body = b"".join(f"v{i},学习编程{i},a,{i},0,1\r\r\n".encode() for i in range(1, 400))
+    raw = VD.encode().replace(b"\n", b"\r\r\r\n") + body + b"v400,\xff\xfeB,a,1,0,1\r\r\n"
+    raw += b"v401,C\x00,a,1,0,1\r\r\nv402,D,a,1,0,1\n"
+    path = tmp_path / "videos.csv"
+    path.write_bytes(raw)
+    ds = load_dataset(path)
+    assert ds.videos.height == 400 and _video(ds, "v402")["title"] == "D"
+    bad, nul = ds.problems
+    assert (bad.row, bad.column) == (401, "title") and (nul.row, nul.column) == (402, "title")
+    ff, zero = raw.index(b"\xff"), raw.index(b"\x00")
+    assert f"byte offset {ff:,}" in bad.message and f"byte offset {zero:,}" in nul.message

@@ -147,6 +147,7 @@ def hostile(rnd: random.Random) -> None:
         "fullwidth_numbers.csv",
         "video_id,title,views,price\nv1,A,１２３,９．９\nv2,B,１，２３４,０\n",
     )
+    w("crcrlf.csv", (vd + rows).replace("\n", "\r\r\n"))  # Python's csv on Windows in text mode
     w("row_column.csv", "video_id,title,_kptui_row\nv1,A,5\nv2,B,6\n")
     w(
         "thousands_dots.csv",
