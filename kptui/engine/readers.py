@@ -311,6 +311,7 @@ class _Survey:
     nul: list[int] = field(default_factory=list)  # offsets of NUL bytes (the first 1,000)
     nul_total: int = 0
     blank: bool = True  # nothing but spaces, tabs and line ends (and a BOM)
+    cr_runs: bool = False  # a lone CR before another CR (CR CR LF line ends)
 
 
 def _chunks_of(source: bytes | Path, start: int = 0):
@@ -342,6 +343,7 @@ def _survey(source: bytes | Path) -> _Survey:
     lf = cr = False
     cr_last = -1  # the previous chunk ended in a CR outside quotes: its offset
     blank = True
+    cr_runs = False  # a lone CR before another CR (CR CR LF line ends)
     for base, chunk in _chunks_of(source):
         digest.update(chunk)
         arr = np.frombuffer(chunk, dtype=np.uint8)
@@ -360,6 +362,7 @@ def _survey(source: bytes | Path) -> _Survey:
             lone = crs[arr[crs + 1] != 10]
             if lone.size:
                 lone_cr.append(lone + base)
+                cr_runs = cr_runs or bool((arr[lone + 1] == 13).any())
             quotes += int(qs.size)
         else:
             quotes += int(np.count_nonzero(arr == 34))
@@ -394,7 +397,18 @@ def _survey(source: bytes | Path) -> _Survey:
         lone_cr.append(np.array([cr_last]))
     valid_wide = max(0, wide - bad_total)
     return _Survey(
-        digest.digest(), size, bad, bad_total, valid_wide, lf, cr, lone_cr, nul, nul_total, blank
+        digest.digest(),
+        size,
+        bad,
+        bad_total,
+        valid_wide,
+        lf,
+        cr,
+        lone_cr,
+        nul,
+        nul_total,
+        blank,
+        cr_runs,
     )
 
 
@@ -539,7 +553,8 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
         else:
             # CR CR LF (a CR-LF file written again in text mode, as Python's csv module on
             # Windows does) is one line end: the extra CRs are dropped, the others made LFs
-            source, doubled, cr_dropped = _cr_runs_dropped(_whole(source), at)
+            if survey.cr_runs:
+                source, doubled, cr_dropped = _cr_runs_dropped(_whole(source), at)
             if doubled:
                 at = _survey(source).lone_cr
             if at:
