@@ -1278,6 +1278,7 @@ class _JsonFound:
     surrogates: list[int] = field(default_factory=list)  # a `\\ud800` escape with no pair
     label: str = ""
     keys: set[str] = field(default_factory=set)  # every key so far (at most MAX_COLUMNS)
+    twice: dict[str, list[int]] = field(default_factory=dict)  # a key twice in one object
 
 
 def _json_array(text: str, label: str) -> list:
@@ -1318,6 +1319,12 @@ def _ndjson_block(block: bytes, first_line: int):
         return None  # polars skips blank lines: the row numbers would be off
     if frame.select(pl.all_horizontal(pl.all().is_null()).any()).item():
         return None  # `{}` is a malformed line, `{"a": null}` is not: line by line
+    # a key twice in one object (polars keeps the first value, silently): more `":` than
+    # the keys present and the nulls written account for sends the block line by line
+    nulls = int(sum(frame.null_count().row(0)))
+    written_nulls = block.count(b": null") + block.count(b":null")
+    if block.count(b'":') - written_nulls > frame.height * frame.width - nulls:
+        return None
     nesting = re.search(rb":\s*[\[{]", block) is not None
     out = []
     for name, dtype in frame.schema.items():
@@ -1346,12 +1353,33 @@ def _json_lines(lines, first_line: int, found: _JsonFound):
         if not line.strip():
             continue
         try:
-            parsed.append((n, json.loads(line)))
+            parsed.append((n, json.loads(line, object_pairs_hook=_first_of_pairs)))
         except ValueError:  # malformed, or an integer of over 4,300 digits
             found.bad.append(n)
         except RecursionError:
             found.deep.append(n)
     return _json_records(parsed, found)
+
+
+class _Twice(dict):
+    """An object that held a key twice: the first value of each key, and which were twice."""
+
+    twice: list[str]
+
+
+def _first_of_pairs(pairs: list[tuple[str, object]]) -> dict:
+    out: dict = {}
+    twice = []
+    for k, v in pairs:
+        if k in out:
+            twice.append(k)
+        else:
+            out[k] = v
+    if not twice:
+        return out
+    marked = _Twice(out)
+    marked.twice = twice
+    return marked
 
 
 def _json_records(lines, found: _JsonFound):
@@ -1367,6 +1395,8 @@ def _json_records(lines, found: _JsonFound):
         if _depth(item) > MAX_JSON_DEPTH:
             found.deep.append(n)
             continue
+        for k in getattr(item, "twice", ()):
+            found.twice.setdefault(_free_name(str(k)), []).append(n)
         record: dict[str, str | None] = {}
         for k, v in item.items():
             key = _free_name(str(k))
@@ -1456,6 +1486,17 @@ def _json_table(frame, raw: bytes, label: str, problems: list[Problem], found: _
                 rows[0],
                 None,
                 "text with an unpaired surrogate escape (such as \\ud800): shown as \ufffd",
+                len(rows),
+                rows[:5],
+            )
+        )
+    for key, rows in found.twice.items():
+        problems.append(
+            Problem(
+                label,
+                rows[0],
+                key,
+                "the key twice in one object: the first value used",
                 len(rows),
                 rows[:5],
             )

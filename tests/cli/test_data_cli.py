@@ -78,6 +78,7 @@ BAD_CASES = {
     "row_column.csv": "no problems found",  # was an internal error (DuplicateError)
     "fullwidth_numbers.csv": "no problems found",  # was: not a number ('１２３')
     "crcrlf.csv": "4 line(s) ended by CR CR LF",  # was 'empty video_id' for blank rows
+    "dup_keys.jsonl": "the key twice in one object: the first value used",
 }
 
 
@@ -124,6 +125,7 @@ USABLE = {
     "row_column.csv",
     "fullwidth_numbers.csv",
     "crcrlf.csv",
+    "dup_keys.jsonl",
 }
 
 

@@ -490,6 +490,8 @@ JSONL_ODDITIES = [
     b'{"t": {"en": "Hi"}}\n{"t": "ok"}\n{"t": "[not nested]"}\n',
     b'{"t": "[a]", "u": ["p"]}\n{"t": "b", "u": ["q", "r"]}\n',
     b'\xef\xbb\xbf{"video_id": "v1", "title": "A", "views": 3}\n',
+    b'{"a": 1, "a": 2}\n{"a": 3, "b": 4}\n{"a": null, "b": null}\n',
+    b'{"a": null, "b": 1}\n{"a": 2, "b": null}\n',
 ]
 
 
@@ -736,3 +738,11 @@ def test_cr_cr_lf_line_ends(tmp_path: Path) -> None:
     assert (bad.row, bad.column) == (401, "title") and (nul.row, nul.column) == (402, "title")
     ff, zero = raw.index(b"\xff"), raw.index(b"\x00")
     assert f"byte offset {ff:,}" in bad.message and f"byte offset {zero:,}" in nul.message
+
+
+def test_a_key_twice_in_a_json_object() -> None:
+    """polars kept the first value and json the last, both silently."""
+    ds = load_dataset(BAD / "dup_keys.jsonl")
+    assert _video(ds, "v1")["title"] == "first" and _video(ds, "v2")["title"] == "B"
+    (p,) = ds.problems
+    assert (p.row, p.column) == (1, "title") and "the first value used" in p.message

@@ -148,6 +148,11 @@ def hostile(rnd: random.Random) -> None:
         "video_id,title,views,price\nv1,A,１２３,９．９\nv2,B,１，２３４,０\n",
     )
     w("crcrlf.csv", (vd + rows).replace("\n", "\r\r\n"))  # Python's csv on Windows in text mode
+    w(
+        "dup_keys.jsonl",
+        '{"video_id": "v1", "title": "first", "title": "second"}\n'
+        '{"video_id": "v2", "title": "B"}\n',
+    )
     w("row_column.csv", "video_id,title,_kptui_row\nv1,A,5\nv2,B,6\n")
     w(
         "thousands_dots.csv",
