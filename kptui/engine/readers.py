@@ -1589,6 +1589,7 @@ def _read_excel(raw: bytes, label: str) -> RawTable:
     frame = frame.with_columns(pl.all().cast(pl.Utf8))
     frame = _free_row(frame).with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     problems: list[Problem] = []
+    frame = _serial_dates(frame, label, problems)
     extra: list[RawTable] = []
     # the checks read the zip by hand; a file calamine could read stays read
     with contextlib.suppress(Exception):
@@ -1615,6 +1616,7 @@ def _extra_sheet(raw: bytes, label: str, name: str, extra: list, problems: list)
     frame = frame.with_columns(pl.all().cast(pl.Utf8))
     frame = _free_row(frame).with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     sheet = f"{label}[{name}]"
+    frame = _serial_dates(frame, sheet, problems)
     extra.append(RawTable(frame, sheet, b"", [], raw_digest=_blake(raw + name.encode())))
     problems.append(
         Problem(
@@ -1705,6 +1707,57 @@ def _excel_checks(raw: bytes, label: str, frame, problems: list[Problem], extra:
             .alias(name)
         )
     return frame
+
+
+EXCEL_EPOCH = (1899, 12, 30)  # day 0 of Excel's date serial numbers (1900 system)
+SERIAL_RANGE = (25569, 73051)  # 1970-01-01 .. 2099-12-31 as Excel serials
+
+
+def _serial_dates(frame, label: str, problems: list[Problem]):
+    """Date columns of a workbook holding Excel serial numbers (a date cell saved without
+    its date format: 45292 for 2024-01-01) as dates, said so; they were 'not understood'."""
+    import polars as pl
+
+    from kptui.engine import schema
+
+    names = {
+        schema.header_key(a)
+        for f in ("published_at", "snapshot_at")
+        for a in schema.VIDEO_ALIASES.get(f, [])
+    } | {schema.header_key(a) for a in schema.INTERACTION_ALIASES.get("ts", [])}
+    for col in [c for c in frame.columns if c != ROW and schema.header_key(c) in names]:
+        text = frame[col].str.strip_chars()
+        present = text.is_not_null() & (text != "")
+        if not present.any():
+            continue
+        days = text.cast(pl.Float64, strict=False)
+        low, high = SERIAL_RANGE
+        if not (present & ~days.is_between(low, high).fill_null(False)).any():
+            dates = pl.select(
+                (
+                    pl.datetime(*EXCEL_EPOCH)
+                    + pl.duration(milliseconds=(days * 86_400_000).round())
+                ).dt.strftime("%Y-%m-%d %H:%M:%S")
+            ).to_series()
+            frame = frame.with_columns(pl.when(present).then(dates).otherwise(None).alias(col))
+            shown = _quoted(text.filter(present).head(2).to_list())
+            rows = frame[ROW].filter(present)
+            problems.append(
+                Problem(
+                    label,
+                    int(rows[0]),
+                    col,
+                    f"Excel date serial numbers ({shown}) read as dates (45292 = 2024-01-01)",
+                    rows.len(),
+                    rows.head(5).to_list(),
+                    severity="notice",
+                )
+            )
+    return frame
+
+
+def _quoted(values: list[str]) -> str:
+    return ", ".join(repr(v) for v in values)
 
 
 def _has_formula(zf, name: str) -> bool:

@@ -79,6 +79,7 @@ BAD_CASES = {
     "fullwidth_numbers.csv": "no problems found",  # was: not a number ('１２３')
     "crcrlf.csv": "4 line(s) ended by CR CR LF",  # was 'empty video_id' for blank rows
     "dup_keys.jsonl": "the key twice in one object: the first value used",
+    "xlsx_serial_dates.xlsx": "read as dates (45292 = 2024-01-01)",
 }
 
 
@@ -126,6 +127,7 @@ USABLE = {
     "fullwidth_numbers.csv",
     "crcrlf.csv",
     "dup_keys.jsonl",
+    "xlsx_serial_dates.xlsx",
 }
 
 

@@ -746,3 +746,15 @@ def test_a_key_twice_in_a_json_object() -> None:
     assert _video(ds, "v1")["title"] == "first" and _video(ds, "v2")["title"] == "B"
     (p,) = ds.problems
     assert (p.row, p.column) == (1, "title") and "the first value used" in p.message
+
+
+def test_excel_serial_dates_are_dates() -> None:
+    import datetime
+
+    ds = load_dataset(BAD / "xlsx_serial_dates.xlsx")
+    assert ds.videos["published_at"].to_list() == [
+        datetime.datetime(2024, 1, 1),
+        datetime.datetime(2024, 1, 1, 12),
+    ]
+    assert "Excel date serial numbers ('45292', '45292.5')" in _messages(ds)
+    assert "timestamp not understood" not in _messages(ds)

@@ -131,6 +131,7 @@ def hostile(rnd: random.Random) -> None:
     _parquet_null("parquet_null.parquet")
     _xlsx_big("xlsx_1e300.xlsx")
     _xlsx_formula("xlsx_formula.xlsx")
+    _xlsx_serial_dates("xlsx_serial_dates.xlsx")
     # third pass: line ends and bytes the first checks missed
     rows = [f"v{i},T{i},a,{i},0,1" for i in range(1, 11)]
     w("mixed_line_ends.csv", vd + "\n".join(rows[:4]) + "\n" + "\r".join(rows[4:]) + "\r")
@@ -200,6 +201,21 @@ def _xlsx_formula(name: str) -> None:
     extra = wb.add_worksheet("interactions")
     extra.write_row(0, 0, ["user_id", "video_id", "event"])
     extra.write_row(1, 0, ["u1", "v1", "view"])
+    wb.close()
+
+
+def _xlsx_serial_dates(name: str) -> None:
+    """Dates saved as plain numbers (the cells lost their date format), a merged title."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(HERE / name))
+    ws = wb.add_worksheet("videos")
+    ws.write_row(0, 0, ["video_id", "title", "views", "published_at"])
+    ws.merge_range(1, 1, 2, 1, "Merged title")
+    for row, (vid, views, day) in enumerate((("v1", 10, 45292), ("v2", 20, 45292.5)), start=1):
+        ws.write(row, 0, vid)
+        ws.write_number(row, 2, views)
+        ws.write_number(row, 3, day)
     wb.close()
 
 
