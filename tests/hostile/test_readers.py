@@ -6,6 +6,7 @@ not only the messages.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -788,3 +789,48 @@ def test_a_json_array_is_read_in_batches(tmp_path: Path, monkeypatch: pytest.Mon
     path.write_text('[{"video_id": "v1", "title": "a"}\n {"video_id": "v2"}]', encoding="utf-8")
     with pytest.raises(DataError, match=r"videos.json:2: invalid JSON: Expecting ','"):
         load_dataset(path)
+
+
+def test_json_arrays_read_by_polars_as_json_reads_them(monkeypatch) -> None:
+    """A JSON array's objects go to polars as blocks of JSON Lines (their raw line breaks made
+    spaces); a block polars would read otherwise is decoded object by object: both give the
+    same frame and problems, indented arrays and the JSON Lines oddities included."""
+    import json
+
+    from kptui.engine import jsonread
+
+    cases = []
+    for raw in JSONL_ODDITIES:
+        values = []
+        for line in raw.decode("utf-8-sig").splitlines():
+            with contextlib.suppress(ValueError):
+                values.append(json.dumps(json.loads(line), indent=2))
+        cases.append(("[" + ",\n".join(values) + "]").encode("utf-8"))
+    cases.append(b'[{"video_id": "v1",\r\n "title": "two\\nlines"}, {"video_id": "v2"}]')
+
+    def outcome(raw: bytes):
+        try:
+            table = jsonread.read_json(raw, "x.json")
+        except DataError as exc:
+            return str(exc)
+        return _as_numbers(table.frame), table.problems
+
+    fast_blocks = 0
+    real = jsonread._ndjson_block
+
+    def counted(*a):
+        nonlocal fast_blocks
+        frame = real(*a)
+        fast_blocks += frame is not None
+        return frame
+
+    for raw in cases:
+        with monkeypatch.context() as m:
+            m.setattr(jsonread, "_ndjson_block", counted)
+            fast = outcome(raw)
+        with monkeypatch.context() as m:
+            m.setattr(jsonread, "_ndjson_block", lambda *_: None)
+            assert fast == outcome(raw), raw
+    assert fast_blocks >= 8  # most cases did go through polars
+    (row,) = outcome(cases[-1])[0][:1]
+    assert row["title"] == "two\nlines"
