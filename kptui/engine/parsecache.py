@@ -23,7 +23,7 @@ from pathlib import Path
 from kptui.engine.readers import TEXT_EXTS, RawTable, read_table
 from kptui.engine.types import Problem
 
-VERSION = "3"  # 3: its key and the Parquet checksum kept and checked; 2: separator
+VERSION = "4"  # 4: modelcache's checksum; 3: key and Parquet checksum checked; 2: separator
 MIN_BYTES = 4 * 1024 * 1024  # smaller files parse faster than a cache lookup pays back
 
 
@@ -60,14 +60,14 @@ def _key(path: Path) -> str | None:
 
 
 def _save(key: str, table: RawTable) -> None:
-    from kptui.engine.modelcache import write_atomic
+    from kptui.engine.modelcache import checksum, write_atomic
 
     def write(tmp: Path) -> None:
         table.frame.write_parquet(tmp / "table.parquet", compression="lz4")
         meta = {
             "version": VERSION,
             "key": key,
-            "checksum": _checksum(tmp / "table.parquet"),
+            "checksum": checksum(tmp / "table.parquet"),
             "label": table.label,
             "digest": table.raw_digest.hex(),
             "problems": [p.to_json() for p in table.problems],
@@ -80,18 +80,10 @@ def _save(key: str, table: RawTable) -> None:
         write_atomic("parsed", key, write)
 
 
-def _checksum(path: Path) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 22):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _load(key: str, label: str) -> RawTable | None:
     import polars as pl
 
-    from kptui.engine.modelcache import folder
+    from kptui.engine.modelcache import checksum, folder
 
     path = folder("parsed", key)
     try:
@@ -99,7 +91,7 @@ def _load(key: str, label: str) -> RawTable | None:
         if meta.get("version") != VERSION or meta.get("label") != label:
             return None
         # another file's copy moved here, or an edited copy: parsed again, never trusted
-        if meta.get("key") != key or meta.get("checksum") != _checksum(path / "table.parquet"):
+        if meta.get("key") != key or meta.get("checksum") != checksum(path / "table.parquet"):
             return None
         frame = pl.read_parquet(path / "table.parquet")
         problems = [Problem(**p) for p in meta["problems"]]
