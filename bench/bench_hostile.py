@@ -99,6 +99,21 @@ def _third_pass(root: Path, mb: int, write: bool) -> list[tuple[str, list[str]]]
 
     cases.append(("JSON Lines interactions", ["data", "inspect", str(folder("jsonl", jsonl))]))
 
+    def json_array(path: Path) -> None:  # `[{...},\n {...}]`, as many tools write .json
+        _lines(
+            path / "interactions.json",
+            mb,
+            lambda i: (
+                f'{"[" if i == 0 else ","}\n {{"user_id": "u{(i * 7919) % 50_000}", '
+                f'"video_id": "v{(i * 104729) % 2000}",\n  "event": "view", '
+                f'"ts": "2024-01-01 10:00:00"}}'
+            ),
+        )
+        with open(path / "interactions.json", "a", encoding="utf-8") as fh:
+            fh.write("\n]\n")
+
+    cases.append(("JSON array interactions", ["data", "inspect", str(folder("jarr", json_array))]))
+
     def utf16(path: Path) -> None:
         _lines(path / "interactions.csv", mb, _event, "utf-16", "user_id,video_id,event,ts\n")
 
