@@ -501,7 +501,7 @@ def test_json_lines_read_by_polars_as_json_reads_them(tmp_path: Path, monkeypatc
     16 s); every block polars would read otherwise than `json` goes line by line: the two
     give the same frame (the same values: 1 in a column of floats reads '1.0') and problems on
     the odd cases."""
-    from kptui.engine import jsonread
+    from kptui.engine import readers
 
     cases = [
         *JSONL_ODDITIES,
@@ -510,7 +510,7 @@ def test_json_lines_read_by_polars_as_json_reads_them(tmp_path: Path, monkeypatc
 
     def outcome(raw: bytes):
         try:
-            table = jsonread.read_json(raw, "x.jsonl")
+            table = readers.read_json(raw, "x.jsonl")
         except DataError as exc:
             return str(exc)
         return _as_numbers(table.frame), table.problems
@@ -518,7 +518,7 @@ def test_json_lines_read_by_polars_as_json_reads_them(tmp_path: Path, monkeypatc
     for raw in cases:
         fast = outcome(raw)
         with monkeypatch.context() as m:
-            m.setattr(jsonread, "_ndjson_block", lambda *_: None)
+            m.setattr(readers, "_ndjson_block", lambda *_: None)
             assert fast == outcome(raw), raw
     rows = "".join(
         f'{{"video_id": "v{i}", "title": "T {i}", "tags": ["a", "b"], "views": {i}}}\n'
@@ -526,10 +526,10 @@ def test_json_lines_read_by_polars_as_json_reads_them(tmp_path: Path, monkeypatc
     )
     path = tmp_path / "videos.jsonl"
     path.write_text(rows.replace('"views": 7}', '"views": 7,}'), encoding="utf-8")
-    assert path.stat().st_size > 2 * jsonread.JSON_BLOCK  # three blocks
+    assert path.stat().st_size > 2 * readers.JSON_BLOCK  # three blocks
     by_line = []
-    real = jsonread._json_lines
-    monkeypatch.setattr(jsonread, "_json_lines", lambda *a: by_line.append(1) or real(*a))
+    real = readers._json_lines
+    monkeypatch.setattr(readers, "_json_lines", lambda *a: by_line.append(1) or real(*a))
     ds = load_dataset(path)
     assert len(by_line) == 1  # only the block with the malformed line 8
     assert ds.videos.height == 299_999 and _video(ds, "v7") == {}
@@ -697,7 +697,7 @@ def test_a_column_named_like_the_row_numbers_and_a_key_per_line(tmp_path, monkey
     line was read as a lines x keys table (50,000 lines: 3.8 GB, two minutes)."""
     import polars as pl
 
-    from kptui.engine import jsonread, readers
+    from kptui.engine import readers
 
     ds = load_dataset(BAD / "row_column.csv")
     assert ds.videos["video_id"].to_list() == ["v1", "v2"]
@@ -711,7 +711,6 @@ def test_a_column_named_like_the_row_numbers_and_a_key_per_line(tmp_path, monkey
     js.write_text('{"video_id": "v1", "title": "A", "_kptui_row": 9}\n')
     assert readers.read_table(js).frame["_kptui_row_in_file"].to_list() == ["9"]
     monkeypatch.setattr(readers, "MAX_COLUMNS", 500)
-    monkeypatch.setattr(jsonread, "MAX_COLUMNS", 500)  # the key count is jsonread's
     js.write_text("".join(f'{{"video_id": "v{i}", "title": "T", "k{i}": 1}}\n' for i in range(600)))
     with pytest.raises(DataError, match="more than 500 different keys"):
         load_dataset(js)
@@ -768,9 +767,9 @@ def test_a_json_array_is_read_in_batches(tmp_path: Path, monkeypatch: pytest.Mon
     reported, and text after the array or a missing comma is invalid JSON with its line."""
     import json
 
-    from kptui.engine import jsonread
+    from kptui.engine import readers
 
-    monkeypatch.setattr(jsonread, "JSON_ARRAY_BATCH", 3)
+    monkeypatch.setattr(readers, "JSON_ARRAY_BATCH", 3)
     rows = [{"video_id": f"v{i}", "title": f"第{i}课", "views": i} for i in range(10)]
     rows[4] = {"video_id": "v4", "title": "a", "extra": "only here"}
     text = json.dumps(rows, ensure_ascii=False, indent=1)
@@ -797,7 +796,7 @@ def test_json_arrays_read_by_polars_as_json_reads_them(monkeypatch) -> None:
     same frame and problems, indented arrays and the JSON Lines oddities included."""
     import json
 
-    from kptui.engine import jsonread
+    from kptui.engine import readers
 
     cases = []
     for raw in JSONL_ODDITIES:
@@ -810,13 +809,13 @@ def test_json_arrays_read_by_polars_as_json_reads_them(monkeypatch) -> None:
 
     def outcome(raw: bytes):
         try:
-            table = jsonread.read_json(raw, "x.json")
+            table = readers.read_json(raw, "x.json")
         except DataError as exc:
             return str(exc)
         return _as_numbers(table.frame), table.problems
 
     fast_blocks = 0
-    real = jsonread._ndjson_block
+    real = readers._ndjson_block
 
     def counted(*a):
         nonlocal fast_blocks
@@ -826,10 +825,10 @@ def test_json_arrays_read_by_polars_as_json_reads_them(monkeypatch) -> None:
 
     for raw in cases:
         with monkeypatch.context() as m:
-            m.setattr(jsonread, "_ndjson_block", counted)
+            m.setattr(readers, "_ndjson_block", counted)
             fast = outcome(raw)
         with monkeypatch.context() as m:
-            m.setattr(jsonread, "_ndjson_block", lambda *_: None)
+            m.setattr(readers, "_ndjson_block", lambda *_: None)
             assert fast == outcome(raw), raw
     assert fast_blocks >= 8  # most cases did go through polars
     (row,) = outcome(cases[-1])[0][:1]
