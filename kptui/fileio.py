@@ -67,6 +67,11 @@ def check_target(path: str | os.PathLike[str]) -> Path:
     missing one is usually a typo, and a folder made from a typo is a file lost in it.
     Raises `DataError` (exit 1) naming the path; returns the resolved target.
     """
+    return _checked(path)[0]
+
+
+def _checked(path: str | os.PathLike[str]) -> tuple[Path, os.stat_result | None]:
+    """`check_target`'s target and what is there now (None: nothing), stat-ed once."""
     shown = str(path)
     try:
         target = Path(os.path.realpath(Path(path).expanduser(), strict=False))
@@ -89,7 +94,7 @@ def check_target(path: str | os.PathLike[str]) -> Path:
             f"cannot write: the folder {folder} {what} (kptui does not create folders)",
             file=shown,
         )
-    return target
+    return target, old
 
 
 def atomic_write(
@@ -102,15 +107,9 @@ def atomic_write(
     A missing folder is an error (`check_target`), never created.
     """
     shown = str(path)
-    target = check_target(path)
+    target, old = _checked(path)
     payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
     folder = target.parent
-    try:
-        old = os.stat(target)
-    except FileNotFoundError:
-        old = None
-    except OSError as exc:
-        raise DataError(f"cannot write: {reason(exc)}", file=shown) from None
     tmp = folder / f".{target.name[:80]}.{secrets.token_hex(4)}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
