@@ -4,6 +4,7 @@ Protocol: bench/TAGS_PROTOCOL.md. Run from the repo root:
 
     python bench/bench_tags_quality.py                 # test figures (the README table)
     python bench/bench_tags_quality.py --validation    # the same on validation splits of train
+    python bench/bench_tags_quality.py --folds 5       # 5-fold cross-validation inside train
 
 Data: ../shared/data (or --data-root). Prints P/R/F1@10 per method and split, and the ratio
 of our F1@10 to the best baseline's.
@@ -32,6 +33,7 @@ from kptui.engine.tags import suggest  # noqa: E402
 K = 10
 SEED = 0
 TEST_SHARE = 0.2
+BOOT = 2000  # paired bootstrap resamples of the drafts, for the ratio's interval
 
 
 @dataclass
@@ -84,6 +86,34 @@ def channel_split(
     return videos.filter(pl.Series(~mask)), videos.filter(pl.Series(mask))
 
 
+def random_folds(videos: pl.DataFrame, seed: int, k: int) -> list[np.ndarray]:
+    """`k` disjoint test masks of about equal size, videos in random order."""
+    perm = np.random.default_rng(seed).permutation(videos.height)
+    masks = []
+    for part in np.array_split(perm, k):
+        mask = np.zeros(videos.height, dtype=bool)
+        mask[part] = True
+        masks.append(mask)
+    return masks
+
+
+def channel_folds(videos: pl.DataFrame, seed: int, k: int) -> list[np.ndarray]:
+    """`k` disjoint test masks of whole channels: channels in random order, each to the fold
+    with the fewest videos so far."""
+    rng = np.random.default_rng(seed)
+    ch = videos.get_column("channel").fill_null("").to_list()
+    channels = sorted(set(ch))
+    counts = Counter(ch)
+    sizes = [0] * k
+    fold_of: dict[str, int] = {}
+    for i in rng.permutation(len(channels)):
+        f = int(np.argmin(sizes))
+        fold_of[channels[i]] = f
+        sizes[f] += counts[channels[i]]
+    fold = np.array([fold_of[c] for c in ch])
+    return [fold == f for f in range(k)]
+
+
 def drafts(test: pl.DataFrame, strip: bool) -> pl.DataFrame:
     """Test videos with at least one tag, as drafts; KuaiRec drafts lose their hashtags."""
     t = test.filter(pl.col("tags").list.len() > 0)
@@ -101,16 +131,28 @@ def drafts(test: pl.DataFrame, strip: bool) -> pl.DataFrame:
     )
 
 
-def make_splits(data_root: Path, validation: bool) -> list[Split]:
+def make_splits(
+    data_root: Path, validation: bool, folds: int = 0, only: str | None = None
+) -> list[Split]:
+    """Test splits; with `validation`, one validation split of each train part (seed 1);
+    with `folds`, that many cross-validation folds of each train part (seed 1), named
+    `<split>/<fold>`."""
     yt = load_videos(data_root / "youtube")
     kr = load_videos(data_root / "kuairec")
     out = []
-    for name, videos, splitter, strip in (
-        ("youtube-random", yt, random_split, False),
-        ("youtube-channel", yt, channel_split, False),
-        ("kuairec-random", kr, random_split, True),
+    for name, videos, splitter, folder, strip in (
+        ("youtube-random", yt, random_split, random_folds, False),
+        ("youtube-channel", yt, channel_split, channel_folds, False),
+        ("kuairec-random", kr, random_split, random_folds, True),
     ):
+        if only and only != name:
+            continue
         train, test = splitter(videos, SEED, TEST_SHARE)
+        if folds:
+            for f, mask in enumerate(folder(train, SEED + 1, folds)):
+                keep, held = train.filter(pl.Series(~mask)), train.filter(pl.Series(mask))
+                out.append(Split(f"{name}/{f}", keep, drafts(held, strip)))
+            continue
         if validation:  # tune on a validation part of train, the same way it was split
             train, test = splitter(train, SEED + 1, TEST_SHARE)
         out.append(Split(name, train, drafts(test, strip)))
@@ -190,13 +232,29 @@ def prf(pred: list[str], truth: list[str]) -> tuple[float, float, float]:
 
 
 def evaluate(predict, d: pl.DataFrame) -> dict[str, float]:
+    """Mean P/R/F1@10 over the drafts, and every draft's F1 (`f1s`, for the bootstrap)."""
     ps, rs, fs = [], [], []
     for title, desc, truth in d.iter_rows():
         p, r, f = prf(predict(title, desc), truth)
         ps.append(p)
         rs.append(r)
         fs.append(f)
-    return {"P": float(np.mean(ps)), "R": float(np.mean(rs)), "F1": float(np.mean(fs))}
+    return {
+        "P": float(np.mean(ps)),
+        "R": float(np.mean(rs)),
+        "F1": float(np.mean(fs)),
+        "f1s": np.asarray(fs),
+    }
+
+
+def ratio_interval(mine: np.ndarray, base: np.ndarray, seed: int = 0) -> tuple[float, float]:
+    """5th and 95th percentiles of F1(mine) / F1(base) over drafts resampled with replacement
+    (paired: the same drafts for both), to show how much of a ratio is noise."""
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(mine), size=(BOOT, len(mine)))
+    a, b = mine[idx].mean(axis=1), base[idx].mean(axis=1)
+    r = a[b > 0] / b[b > 0]
+    return float(np.percentile(r, 5)), float(np.percentile(r, 95))
 
 
 def ours(index: TagIndex):
@@ -209,8 +267,11 @@ def ours(index: TagIndex):
 # ---------------------------------------------------------------------------- main
 
 
-def run(splits: list[Split]) -> dict[str, dict[str, dict[str, float]]]:
-    results: dict[str, dict[str, dict[str, float]]] = {}
+BASELINES = ("frequent", "tfidf", "knn")
+
+
+def run(splits: list[Split]) -> dict[str, dict[str, dict]]:
+    results: dict[str, dict[str, dict]] = {}
     for sp in splits:
         t0 = time.perf_counter()
         index = TagIndex.build(sp.train)
@@ -223,7 +284,8 @@ def run(splits: list[Split]) -> dict[str, dict[str, dict[str, float]]]:
             "ours": evaluate(ours(index), sp.test),
         }
         results[sp.name] = res
-        best = max(res[m]["F1"] for m in ("frequent", "tfidf", "knn"))
+        best_name = max(BASELINES, key=lambda m: res[m]["F1"])
+        best = res[best_name]["F1"]
         print(
             f"\n{sp.name}: train {sp.train.height} videos, {sp.test.height} drafts, "
             f"index {build_s:.2f} s"
@@ -231,8 +293,28 @@ def run(splits: list[Split]) -> dict[str, dict[str, dict[str, float]]]:
         for m, r in res.items():
             print(f"  {m:9s} P@10 {r['P']:.4f}  R@10 {r['R']:.4f}  F1@10 {r['F1']:.4f}")
         ratio = res["ours"]["F1"] / best if best else float("inf")
-        print(f"  ratio ours / best baseline: {ratio:.3f}  (goal >= 1.15)")
+        lo, hi = ratio_interval(res["ours"]["f1s"], res[best_name]["f1s"])
+        res["ours"]["interval"] = (lo, hi)
+        print(
+            f"  ratio ours / best baseline ({best_name}): {ratio:.3f}  (goal >= 1.15); "
+            f"90% interval {lo:.2f}x-{hi:.2f}x (paired bootstrap over the drafts)"
+        )
     return results
+
+
+def pooled(results: dict[str, dict[str, dict]]) -> dict[str, dict[str, dict]]:
+    """Folds `<split>/<k>` pooled per split: every draft of every fold counts once."""
+    out: dict[str, dict[str, dict]] = {}
+    for name, res in results.items():
+        base = name.split("/")[0]
+        acc = out.setdefault(base, {m: {"f1s": []} for m in res})
+        for m, r in res.items():
+            acc[m]["f1s"].append(r["f1s"])
+    for acc in out.values():
+        for r in acc.values():
+            r["f1s"] = np.concatenate(r["f1s"])
+            r["F1"] = float(r["f1s"].mean())
+    return out
 
 
 def main() -> None:
@@ -241,17 +323,24 @@ def main() -> None:
     )
     ap.add_argument("--data-root", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--validation", action="store_true", help="validation split of train, not test")
+    ap.add_argument(
+        "--folds", type=int, default=0, help="k-fold cross-validation inside train (tuning)"
+    )
+    ap.add_argument("--only", help="one split: youtube-random, youtube-channel, kuairec-random")
     args = ap.parse_args()
-    splits = make_splits(args.data_root, validation=args.validation)
+    splits = make_splits(args.data_root, args.validation, args.folds, args.only)
     results = run(splits)
-    print("\n| split | most frequent | TF-IDF terms | kNN (20) | kptui | ratio |")
-    print("|---|---|---|---|---|---|")
+    if args.folds:
+        results = pooled(results)
+    print("\n| split | most frequent | TF-IDF terms | kNN (20) | kptui | ratio | 90% interval |")
+    print("|---|---|---|---|---|---|---|")
     for name, res in results.items():
-        best = max(res[m]["F1"] for m in ("frequent", "tfidf", "knn"))
+        best_name = max(BASELINES, key=lambda m: res[m]["F1"])
         f1 = {m: r["F1"] for m, r in res.items()}
+        lo, hi = ratio_interval(res["ours"]["f1s"], res[best_name]["f1s"])
         print(
-            f"| {name} | {f1['frequent']:.3f} | {f1['tfidf']:.3f} | {f1['knn']:.3f} "
-            f"| **{f1['ours']:.3f}** | {f1['ours'] / best:.2f}x |"
+            f"| {name} | {f1['frequent']:.4f} | {f1['tfidf']:.4f} | {f1['knn']:.4f} "
+            f"| **{f1['ours']:.4f}** | {f1['ours'] / f1[best_name]:.2f}x | {lo:.2f}x-{hi:.2f}x |"
         )
 
 
