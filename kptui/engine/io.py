@@ -44,6 +44,17 @@ INTERACTION_STEMS = (
     "互动",
 )
 SIDE_FILES = ("viewer_groups", "truth", "readme")
+# Formats a creator may have saved an export in that kptui does not read: said, not skipped
+# silently (a folder of videos.xls + interactions.csv said only "no videos file").
+UNREAD_FORMATS = {
+    ".xls": "old Excel format: save it as .xlsx or CSV",
+    ".xlsb": "binary Excel format: save it as .xlsx or CSV",
+    ".ods": "OpenDocument spreadsheet: save it as .xlsx or CSV",
+    ".numbers": "Apple Numbers file: export it as CSV",
+    ".gz": "gzip-compressed: decompress it first",
+    ".7z": "7-Zip archive: extract it first",
+    ".rar": "RAR archive: extract it first",
+}
 MAX_TAGS = 100  # per video; a cell with thousands of tags is cut (pair counts grow with n^2)
 FULLWIDTH = [chr(c) for c in range(0xFF0B, 0xFF1A)]  # ＋，－．／０-９: input methods type them
 MAX_VIDEOS = 2_000_000  # one creator's channel; more rows is not a videos table (and > 1 GB)
@@ -102,9 +113,11 @@ def load_dataset(
         inter_raw.extend(table.extra)  # a workbook's interactions sheet (readers says so)
     if not videos_raw and not parts:
         names = ", ".join(p.name for p in files)
+        unread = [n for n in notices if n.message.startswith("not read: ")]
+        hint = f"; {unread[0].file} is {unread[0].message}" if unread else ""
         raise DataError(
             f"no videos file found among: {names} "
-            "(expected a file named videos.* or one with video_id and title columns)",
+            f"(expected a file named videos.* or one with video_id and title columns){hint}",
             file=str(items[0]),
         )
     report("checking values", len(files) / (len(files) + 1))
@@ -178,14 +191,16 @@ def _find_files(items: list[Path], notices: list[Problem]) -> list[Path]:
             found, odd = [], []
             import os
 
+            unread: list[tuple[str, str]] = []
             with os.scandir(item) as entries:  # d_type: no stat per ordinary file
                 listing = sorted((e.name, e) for e in entries)
             for name, entry in listing:
                 low = name.lower()
-                if name.startswith(".") or os.path.splitext(low)[1] not in (
-                    *SUPPORTED_EXTS,
-                    ".zip",
-                ):
+                ext = os.path.splitext(low)[1]
+                if not name.startswith(".") and ext in UNREAD_FORMATS:
+                    unread.append((name, UNREAD_FORMATS[ext]))
+                    continue
+                if name.startswith(".") or ext not in (*SUPPORTED_EXTS, ".zip"):
                     continue
                 if low.startswith(SIDE_FILES):
                     continue
@@ -206,10 +221,15 @@ def _find_files(items: list[Path], notices: list[Problem]) -> list[Path]:
                         severity="notice",
                     )
                 )
+            for name, why in unread[:5]:
+                notices.append(Problem(name, None, None, f"not read: {why}", severity="notice"))
             found = _one_per_table(found, notices)
             if not found:
                 exts = ", ".join(sorted(SUPPORTED_EXTS))
-                raise DataError(f"no data files in this folder (looked for {exts})", file=str(item))
+                hint = f"; {unread[0][0]}: {unread[0][1]}" if unread else ""
+                raise DataError(
+                    f"no data files in this folder (looked for {exts}){hint}", file=str(item)
+                )
             files.extend(found)
         else:
             files.append(item)

@@ -507,6 +507,12 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
         raise DataError(
             "gzip-compressed: decompress it first (gunzip) and read the file inside", file=label
         )
+    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE2: .xls (Excel 97-2003), .doc
+        raise DataError(
+            "an old-format Office file (Excel 97-2003 .xls?): save it as .xlsx or CSV and read "
+            "that",
+            file=label,
+        )
     if b"\x00" in head[:8192]:
         raise DataError("not a text file (binary content)", file=label)
     survey = _survey(source)

@@ -224,7 +224,9 @@ EVENT_ALIASES: dict[str, str] = {
     },
 }
 
-_DROP = re.compile(r"[\s_\-]+")
+# Spaces, `_`, `-`, and the invisible format characters (zero-width space / joiners, word
+# joiner, a BOM left mid-file by joined exports) that make a header look right and not match.
+_DROP = re.compile(r"[\s_\-\u200b-\u200f\u2060\ufeff]+")
 
 
 @lru_cache(maxsize=8192)

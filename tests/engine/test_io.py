@@ -156,6 +156,15 @@ def test_gbk_chinese_headers_and_bom(tmp_path: Path):
         assert row["views"] == 1200
 
 
+def test_invisible_characters_in_headers_still_match(tmp_path: Path):
+    # a zero-width space before a name and a no-break space after one (copied from a web page)
+    (tmp_path / "videos.csv").write_text("\u200bvideo_id,title\u00a0,\ufeffviews\nv1,Hello,5\n")
+    ds = load_dataset(tmp_path / "videos.csv")
+    assert ds.videos["video_id"].to_list() == ["v1"]
+    assert ds.videos["title"].to_list() == ["Hello"]
+    assert ds.videos["views"].to_list() == [5]
+
+
 def test_map_overrides_aliases(tmp_path: Path):
     (tmp_path / "v.csv").write_text("clip,headline,plays\nc1,Hello,5\n")
     with pytest.raises(DataError) as err:

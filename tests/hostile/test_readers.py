@@ -833,3 +833,22 @@ def test_json_arrays_read_by_polars_as_json_reads_them(monkeypatch) -> None:
     assert fast_blocks >= 8  # most cases did go through polars
     (row,) = outcome(cases[-1])[0][:1]
     assert row["title"] == "two\nlines"
+
+
+def test_formats_kptui_does_not_read_are_named(tmp_path: Path) -> None:
+    """An old Excel .xls read as CSV said 'not a text file (binary content)'; in a folder it was
+    skipped without a word, so videos.xls + interactions.csv said only 'no videos file'."""
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 16
+    (tmp_path / "videos.xls").write_bytes(ole)
+    with pytest.raises(DataError, match=r"videos\.xls: an old-format Office file .*\.xlsx or CSV"):
+        load_dataset(tmp_path / "videos.xls")
+    with pytest.raises(DataError, match=r"no data files .*videos\.xls: old Excel format"):
+        load_dataset(tmp_path)
+    (tmp_path / "interactions.csv").write_text("user_id,video_id,event\nu1,v1,view\n")
+    with pytest.raises(DataError, match=r"no videos file .*videos\.xls is not read: old Excel"):
+        load_dataset(tmp_path)
+    (tmp_path / "videos.csv").write_text("video_id,title\nv1,A\n")
+    ds = load_dataset(tmp_path)
+    assert ds.videos["video_id"].to_list() == ["v1"]
+    (note,) = [n for n in ds.notices if n.file == "videos.xls"]
+    assert note.message == "not read: old Excel format: save it as .xlsx or CSV"
