@@ -1,6 +1,7 @@
 """Where the full audience job spends its time: one table of stages at 1M interactions.
 
     python bench/bench_stages.py [--data DIR] [--users 100000 --videos 5000 --events 1000000]
+                                 [--cpu]
 
 The job is what `kptui personas` + `kptui recommend --user all` do, cold (no model cache):
 read the files, type and validate them, build the viewer x video matrix, embed the video
@@ -36,6 +37,14 @@ PERSONA_STAGES = (
 )
 
 
+def clock() -> float:
+    """Wall seconds, or with KPTUI_STAGES_CPU=1 this process's CPU seconds (all threads):
+    on a shared machine the CPU column moves far less with the load than the wall one."""
+    if os.environ.get("KPTUI_STAGES_CPU") == "1":
+        return time.process_time()
+    return time.perf_counter()
+
+
 def worker(data: str) -> None:
     import resource
 
@@ -43,7 +52,7 @@ def worker(data: str) -> None:
 
     calm_threads()  # what `kptui` does first (see kptui/threads.py)
     stages: dict[str, float] = {}
-    t0 = time.perf_counter()
+    t0 = clock()
     import numpy  # noqa: F401
     import polars  # noqa: F401
     import scipy.sparse  # noqa: F401
@@ -53,27 +62,27 @@ def worker(data: str) -> None:
 
     from kptui.engine import io, personas, profiles, recommend
 
-    stages["imports"] = time.perf_counter() - t0
+    stages["imports"] = clock() - t0
 
     # read / validate split by load_dataset's own progress messages (no private helpers)
     marks_io: list[tuple[str, float]] = []
 
     def io_progress(stage: str | None = None, fraction: float | None = None) -> None:
         if stage and (stage.startswith("checking") or stage == "done"):
-            marks_io.append((stage, time.perf_counter()))
+            marks_io.append((stage, clock()))
 
-    t = time.perf_counter()
+    t = clock()
     ds = io.load_dataset(Path(data), progress=io_progress)
     checked = next((at for name, at in marks_io if name.startswith("checking")), t)
     stages["read"] = checked - t
-    stages["validate"] = time.perf_counter() - checked
+    stages["validate"] = clock() - checked
 
-    t = time.perf_counter()
+    t = clock()
     eng = profiles.engagement(ds)
-    stages["matrix"] = time.perf_counter() - t
-    t = time.perf_counter()
+    stages["matrix"] = clock() - t
+    t = clock()
     cont = profiles.content(ds.videos)
-    stages["text (TF-IDF + SVD)"] = time.perf_counter() - t
+    stages["text (TF-IDF + SVD)"] = clock() - t
 
     marks: list[tuple[float, str | None]] = []
 
@@ -81,12 +90,12 @@ def worker(data: str) -> None:
         for prefix, name in PERSONA_STAGES:
             if stage and stage.startswith(prefix):
                 if not marks or marks[-1][1] != name:
-                    marks.append((time.perf_counter(), name))
+                    marks.append((clock(), name))
                 return
 
-    t = time.perf_counter()
+    t = clock()
     model = personas.fit_personas(ds, eng=eng, cont=cont, progress=progress)
-    end = time.perf_counter()
+    end = clock()
     marks.append((end, None))
     stages["personas: other"] = 0.0
     first = marks[0][0] if marks else end
@@ -95,9 +104,9 @@ def worker(data: str) -> None:
         key = name or "personas: other"
         stages[key] = stages.get(key, 0.0) + stop - start
 
-    t = time.perf_counter()
+    t = clock()
     rec = recommend.fit_recommender(ds, model, eng=eng, cont=cont)
-    stages["recommender fit (blend tuning + EASE)"] = time.perf_counter() - t
+    stages["recommender fit (blend tuning + EASE)"] = clock() - t
 
     # "score": the recommender's scoring calls (dense blocks, or candidates incl. their
     # shortlist); "top-k": the rest of serving every viewer's list
@@ -107,39 +116,39 @@ def worker(data: str) -> None:
         plain = getattr(rec, name)
 
         def wrapper(*args, **kwargs):
-            s = time.perf_counter()
+            s = clock()
             out = plain(*args, **kwargs)
-            scoring[0] += time.perf_counter() - s
+            scoring[0] += clock() - s
             return out
 
         setattr(rec, name, wrapper)
         return plain
 
     plain = {name: timed(name) for name in ("score_block", "candidate_block")}
-    t = time.perf_counter()
+    t = clock()
     lists = rec.for_users(None, top=10)
-    serve = time.perf_counter() - t
+    serve = clock() - t
     for name, fn in plain.items():
         setattr(rec, name, fn)
     stages["score"] = scoring[0]
     stages["top-k"] = serve - scoring[0]
 
-    t = time.perf_counter()
+    t = clock()
     with open(os.devnull, "w", encoding="utf-8") as sink:
         sink.write(json.dumps(model.to_json(), ensure_ascii=False))
         sink.write(json.dumps(lists, ensure_ascii=False))
-    stages["output (JSON)"] = time.perf_counter() - t
+    stages["output (JSON)"] = clock() - t
 
-    t = time.perf_counter()
+    t = clock()
     pkey = personas.cache_key(ds.fingerprint, "auto", 0)
     personas.save_model(model, pkey)
     rkey = "stages"
     recommend._save(rec, rkey)
     personas.load_model(pkey)
     recommend._load(ds, model, rkey, 0)
-    stages["cache (write + read)"] = time.perf_counter() - t
+    stages["cache (write + read)"] = clock() - t
 
-    stages["total"] = time.perf_counter() - t0
+    stages["total"] = clock() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = {"stages": stages, "rss_mb": rss, "k": model.k, "viewers": len(lists)}
     print(json.dumps(out))
@@ -160,6 +169,7 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=100_000)
     ap.add_argument("--videos", type=int, default=5_000)
     ap.add_argument("--events", type=int, default=1_000_000)
+    ap.add_argument("--cpu", action="store_true", help="CPU seconds per stage, not wall")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -168,6 +178,8 @@ def main() -> None:
     data = Path(args.data) if args.data else ensure_sample(args.users, args.videos, args.events)
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "KPTUI_CACHE_DIR": str(Path(tmp) / "cache")}
+        if args.cpu:
+            env["KPTUI_STAGES_CPU"] = "1"
         proc = subprocess.run(
             [sys.executable, __file__, "--worker", str(data)],
             capture_output=True,
@@ -179,7 +191,7 @@ def main() -> None:
     stages = res["stages"]
     total = stages.pop("total")
     print(f"data: {data} ({res['viewers']:,} viewers, k={res['k']}); load {os.getloadavg()[0]:.1f}")
-    print(f"{'stage':<24}{'seconds':>9}{'share':>8}")
+    print(f"{'stage':<24}{'CPU s' if args.cpu else 'seconds':>9}{'share':>8}")
     for name, secs in stages.items():
         print(f"{name:<24}{secs:>9.2f}{secs / total:>8.0%}")
     print(f"{'total':<24}{total:>9.2f}   peak RSS {res['rss_mb']:.0f} MB")
