@@ -431,3 +431,20 @@ def test_tuning_keeps_few_parts_and_picks_the_same_weights(monkeypatch):
         picked.append(recommend.tune_blend(hist, emb, labels=np.arange(eng.n_users) % 2))
     assert picked[0] == picked[1]
     assert picked[0].tuned_on > 0 and picked[0].recent > 0
+
+
+def test_tuning_in_chunks_of_rows_picks_the_same_weights(dataset, monkeypatch):
+    # The tuner sums a few rows at a time (TUNE_CHUNK_FLOATS): one row at a time and every
+    # row at once give the same weights, on the sample and on data with times.
+    from kptui.engine import recommend
+
+    for data in (dataset, _trend_dataset()):
+        eng = profiles.engagement(data)
+        hist = recommend._history_of(data, eng)
+        emb = profiles.content(data.videos).embedding
+        picked = []
+        for floats in (1, 10**9):
+            monkeypatch.setattr(recommend, "TUNE_CHUNK_FLOATS", floats)
+            picked.append(recommend.tune_blend(hist, emb, labels=np.arange(eng.n_users) % 3))
+        assert picked[0] == picked[1]
+        assert picked[0].tuned_on > 0
