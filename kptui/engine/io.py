@@ -536,8 +536,10 @@ def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Prob
         pl.col("title").fill_null(""), pl.col("description").fill_null("")
     )
     comma = table.separator == ";"
-    for f in (*schema.VIDEO_NUMERIC, *schema.VIDEO_RATES):
+    for f in schema.VIDEO_NUMERIC:
         out = _numeric(out, f, cols.get(f), label, problems, integer=False, decimal_comma=comma)
+    for f in schema.VIDEO_RATES:
+        out = _rate(out, f, cols.get(f), label, problems, decimal_comma=comma)
     for f in schema.VIDEO_COUNTS:
         out = _numeric(out, f, cols.get(f), label, problems, integer=True, decimal_comma=comma)
     for f in schema.VIDEO_TIMES:
@@ -927,6 +929,42 @@ def _numeric(
     return frame.with_columns(cleaned_values.cast(dtype).alias(field)).drop(
         "_bad", "_neg", "_huge", "_frac", "_v"
     )
+
+
+def _rate(out, field: str, column: str | None, label: str, problems, decimal_comma: bool):
+    """Rates are kept as fractions 0..1 (the funnel multiplies views by completion_rate), but
+    files write `12.5%`, per cent without the sign (12.5, as YouTube's `(%)` columns) or
+    fractions (0.125). A `%` is always per cent, and a column with a bare value above 1 is in
+    per cent, said in a notice: the rule exports.values.rate applies to platform exports. A
+    `ctr` of 12.5 was kept as 1,250%, silently."""
+    import polars as pl
+
+    if column is None or out[field].dtype != pl.Utf8:
+        pct = pl.repeat(False, out.height, eager=True)
+    else:
+        text = out[field].str.strip_chars()
+        pct = text.str.ends_with("%").fill_null(False)
+        if pct.any():
+            out = out.with_columns(text.str.strip_suffix("%").alias(field))
+    out = _numeric(out, field, column, label, problems, integer=False, decimal_comma=decimal_comma)
+    values = out[field]
+    bare = values.filter(~pct).drop_nulls()
+    in_per_cent = bool(bare.len() and (bare.abs() > 1.0).any())
+    if not (pct.any() or in_per_cent):
+        return out
+    if in_per_cent:
+        over = (~pct & (values.abs() > 1.0)).fill_null(False)
+        _report(
+            problems,
+            label,
+            column,
+            f"values above 1 ({_examples(values.filter(over), 2)}) read as per cent, the whole "
+            "column so (12.5 = 12.5%)",
+            out[ROW].filter(over),
+        )
+        problems[-1].severity = "notice"
+    scaled = pl.when(pl.lit(pct) | in_per_cent).then(pl.col(field) / 100.0)
+    return out.with_columns(scaled.otherwise(pl.col(field)).alias(field))
 
 
 def _thousands_dots(src, label: str, column: str, rows, problems):

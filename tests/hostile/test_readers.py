@@ -852,3 +852,19 @@ def test_formats_kptui_does_not_read_are_named(tmp_path: Path) -> None:
     assert ds.videos["video_id"].to_list() == ["v1"]
     (note,) = [n for n in ds.notices if n.file == "videos.xls"]
     assert note.message == "not read: old Excel format: save it as .xlsx or CSV"
+
+
+def test_rates_in_per_cent_are_kept_as_fractions(tmp_path: Path) -> None:
+    """A `ctr` of 12.5 (per cent, as YouTube's `(%)` columns write it) was kept as 12.5, a rate
+    of 1,250%, and `12.5%` was not a number; the funnel multiplies views by completion_rate."""
+    (tmp_path / "videos.csv").write_text(
+        "video_id,title,views,ctr,completion_rate,avg_pct_viewed\n"
+        "v1,A,10,12.5%,45,0.5\nv2,B,20,3%,50.5,0.25\nv3,C,30,,7,1\n"
+    )
+    ds = load_dataset(tmp_path)
+    got = ds.videos.sort("video_id").select("ctr", "completion_rate", "avg_pct_viewed").rows()
+    assert got == [(0.125, 0.45, 0.5), (0.03, 0.505, 0.25), (None, 0.07, 1.0)]
+    assert not ds.problems
+    (note,) = ds.notices
+    assert note.column == "completion_rate" and "read as per cent" in note.message
+    assert (note.row, note.count) == (2, 3)
