@@ -877,6 +877,8 @@ def _numeric(
         cleaned = text.str.replace_all(r"\s", "")
         if cleaned.str.contains(r"[\uff0b-\uff19]").any():  # fullwidth １２３．５, as CJK
             cleaned = cleaned.str.replace_many(FULLWIDTH, [chr(ord(c) - 0xFEE0) for c in FULLWIDTH])
+        if field in MONEY:
+            cleaned = _currency(cleaned, label, column, out[ROW], problems)
         cleaned = _commas(cleaned, decimal_comma, label, column, out[ROW], problems)
         scale = (
             pl.when(cleaned.str.ends_with("万"))
@@ -965,6 +967,44 @@ def _rate(out, field: str, column: str | None, label: str, problems, decimal_com
         problems[-1].severity = "notice"
     scaled = pl.when(pl.lit(pct) | in_per_cent).then(pl.col(field) / 100.0)
     return out.with_columns(scaled.otherwise(pl.col(field)).alias(field))
+
+
+MONEY = ("price", "amount", "revenue")
+# A currency written before a price or after it: `¥199.00`, `$1,299`, `US$5`, `USD 5`, `199元`.
+_CURRENCY_BEFORE = r"^([+\-]?)(US\$|HK\$|NT\$|[A-Z]{3}|[$¥￥€£₩₹])"
+_CURRENCY_AFTER = r"(元|块|[A-Z]{3})$"
+_SAME_CURRENCY = {"¥": "CNY", "￥": "CNY", "元": "CNY", "块": "CNY", "RMB": "CNY", "$": "USD"}
+_SAME_CURRENCY |= {"US$": "USD", "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR"}
+
+
+def _currency(cleaned, label: str, column: str, rows, problems):
+    """Store exports write prices with their currency (`¥199.00`, `199元`, `USD 5`): the symbol
+    is dropped, in a notice; two currencies in one column are a problem (the amounts are not
+    converted), never summed silently. They were 'not a number', left empty: a paid course
+    read as free."""
+    import polars as pl
+
+    before = cleaned.str.extract(_CURRENCY_BEFORE, 2)
+    after = cleaned.str.extract(_CURRENCY_AFTER, 1)
+    found = before.fill_null(after)
+    has = found.is_not_null()
+    if not has.any():
+        return cleaned
+    stripped = cleaned.str.replace(_CURRENCY_BEFORE, "$1").str.replace(_CURRENCY_AFTER, "")
+    kinds = sorted({_SAME_CURRENCY.get(c, c) for c in found.drop_nulls().unique().to_list()})
+    shown = _examples(cleaned.filter(has), 2)
+    if len(kinds) > 1:
+        message = (
+            f"{len(kinds)} currencies in one column ({', '.join(kinds)}; e.g. {shown}): "
+            "read as numbers, not converted"
+        )
+        _report(problems, label, column, message, rows.filter(has))
+    else:
+        _report(
+            problems, label, column, f"currency dropped ({shown}; {kinds[0]})", rows.filter(has)
+        )
+        problems[-1].severity = "notice"
+    return pl.select(pl.when(has).then(stripped).otherwise(cleaned)).to_series()
 
 
 def _thousands_dots(src, label: str, column: str, rows, problems):

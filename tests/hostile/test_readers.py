@@ -868,3 +868,22 @@ def test_rates_in_per_cent_are_kept_as_fractions(tmp_path: Path) -> None:
     (note,) = ds.notices
     assert note.column == "completion_rate" and "read as per cent" in note.message
     assert (note.row, note.count) == (2, 3)
+
+
+def test_prices_with_their_currency_are_read(tmp_path: Path) -> None:
+    """`¥199.00`, `199元`, `USD 5` were 'not a number', left empty: a paid course read as free.
+    One currency is a notice; two in one column are a problem (nothing is converted)."""
+    (tmp_path / "videos.csv").write_text(
+        'video_id,title,price\nv1,A,¥199.00\nv2,B,199元\nv3,C,"RMB 1,299"\nv4,D,1.2万元\nv5,E,9\n'
+    )
+    (tmp_path / "interactions.csv").write_text(
+        "user_id,video_id,event,amount\nu1,v1,purchase,$5\nu2,v1,purchase,¥199\nu3,v2,view,\n"
+    )
+    ds = load_dataset(tmp_path)
+    prices = dict(ds.videos.select("video_id", "price").iter_rows())
+    assert prices == {"v1": 199.0, "v2": 199.0, "v3": 1299.0, "v4": 12000.0, "v5": 9.0}
+    (note,) = [n for n in ds.notices if n.column == "price"]
+    assert "currency dropped" in note.message and "CNY" in note.message and note.count == 4
+    assert ds.interactions.sort("user_id")["amount"].to_list() == [5.0, 199.0, None]
+    (mixed,) = ds.problems
+    assert mixed.column == "amount" and "2 currencies in one column (CNY, USD" in mixed.message
