@@ -891,6 +891,14 @@ def _numeric(
             cleaned.str.strip_suffix("万").str.strip_suffix("亿").cast(pl.Float64, strict=False)
         )
         values = pl.select(number * scale).to_series()
+        if field in DURATIONS and text.str.contains(r"\d:\d|\d\s*[秒分hms小]").any():
+            from kptui.engine.exports import values as forms
+
+            # `1:30`, `0:01:10`, `1分20秒`, `2m 5s`, as exports write durations
+            clock = forms.seconds(text)  # `99:99` is not a time: minutes and seconds < 60
+            values = values.fill_null(
+                clock.set(text.str.contains(r":[6-9]\d").fill_null(False), None)
+            )
     # -0 is 0 (a "-0.00" price is a misread too; polars drops `+ 0.0` as a no-op)
     values = pl.select(pl.when(values == 0).then(0.0).otherwise(values)).to_series()
     present = text.is_not_null() & (text != "")
@@ -970,6 +978,7 @@ def _rate(out, field: str, column: str | None, label: str, problems, decimal_com
 
 
 MONEY = ("price", "amount", "revenue")
+DURATIONS = ("duration_s", "avg_view_s", "watch_s")
 # A currency written before a price or after it: `¥199.00`, `$1,299`, `US$5`, `USD 5`, `199元`.
 _CURRENCY_BEFORE = r"^([+\-]?)(US\$|HK\$|NT\$|[A-Z]{3}|[$¥￥€£₩₹])"
 _CURRENCY_AFTER = r"(元|块|[A-Z]{3})$"

@@ -887,3 +887,15 @@ def test_prices_with_their_currency_are_read(tmp_path: Path) -> None:
     assert ds.interactions.sort("user_id")["amount"].to_list() == [5.0, 199.0, None]
     (mixed,) = ds.problems
     assert mixed.column == "amount" and "2 currencies in one column (CNY, USD" in mixed.message
+
+
+def test_durations_written_as_clock_times_are_seconds(tmp_path: Path) -> None:
+    """`1:30` and `1分20秒` were 'not a number' in kptui's own files (platform exports read
+    them); `99:99` is still not a time."""
+    (tmp_path / "videos.csv").write_text(
+        "video_id,title,duration_s\nv1,A,1:30\nv2,B,0:01:10\nv3,C,1分20秒\nv4,D,12\nv5,E,99:99\n"
+    )
+    ds = load_dataset(tmp_path)
+    assert ds.videos.sort("video_id")["duration_s"].to_list() == [90.0, 70.0, 80.0, 12.0, None]
+    (p,) = ds.problems
+    assert (p.row, p.count) == (6, 1) and "not a number ('99:99')" in p.message
