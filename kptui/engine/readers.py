@@ -1243,7 +1243,8 @@ def read_json(raw: bytes, label: str) -> RawTable:
     import polars as pl
 
     head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not head.startswith(b"[") and not _survey(raw).bad_total:
+    clean = not _survey(raw).bad_total
+    if not head.startswith(b"[") and clean:
         frames: list = []
         found = _JsonFound(label=label)
         pos = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
@@ -1264,12 +1265,15 @@ def read_json(raw: bytes, label: str) -> RawTable:
             pos = end
         frame = pl.concat(frames, how="diagonal") if frames else None
         return _json_table(frame, raw, label, [], found)
+    if head.startswith(b"[") and clean:  # a JSON array of objects
+        found = _JsonFound(label=label, unit="object")
+        return _json_table(_json_array(raw, label, found), raw, label, [], found)
     text, problems = _decode_reported(raw, label)
-    stripped = text.lstrip()
-    found = _JsonFound(label=label)
-    if stripped.startswith("["):  # a JSON array of objects, as some tools write .json
-        frame = _json_array(stripped, label, found)
+    if text.lstrip().startswith("["):  # as some tools write .json; GB18030 or bad bytes
+        found = _JsonFound(label=label, unit="object")
+        frame = _json_array(text.encode("utf-8"), label, found)
     else:
+        found = _JsonFound(label=label)
         frame = _json_lines(text.splitlines(), 1, found)
     return _json_table(frame, raw, label, problems, found)
 
@@ -1285,32 +1289,92 @@ class _JsonFound:
     label: str = ""
     keys: set[str] = field(default_factory=set)  # every key so far (at most MAX_COLUMNS)
     twice: dict[str, list[int]] = field(default_factory=dict)  # a key twice in one object
+    unit: str = "line"  # what a row number counts: a JSON array's are its objects
 
 
-JSON_ARRAY_BATCH = 20_000  # objects of a JSON array made into a frame at a time
+JSON_ARRAY_BATCH = 20_000  # objects of a JSON array made into a frame at a time (slow path)
+JSON_ARRAY_BLOCK = 4 * 1024 * 1024  # bytes of a JSON array given to polars at a time
+# where one object of an array may end and the next begin: `}` `,` `{` with whitespace between
+_OBJECT_GAP = rb"\}[ \t\r\n]*,[ \t\r\n]*\{"
+_BREAKS_TO_TABS = bytes.maketrans(b"\r\n", b"\t\t")
 
 
-def _json_array(text: str, label: str, found: _JsonFound):
-    """The objects of a JSON array as an all-text frame (row = the object's place), or None.
+def _json_array(data: bytes, label: str, found: _JsonFound):
+    """The objects of a JSON array (UTF-8 bytes) as an all-text frame (row = the object's
+    place), or None.
 
-    Decoded whole, a 190 MB array took 1.6 GB of Python objects. Instead `json`'s C scanner
-    only finds where each object ends, and every 20,000 objects are read by polars as a block
-    of JSON Lines (an object's raw line breaks are whitespace: no string holds one), checked
-    as JSON Lines blocks are; a block polars would read otherwise than `json` is decoded
-    object by object, which names the odd ones (a key twice, nested values, not an object)."""
-    import json
+    The array is cut into blocks of about 4 MB at places that look like the gap between two
+    objects (`}`, `,`, `{`), and polars reads each block as JSON Lines, an object a line (cut
+    at every such gap in it). A cut that is not between two top-level objects (inside a
+    string or a nested value) leaves a line that is not valid JSON (a string in it never ends:
+    quotes in strings are escaped, or a bracket is not closed), so polars' result is used
+    only when every line is a valid object, checked as JSON Lines blocks are. Any other block
+    is decoded object by object by `json` (from the block's start, which is an object's start,
+    until an object ends at or past the block's end), which names the odd objects (a key
+    twice, nested values, not an object) and the place of invalid JSON. Python's per-object
+    loop took 7.5 s for 200 MB."""
     import re
 
     import polars as pl
 
+    gap = re.compile(_OBJECT_GAP)
+    tab_gap = re.compile(rb"\}[ \t]*,[ \t]*\{")
+    space = re.compile(rb"[ \t\r\n]*")
+    pos = space.match(data, data.index(b"[") + 1).end()
+    end = len(data.rstrip(b" \t\r\n"))
+    close = end - 1 if data[end - 1 : end] == b"]" else len(data)  # no `]`: json says why
+    frames: list = []
+    index = 1  # the next object's place in the array
+    while pos < close:
+        cut = gap.search(data, pos + JSON_ARRAY_BLOCK, close)  # None past `close`
+        stop = cut.start() + 1 if cut else close
+        block = data[pos:stop]
+        frame = None
+        if close < len(data):  # as JSON Lines: a raw line break in a string is then a tab,
+            # which polars refuses in a string as `json` does a line break (elsewhere it is
+            # whitespace); an object a line, cut at each gap
+            lines = block.translate(_BREAKS_TO_TABS)
+            first = tab_gap.search(lines)  # the file's usual gap: replaced as bytes, faster
+            if first:
+                lines = tab_gap.sub(b"}\n{", lines.replace(first.group(), b"}\n{"))
+            frame = _ndjson_block(lines, index)
+        if frame is not None:
+            for name in frame.columns[:-1]:
+                _count_key(found, name)
+            frames.append(frame)
+            index += frame.height
+            pos = cut.end() - 1 if cut else close
+            continue
+        more, pos, index = _json_objects(data, pos, stop, index, label, found)
+        frames.extend(more)
+        if pos >= len(data):
+            break
+    frames = [f for f in frames if f is not None]
+    return pl.concat(frames, how="diagonal") if frames else None
+
+
+def _json_objects(data: bytes, pos: int, stop: int, index: int, label: str, found: _JsonFound):
+    """The array's objects from byte `pos` (where one starts) decoded one at a time by `json`
+    until one ends at or past byte `stop` (or the array ends): (frames, the next object's
+    byte position or len(data) at the array's end, the next object's place).
+
+    `json`'s C scanner only finds where each object ends; every 20,000 objects are read by
+    polars as a block of JSON Lines (an object's raw line breaks are whitespace: no string
+    holds one) and checked as those are; a block polars would read otherwise than `json`
+    is decoded object by object. The text decoded is the stretch up to the block after
+    `stop` (an object may run past it); when that is not enough, the rest of the file."""
+    import json
+    import re
+
     scanner = json.JSONDecoder()
     decoder = json.JSONDecoder(object_pairs_hook=_first_of_pairs)
     space = re.compile(r"[ \t\r\n]*")
+    gap = re.compile(_OBJECT_GAP)
+    cut = gap.search(data, stop + JSON_ARRAY_BLOCK)
+    window = cut.start() + 1 if cut else len(data)
+    line0 = data.count(b"\n", 0, pos)  # lines before the stretch
 
-    def invalid(msg: str, at: int) -> DataError:
-        return DataError(f"invalid JSON: {msg}", file=label, row=text.count("\n", 0, at) + 1)
-
-    def framed(spans: list[tuple[int, int]], first: int):
+    def framed(text: str, spans: list[tuple[int, int]], first: int):
         pieces = [text[a:b] for a, b in spans]
         block = "\n".join(p.replace("\n", " ").replace("\r", " ") for p in pieces) + "\n"
         frame = _ndjson_block(block.encode("utf-8"), first)
@@ -1321,38 +1385,62 @@ def _json_array(text: str, label: str, found: _JsonFound):
             _count_key(found, name)
         return frame
 
-    frames, spans, done = [], [], 0
-    pos = space.match(text, 1).end()
-    closed = text.startswith("]", pos)
-    while not closed:
+    while True:
+        text = data[pos:window].decode("utf-8")
+        limit = len(data[pos:stop].decode("utf-8"))
+
+        def invalid(msg: str, at: int, text: str = text) -> DataError:
+            row = line0 + text.count("\n", 0, at) + 1
+            return DataError(f"invalid JSON: {msg}", file=label, row=row)
+
+        frames, spans, done, at, end, closed = [], [], index, 0, -1, False
         try:
-            _item, end = scanner.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"invalid JSON: {exc.msg}", file=label, row=exc.lineno) from None
-        except ValueError as exc:  # an integer of over 4,300 digits
-            raise DataError(f"invalid JSON: {_short(exc).split(';')[0]}", file=label) from None
-        except RecursionError:
-            raise DataError(
-                f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)", file=label
-            ) from None
-        spans.append((pos, end))
-        if len(spans) == JSON_ARRAY_BATCH:
-            frames.append(framed(spans, done + 1))
-            done, spans = done + len(spans), []
-        pos = space.match(text, end).end()
-        if text.startswith(",", pos):
-            pos = space.match(text, pos + 1).end()
-        elif text.startswith("]", pos):
-            closed = True
-        else:
-            raise invalid("Expecting ',' delimiter", pos)
-    after = space.match(text, pos + 1).end()
-    if after < len(text):
-        raise invalid("Extra data", after)
+            while True:
+                if end >= limit and not text.startswith("]", at):
+                    break  # past the block: the next object starts at `at`
+                try:
+                    _item, end = scanner.raw_decode(text, at)
+                except json.JSONDecodeError as exc:
+                    raise DataError(
+                        f"invalid JSON: {exc.msg}", file=label, row=line0 + exc.lineno
+                    ) from None
+                except ValueError as exc:  # an integer of over 4,300 digits
+                    msg = _short(exc).split(";")[0]
+                    raise DataError(f"invalid JSON: {msg}", file=label) from None
+                except RecursionError:
+                    raise DataError(
+                        f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)", file=label
+                    ) from None
+                spans.append((at, end))
+                if len(spans) == JSON_ARRAY_BATCH:
+                    frames.append(framed(text, spans, done))
+                    done, spans = done + len(spans), []
+                at = space.match(text, end).end()
+                if text.startswith(",", at):
+                    at = space.match(text, at + 1).end()
+                elif text.startswith("]", at):
+                    closed = True
+                    break
+                else:
+                    raise invalid("Expecting ',' delimiter", at)
+        except DataError:
+            if window < len(data):  # perhaps an object cut by the stretch's end: all of it
+                window = len(data)
+                continue
+            raise
+        break
     if spans:
-        frames.append(framed(spans, done + 1))
-    frames = [f for f in frames if f is not None]
-    return pl.concat(frames, how="diagonal") if frames else None
+        frames.append(framed(text, spans, done))
+    done += len(spans)
+    if not closed:
+        return frames, pos + len(text[:at].encode("utf-8")), done
+    after = space.match(text, at + 1).end()
+    if after < len(text) or data[window:].strip(b" \t\r\n"):
+        if after == len(text):  # the extra data lies past the stretch
+            text = data[pos:].decode("utf-8")
+            after = space.match(text, after).end()
+        raise invalid("Extra data", after, text)
+    return frames, len(data), done
 
 
 def _ndjson_block(block: bytes, first_line: int):
@@ -1366,22 +1454,26 @@ def _ndjson_block(block: bytes, first_line: int):
         return None  # polars reads an unpaired surrogate as NUL: line by line
     if _varied_keys(block):
         return None
-    try:  # every line's keys and types (from the first 100 lines, a later key is dropped)
-        frame = _free_row(pl.read_ndjson(io.BytesIO(block), infer_schema_length=None))
-    except Exception:  # malformed, mixed types, not objects: line by line
-        return None
     lines = block.count(b"\n") + (0 if block.endswith(b"\n") or not block.strip() else 1)
-    if frame.height != lines or not frame.width:
-        return None  # polars skips blank lines: the row numbers would be off
-    if frame.select(pl.all_horizontal(pl.all().is_null()).any()).item():
-        return None  # `{}` is a malformed line, `{"a": null}` is not: line by line
-    # a key twice in one object (polars keeps the first value, silently): more `":` than
-    # the keys present and the nulls written account for sends the block line by line
-    nulls = int(sum(frame.null_count().row(0)))
-    written_nulls = block.count(b": null") + block.count(b":null")
-    if block.count(b'":') - written_nulls > frame.height * frame.width - nulls:
-        return None
-    nesting = re.search(rb":\s*[\[{]", block) is not None
+    # polars' schema is the first 100 lines' keys and types (every line's took five times
+    # as long): a later key is dropped, which the keys counted show, and a later type that
+    # does not fit fails; then the block is read again with every line's
+    for infer in (100, None):
+        try:
+            frame = _free_row(pl.read_ndjson(io.BytesIO(block), infer_schema_length=infer))
+        except Exception:  # malformed, mixed types, not objects: line by line
+            frame = None
+            if infer is None:
+                return None
+            continue
+        if frame.height != lines or not frame.width:
+            return None  # polars skips blank lines: the row numbers would be off
+        # `{}` is a malformed line, `{"a": null}` is not: line by line
+        empty = frame.select(pl.all_horizontal(pl.all().is_null()).any()).item()
+        if not empty and not _key_twice(block, frame):
+            break
+        if infer is None:
+            return None
     out = []
     for name, dtype in frame.schema.items():
         col = pl.col(name)
@@ -1389,9 +1481,11 @@ def _ndjson_block(block: bytes, first_line: int):
             out.append(col.list.join("|"))
         elif not (dtype.is_numeric() or dtype in (pl.Utf8, pl.Boolean, pl.Null)):
             return None  # nested values: reported line by line
-        elif dtype == pl.Utf8 and nesting:
+        elif dtype == pl.Utf8:
             # polars makes an object or list mixed with strings in one column a string
-            if frame.select(col.str.contains(r"^[\[{]").any()).item():
+            if frame.select(col.str.contains(r"^[\[{]").any()).item() and re.search(
+                rb":\s*[\[{]", block
+            ):
                 return None
             out.append(col)
         else:
@@ -1399,6 +1493,33 @@ def _ndjson_block(block: bytes, first_line: int):
     return frame.select(out).with_columns(
         pl.int_range(first_line, first_line + frame.height, dtype=pl.Int64).alias(ROW)
     )
+
+
+def _key_twice(block: bytes, frame) -> bool:
+    """Whether an object of the block may hold a key twice (polars keeps the first value,
+    silently), or a key polars did not read. Keys written (`"` before `:`, whitespace
+    allowed) beyond the values polars kept and the nulls written account for mean one; a key
+    twice whose second value is null leaves those counts even, so a block with nulls
+    written also has each object's keys compared, line by line."""
+    import re
+
+    import polars as pl
+
+    keys = block.count(b'":') + len(re.findall(rb'"[ \t\r\n]+:', block))
+    written_nulls = 0
+    if b"null" in block:
+        written_nulls = len(re.findall(rb'"[ \t\r\n]*:[ \t\r\n]*null', block))
+    cells = frame.height * frame.width - int(sum(frame.null_count().row(0)))
+    if keys - written_nulls > cells:
+        return True
+    if not written_nulls:
+        return False
+    names = (
+        pl.Series(block.decode("utf-8").split("\n"), dtype=pl.Utf8)
+        .str.replace_all(r'"[ \t\r\n]+:', '":')
+        .str.extract_all(r'"(?:[^"\\]|\\.)*":')
+    )
+    return bool((names.list.unique().list.len() < names.list.len()).any())
 
 
 def _json_lines(lines, first_line: int, found: _JsonFound):
@@ -1510,15 +1631,26 @@ def _varied_keys(block: bytes) -> bool:
 
 
 def _json_table(frame, raw: bytes, label: str, problems: list[Problem], found: _JsonFound):
-
+    """The table and its problems; a JSON array's rows are its objects' places, which each
+    message says ("object 3 of the array"), since `file:3` reads as a line."""
     bad, deep, nested = sorted(found.bad), sorted(found.deep), found.nested
+    array = found.unit == "object"
+
+    def where(rows: list[int]) -> str:
+        if not array:
+            return ""
+        more = f" and {len(rows) - 1:,} more" if len(rows) > 1 else ""
+        return f" (object {rows[0]:,}{more} of the array)"
+
     if bad:
         problems.append(
             Problem(
                 label,
                 bad[0],
                 None,
-                "malformed JSON line (not an object); skipped",
+                "malformed JSON line (not an object); skipped"
+                if not array
+                else f"an item of the JSON array that is not an object{where(bad)}; skipped",
                 len(bad),
                 bad[:5],
             )
@@ -1529,7 +1661,8 @@ def _json_table(frame, raw: bytes, label: str, problems: list[Problem], found: _
                 label,
                 deep[0],
                 None,
-                f"JSON nested more than {MAX_JSON_DEPTH} levels deep; line skipped",
+                f"JSON nested more than {MAX_JSON_DEPTH} levels deep{where(deep)}; "
+                f"{found.unit} skipped",
                 len(deep),
                 deep[:5],
             )
@@ -1541,7 +1674,8 @@ def _json_table(frame, raw: bytes, label: str, problems: list[Problem], found: _
                 label,
                 rows[0],
                 None,
-                "text with an unpaired surrogate escape (such as \\ud800): shown as \ufffd",
+                f"text with an unpaired surrogate escape (such as \\ud800){where(rows)}: "
+                "shown as \ufffd",
                 len(rows),
                 rows[:5],
             )
@@ -1552,7 +1686,7 @@ def _json_table(frame, raw: bytes, label: str, problems: list[Problem], found: _
                 label,
                 rows[0],
                 key,
-                "the key twice in one object: the first value used",
+                f"the key twice in one object{where(rows)}: the first value used",
                 len(rows),
                 rows[:5],
             )
@@ -1563,7 +1697,8 @@ def _json_table(frame, raw: bytes, label: str, problems: list[Problem], found: _
                 label,
                 rows[0],
                 key,
-                "nested JSON value (an object or a list of objects): kept as its JSON text",
+                f"nested JSON value (an object or a list of objects){where(rows)}: "
+                "kept as its JSON text",
                 len(rows),
                 rows[:5],
             )
@@ -1572,9 +1707,12 @@ def _json_table(frame, raw: bytes, label: str, problems: list[Problem], found: _
         first = min([*bad, *deep], default=None)
         if deep and first in deep:
             raise DataError(
-                f"JSON nested more than {MAX_JSON_DEPTH} levels deep", file=label, row=first
+                f"JSON nested more than {MAX_JSON_DEPTH} levels deep{where([first])}",
+                file=label,
+                row=first,
             )
-        raise DataError("no JSON records found", file=label, row=first)
+        at = where([first]) if first is not None else ""
+        raise DataError(f"no JSON records found{at}", file=label, row=first)
     return RawTable(frame, label, raw, problems)
 
 

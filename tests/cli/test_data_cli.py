@@ -80,6 +80,8 @@ BAD_CASES = {
     "crcrlf.csv": "4 line(s) ended by CR CR LF",  # was 'empty video_id' for blank rows
     "dup_keys.jsonl": "the key twice in one object: the first value used",
     "xlsx_serial_dates.xlsx": "read as dates (45292 = 2024-01-01)",
+    "array_tricky.json": "the key twice in one object (object 3 and 1 more of the array)",
+    "dup_keys_spaced.jsonl": "the key twice in one object: the first value used",
 }
 
 
@@ -118,6 +120,8 @@ USABLE = {
     "xlsx_formula.xlsx",
     "mixed_line_ends.csv",
     "cr_in_quotes.csv",
+    "array_tricky.json",
+    "dup_keys_spaced.jsonl",
     "nul_late.csv",
     "joined_exports.csv",
     "utf16_nobom.csv",

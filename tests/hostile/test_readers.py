@@ -493,6 +493,11 @@ JSONL_ODDITIES = [
     b'\xef\xbb\xbf{"video_id": "v1", "title": "A", "views": 3}\n',
     b'{"a": 1, "a": 2}\n{"a": 3, "b": 4}\n{"a": null, "b": null}\n',
     b'{"a": null, "b": 1}\n{"a": 2, "b": null}\n',
+    # past the 100 lines polars takes its schema from: a new key, a new type, a null column
+    b'{"a": 1}\n' * 150 + b'{"a": 2, "b": "late"}\n',
+    b'{"a": 1}\n' * 150 + b'{"a": 2.5}\n{"a": true}\n',
+    b'{"a": null, "b": "x"}\n' * 150 + b'{"a": "s", "b": "x"}\n',
+    b'{"a": "x"}\n' * 150 + b'{"a": 7}\n{"a": {"k": 1}}\n',
 ]
 
 
@@ -770,6 +775,7 @@ def test_a_json_array_is_read_in_batches(tmp_path: Path, monkeypatch: pytest.Mon
     from kptui.engine import readers
 
     monkeypatch.setattr(readers, "JSON_ARRAY_BATCH", 3)
+    monkeypatch.setattr(readers, "JSON_ARRAY_BLOCK", 100)
     rows = [{"video_id": f"v{i}", "title": f"第{i}课", "views": i} for i in range(10)]
     rows[4] = {"video_id": "v4", "title": "a", "extra": "only here"}
     text = json.dumps(rows, ensure_ascii=False, indent=1)
@@ -779,7 +785,9 @@ def test_a_json_array_is_read_in_batches(tmp_path: Path, monkeypatch: pytest.Mon
     assert ds.videos["video_id"].to_list() == [f"v{i}" for i in range(10)]
     assert ds.videos["title"][4] == "a" and ds.videos["title"][9] == "第9课"
     assert ds.videos["views"][7] == 7
-    assert [p.message for p in ds.problems] == ["the key twice in one object: the first value used"]
+    assert [p.message for p in ds.problems] == [
+        "the key twice in one object (object 5 of the array): the first value used"
+    ]
     assert ds.problems[0].row == 5  # the fifth object
     path.write_text(text + "\n{}", encoding="utf-8")
     with pytest.raises(DataError, match="Extra data") as err:
@@ -899,3 +907,97 @@ def test_durations_written_as_clock_times_are_seconds(tmp_path: Path) -> None:
     assert ds.videos.sort("video_id")["duration_s"].to_list() == [90.0, 70.0, 80.0, 12.0, None]
     (p,) = ds.problems
     assert (p.row, p.count) == (6, 1) and "not a number ('99:99')" in p.message
+
+
+ARRAY_HOSTILE = [  # each is read with blocks cut at every gap: the fast and slow paths agree
+    b'[{"t": "a},{b"}, {"t": "x}, {\\"k\\": 1}"}, {"t": "ok"}]',  # `},{` inside strings
+    b'[{"t": "say \\"hi\\": null}, {"}, {"t": "\\\\"}, {"t": "\\\\\\"}, {"}]',  # escapes
+    b'[{"x": [{"a": 1}, {"b": 2}, {"c": 3}]}, {"x": "flat"}, {"x": {"y": {"z": 1}}}]',
+    b'[{"t": "\\u00e9\\u4e2d"}, {"t": "\\ud83d\\ude00"}, {"t": "\\ud800"}, {"t": "e"}]',
+    b'[{"a": 1, "a": 2}, {"a": 3}]',
+    b'[{"a" : 1, "a" : 2}, {"a": 3}]',  # a space before the colon
+    b'[{"a": 1, "a": null}, {"a": 3}]',  # the second value null: counts even
+    b'[{"a": null, "b": 1}, {"a": "x: null", "b": "y", "b": "z"}]',
+    b'[{"a": true}, {"a": 1}]',
+    b'[{"a": 1},\r\n {"a": 2},\n\t{"a": 3}\n]',
+    b'[{"a": 1}, {}, {"a": 2}, 7, "s", [1], null]',
+    b'[{"a": 1}, {"a": 2},]',  # a trailing comma
+    b'[{"a": 1} {"a": 2}]',
+    b'[{"a": 1}, {"a": 2}] {"a": 3}',
+    b'[{"a": 1}, {"a": 2}',
+    b'[{"a": "two\nlines"}, {"a": 2}]',  # a raw line break in a string: not JSON
+    b'[{"a": "tab\there"}, {"a": 2}]',
+    b"[]",
+    b'[{"a": 1}, {"a": 1e999}, {"a": 01}]',
+]
+
+
+@pytest.mark.parametrize("raw", ARRAY_HOSTILE)
+def test_json_array_blocks_cut_anywhere_read_as_json_reads_them(raw: bytes, monkeypatch) -> None:
+    """A JSON array is cut into blocks at `}`, `,`, `{` and polars reads each as JSON Lines;
+    a cut inside a string or a nested value leaves a line that is not JSON (quotes in strings
+    are escaped, so a cut string never ends), so that block is decoded object by object. With
+    blocks cut at every gap, the result is `json`'s, object by object: same frame, problems,
+    and errors with their lines."""
+    from kptui.engine import readers
+
+    def outcome():
+        try:
+            table = readers.read_json(raw, "x.json")
+        except DataError as exc:
+            return str(exc)
+        return _as_numbers(table.frame), table.problems
+
+    monkeypatch.setattr(readers, "JSON_ARRAY_BLOCK", 1)
+    cut = outcome()
+    monkeypatch.setattr(readers, "JSON_ARRAY_BLOCK", 1 << 22)
+    whole = outcome()
+    monkeypatch.setattr(readers, "_ndjson_block", lambda *_: None)
+    assert cut == whole == outcome()
+
+
+def test_json_array_blocks_keep_the_checks(monkeypatch) -> None:
+    """What polars reads of an array block is checked as `json` would read it: a key twice
+    (a space before its colon, or its second value null) is reported with its object, values
+    come out as `json` gives them, and a problem names the object, not a line."""
+    from kptui.engine import readers
+
+    monkeypatch.setattr(readers, "JSON_ARRAY_BLOCK", 1)
+    table = readers.read_json(ARRAY_HOSTILE[5], "x.json")
+    assert table.frame["a"].to_list() == ["1", "3"]
+    (p,) = table.problems
+    assert (p.row, p.column) == (1, "a")
+    assert p.message == "the key twice in one object (object 1 of the array): the first value used"
+    (p,) = readers.read_json(ARRAY_HOSTILE[6], "x.json").problems
+    assert (p.row, p.column) == (1, "a")
+    table = readers.read_json(ARRAY_HOSTILE[0], "x.json")
+    assert table.frame["t"].to_list() == ["a},{b", 'x}, {"k": 1}', "ok"] and not table.problems
+    table = readers.read_json(ARRAY_HOSTILE[10], "x.json")
+    (p,) = table.problems
+    assert (p.row, p.count, p.examples) == (2, 5, [2, 4, 5, 6, 7])
+    assert "(object 2 and 4 more of the array)" in p.message
+    with pytest.raises(DataError, match=r"x.json:2: invalid JSON: Invalid control character"):
+        readers.read_json(b'[{"a": 1},\n{"a": "two\nlines"}]', "x.json")
+    with pytest.raises(DataError, match=r"x.json:1: invalid JSON: Expecting value"):
+        readers.read_json(ARRAY_HOSTILE[11], "x.json")
+
+
+def test_json_lines_key_twice_with_a_space_or_a_null(tmp_path: Path) -> None:
+    """The fast JSON Lines path found a key twice by counting `":`: `"a" : 2` (a space before
+    the colon) and a second value null (`"a": 1, "a": null`) slipped through silently."""
+    from kptui.engine import readers
+
+    for raw in (b'{"a" : 1, "a" : 2}\n{"a": 3}\n', b'{"a": 1, "a": null}\n{"a": 3}\n'):
+        (p,) = readers.read_json(raw, "x.jsonl").problems
+        assert (p.row, p.column) == (1, "a") and "the key twice" in p.message
+
+
+def test_array_tricky_corpus_case() -> None:
+    """The corpus' JSON array with `},{` inside a title and keys twice (`"title" :`, and a
+    second value null): read as `json` reads it, each key twice named by its object."""
+    ds = load_dataset(BAD / "array_tricky.json")
+    assert ds.videos["title"].to_list() == ['a},{b "q": null}, {', "中文", "first", "kept"]
+    assert _video(ds, "v2")["tags"] == ["x", "y"]
+    (p,) = ds.problems
+    assert (p.row, p.column, p.count, p.examples) == (3, "title", 2, [3, 4])
+    assert "(object 3 and 1 more of the array)" in p.message

@@ -155,6 +155,19 @@ def hostile(rnd: random.Random) -> None:
         '{"video_id": "v2", "title": "B"}\n',
     )
     w("row_column.csv", "video_id,title,_kptui_row\nv1,A,5\nv2,B,6\n")
+    # fourth pass: a JSON array cut into blocks where `},{` may sit inside a string
+    w(
+        "array_tricky.json",
+        '[{"video_id": "v1", "title": "a},{b \\"q\\": null}, {"},\n'
+        ' {"video_id": "v2", "title": "\\u4e2d\\u6587", "tags": ["x", "y"]},\n'
+        ' {"video_id": "v3", "title" : "first", "title" : "second"},\n'
+        ' {"video_id": "v4", "title": "kept", "title": null}]\n',
+    )
+    w(
+        "dup_keys_spaced.jsonl",
+        '{"video_id": "v1", "title" : "first", "title" : "second"}\n'
+        '{"video_id": "v2", "title": "B", "title": null}\n',
+    )
     w(
         "thousands_dots.csv",
         "video_id;title;views;price\nv1;A;1.234;1.234,50\nv2;B;12.345.678;12,5\nv3;C;7;9,9\n",
