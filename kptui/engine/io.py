@@ -794,8 +794,18 @@ def _examples(values: pl.Series, n: int = 3) -> str:
 
 
 def _required_ids(out, fields: list[str], cols: dict[str, str], label: str, problems):
+    """IDs are text. A float ID column (Parquet or JSON written by pandas from a column with a
+    gap) holds whole numbers: `123.0` is 123, as the videos file spells it; otherwise no
+    interaction matched its video."""
     import polars as pl
 
+    whole = [
+        f
+        for f in fields
+        if out[f].dtype.is_float()
+        and bool(((out[f] == out[f].round(0)) & (out[f].abs() < 2**53)).fill_null(True).all())
+    ]
+    out = out.with_columns(pl.col(f).cast(pl.Int64) for f in whole)
     out = out.with_columns(
         pl.col(f).cast(pl.Utf8).str.strip_chars()
         for f in fields

@@ -1001,3 +1001,22 @@ def test_array_tricky_corpus_case() -> None:
     (p,) = ds.problems
     assert (p.row, p.column, p.count, p.examples) == (3, "title", 2, [3, 4])
     assert "(object 3 and 1 more of the array)" in p.message
+
+
+def test_whole_float_ids_match_their_text(tmp_path: Path) -> None:
+    """pandas writes an ID column with a gap as floats: interactions.parquet's video_id
+    123.0 matched no video '123' (every row skipped); a fractional ID stays as written."""
+    import polars as pl
+
+    (tmp_path / "videos.csv").write_text("video_id,title\n123,A\n456,B\n")
+    pl.DataFrame(
+        {"user_id": [1.0, 2.0, None], "video_id": [123.0, 456.0, 123.0], "event": ["view"] * 3}
+    ).write_parquet(tmp_path / "interactions.parquet")
+    ds = load_dataset(tmp_path)
+    assert ds.interactions.select("user_id", "video_id").rows() == [("1", "123"), ("2", "456")]
+    (p,) = ds.problems
+    assert "empty user_id" in p.message
+    pl.DataFrame({"video_id": [1.5, 2.0], "title": ["A", "B"]}).write_parquet(
+        tmp_path / "v.parquet"
+    )
+    assert load_dataset(tmp_path / "v.parquet").videos["video_id"].to_list() == ["1.5", "2.0"]
