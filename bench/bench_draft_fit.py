@@ -15,7 +15,7 @@ Measures, each against the persona-size prior (what a fit that knows nothing say
 - wins: share of drafts whose fit mass beats the prior's;
 - calibration: share of drafts whose top fit is >= 0.99 (one word must never give 1.00).
 
-Usage: python bench/bench_draft_fit.py [--only movielens|beer|sample]
+Usage: python bench/bench_draft_fit.py [--only movielens|beer|sample|PATH]
 """
 
 from __future__ import annotations
@@ -101,7 +101,12 @@ def run(name: str) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", choices=realdata.NAMES)
+    ap.add_argument(
+        "--only",
+        metavar="NAME|PATH",
+        help=f"one of {', '.join(realdata.NAMES)}, or the path of a dataset kptui reads "
+        "(videos + timed interactions: a held-out set)",
+    )
     args = ap.parse_args()
     for name in [args.only] if args.only else realdata.NAMES:
         run(name)

@@ -21,7 +21,7 @@ popularity, on both real sets. Each ratio is printed with its 90% interval over 
 viewers resampled with replacement (paired): a few hundred held-out videos move a ratio
 by tenths, so a ratio is read with its interval.
 
-Usage: python bench/bench_recommend_real.py [--only movielens|beer|sample] [--no-val]
+Usage: python bench/bench_recommend_real.py [--only movielens|beer|sample|PATH] [--no-val]
 """
 
 from __future__ import annotations
@@ -296,7 +296,12 @@ def run(name: str, validate: bool) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", choices=realdata.NAMES)
+    ap.add_argument(
+        "--only",
+        metavar="NAME|PATH",
+        help=f"one of {', '.join(realdata.NAMES)}, or the path of a dataset kptui reads "
+        "(videos + timed interactions: a held-out set)",
+    )
     ap.add_argument("--no-val", action="store_true", help="skip validation (baseline defaults)")
     args = ap.parse_args()
     for name in [args.only] if args.only else realdata.NAMES:
