@@ -493,7 +493,7 @@ def _describe(dataset: Dataset, eng: Engagement, cont: Content, raw_labels):
     ]
     term_top = _distinctive(weights, term_matrix[:, word_cols], [term_names[j] for j in word_cols])
     loglift = _loglift(weights, term_matrix)
-    gram_names, gram_matrix = _gram_matrix(dataset.videos)
+    gram_names, gram_matrix = _gram_matrix(dataset.videos, cont)
     gram_loglift = _loglift(weights, gram_matrix)
 
     # Per-viewer facts from the raw interactions (vectorised: polars masks, bincounts).
@@ -676,22 +676,29 @@ def _gram_vectorizer(vocabulary: list[str] | None = None):
     )
 
 
-def _gram_matrix(videos: pl.DataFrame):
+def _gram_matrix(videos: pl.DataFrame, cont: Content | None = None):
     """Binary video x character-gram matrix of titles and descriptions: sklearn's char_wb
-    2-4-grams, and single Chinese characters (`_cjk_chars`)."""
+    2-4-grams, and single Chinese characters (`_cjk_chars`). The grams are pruned from
+    `cont`'s 1-4-gram counts when it has them (`chargrams`: the same columns), so the text
+    is not read into grams a second time."""
     import numpy as np
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import CountVectorizer
 
+    from kptui.engine import chargrams
     from kptui.engine.profiles import video_text
 
     texts = video_text(videos)
     vec = _gram_vectorizer()
     if len(texts) >= 50:
         vec.set_params(min_df=2)
+    if cont is not None and cont.gram_counts is not None:
+        grams, counts = cont.grams, cont.gram_counts
+    else:
+        grams, counts = chargrams.counts(texts, 1, 4)
     try:
-        m = vec.fit_transform(texts)
-        names = vec.get_feature_names_out().tolist()
+        names, m = chargrams.prune(grams, counts, lengths=(2, 4), min_df=vec.min_df)
+        m.data[:] = 1.0  # binary, as CountVectorizer(binary=True)
     except ValueError:
         m, names = sp.csr_matrix((len(texts), 0), dtype=np.float32), []
     chars = CountVectorizer(analyzer=_cjk_chars, binary=True, min_df=vec.min_df, dtype=np.float32)

@@ -19,7 +19,7 @@ frames of `kptui.engine.io`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kptui.errors import DataError
@@ -85,6 +85,10 @@ class Content:
     svd: Any  # fitted TruncatedSVD or None when the features are tiny
     tag_names: list[str]  # tag columns as the data writes them
     tag_matrix: sp.csc_matrix  # videos x tags, binary
+    # every char_wb 1-4-gram of title + description (`chargrams.counts`): the TF-IDF above
+    # was pruned from them, and personas' draft-fit grams are, instead of reading it again
+    grams: list[str] = field(default_factory=list)
+    gram_counts: sp.csr_matrix | None = None
 
     def transform(self, text: str, tags: list[str]) -> sp.csr_matrix:
         """A draft (text + tags) in the same sparse space as `features`."""
@@ -250,27 +254,35 @@ def content(videos: pl.DataFrame, seed: int = 0, progress: Progress | None = Non
     import numpy as np
     import scipy.sparse as sp
     from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
     from sklearn.preprocessing import normalize
 
+    from kptui.engine import chargrams
     from kptui.engine.tagparse import normalize_tag
 
     report = progress or no_progress
     report("reading video text", None)
     n = videos.height
     texts = video_text(videos)
+    # TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df, max_df, max_features,
+    # sublinear_tf) bit for bit, from the 1-4-gram counts that personas' grams share
+    grams, gram_counts = chargrams.counts(texts, 1, 4)
     text_vec = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(1, 3),
-        min_df=2 if n >= 50 else 1,
-        max_df=0.5 if n >= 50 else 1.0,
-        sublinear_tf=True,
-        max_features=60000,
-        dtype=np.float32,
-        lowercase=True,
+        analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32
     )
     try:
-        x_text = text_vec.fit_transform(texts)
+        names, x_counts = chargrams.prune(
+            grams,
+            gram_counts,
+            lengths=(1, 3),
+            min_df=2 if n >= 50 else 1,
+            max_df=0.5 if n >= 50 else 1.0,
+            max_features=60000,
+        )
+        tfidf = TfidfTransformer(sublinear_tf=True)
+        x_text = tfidf.fit_transform(x_counts)
+        text_vec.set_params(vocabulary=names)
+        text_vec.idf_ = tfidf.idf_  # fitted: `Content.transform` reads a draft with it
     except ValueError:  # no usable text at all (every title empty)
         text_vec = TfidfVectorizer(analyzer="char", dtype=np.float32).fit(["?"])
         x_text = sp.csr_matrix((n, 1), dtype=np.float32)
@@ -307,7 +319,9 @@ def content(videos: pl.DataFrame, seed: int = 0, progress: Progress | None = Non
     else:
         emb = features.toarray()
     emb = normalize(np.asarray(emb, dtype=np.float32))
-    return Content(features, emb, text_vec, tag_vec, display, svd, tag_names, tag_matrix)
+    return Content(
+        features, emb, text_vec, tag_vec, display, svd, tag_names, tag_matrix, grams, gram_counts
+    )
 
 
 def _identity(tags: list[str]) -> list[str]:
