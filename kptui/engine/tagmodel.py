@@ -164,6 +164,9 @@ class Candidates:
     display: list[str] = field(default_factory=list)
     hashtag: list[bool] = field(default_factory=list)
     rows: list[dict[str, float]] = field(default_factory=list)  # feature name -> value
+    # terms in the draft's similarity query; a row's "_support" (not a feature) is the most
+    # query terms any of the neighbours voting for that tag shares with the draft
+    n_query: int = 0
 
     def matrix(self) -> np.ndarray:
         """Rows as a dense matrix in FEATURES order (absent features are 0, bias is 1)."""
@@ -284,8 +287,9 @@ def draft_candidates(
     # Tags of similar videos.
     knn_total = 0.0
     if query and index.has_tags:
-        sims = _similarities(index, query)
-        if sims is not None:
+        found = _similarities(index, query)
+        if found is not None:
+            sims, shared = found
             if exclude is not None:
                 sims[exclude.video] = 0.0
             nz = np.flatnonzero(sims)
@@ -296,9 +300,13 @@ def draft_candidates(
                 sw = sims[best] * index.quality[best]
                 total = knn_total = float(sw.sum())
                 votes: dict[int, float] = {}
-                for v, s in zip(best.tolist(), (sw / total).tolist(), strict=True):
+                support: dict[int, int] = {}
+                for v, s, m in zip(
+                    best.tolist(), (sw / total).tolist(), shared[best].tolist(), strict=True
+                ):
                     for t in index.y_indices[index.y_indptr[v] : index.y_indptr[v + 1]].tolist():
                         votes[t] = votes.get(t, 0.0) + s
+                        support[t] = max(support.get(t, 0), m)
                 if len(votes) > SIMILAR_TOP:
                     kept = sorted(votes, key=votes.__getitem__, reverse=True)[:SIMILAR_TOP]
                     votes = {t: votes[t] for t in kept}
@@ -308,6 +316,7 @@ def draft_candidates(
                     r["similar_sqrt"] = math.sqrt(s)
                     r["similar_x_top"] = s * top
                     r["similar_log"] = math.log(s + 0.01) - math.log(0.01)
+                    r["_support"] = float(support[t])
 
     # Co-occurring tags of the strongest corpus-known candidates so far: of the draft's own
     # words and hashtags when some are tags of the corpus, else of the neighbours' tags. A
@@ -351,7 +360,7 @@ def draft_candidates(
                 row(index.tag_keys[t])
     n_tagged = max(index.n_tagged - (1 if exclude else 0), 1)
     short = float(len(query) < 4)
-    out = Candidates()
+    out = Candidates(n_query=len(query))
     for key, r in feats.items():
         t = index.tag_id.get(key)
         df_t = 0 if t is None else int(index.tag_df[t])
@@ -552,7 +561,8 @@ def _logit(p: float) -> float:
 
 
 def _similarities(index: TagIndex, query: dict[str, float]):
-    """Cosine similarity of the query to every video, from the term postings; None if no overlap."""
+    """Cosine similarity of the query to every video, and how many of the query's terms each
+    video has, from the term postings; None if no overlap."""
     import numpy as np
 
     cols, vals = [], []
@@ -568,9 +578,9 @@ def _similarities(index: TagIndex, query: dict[str, float]):
     ptr = index.xt_indptr
     parts_i = [index.xt_indices[ptr[c] : ptr[c + 1]] for c in cols]
     parts_d = [index.xt_data[ptr[c] : ptr[c + 1]] * qv for c, qv in zip(cols, q, strict=True)]
-    return np.bincount(
-        np.concatenate(parts_i), weights=np.concatenate(parts_d), minlength=index.n_videos
-    )
+    videos = np.concatenate(parts_i)
+    sims = np.bincount(videos, weights=np.concatenate(parts_d), minlength=index.n_videos)
+    return sims, np.bincount(videos, minlength=index.n_videos)
 
 
 def _display_source(original: str, cleaned: str) -> str | None:

@@ -546,14 +546,39 @@ def test_clearly_unrelated_tags_are_not_shown_but_the_drafts_own_words_are() -> 
         assert own or s.kind == "reach" or s.score >= tags.RELATIVE * best - 1e-4, s
     # without the cut the same list is longer and holds the fitness tag
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(tags, "MIN_SCORE", 0.0)
-        mp.setattr(tags, "RELATIVE", 0.0)
+        for name in ("MIN_SCORE", "RELATIVE", "CONTRA", "SHARED"):
+            mp.setattr(tags, name, 0.0)
         uncut = suggest(index, "零基础学Python", top=10)
     assert len(uncut) == 10 and "健身" in keys(uncut)
     # a draft the corpus hardly knows still gets its own words, however low they score
     own = suggest(index, "考研数学", top=10)
     assert {"考研", "数学"} <= set(keys(own))
     assert all(s.score >= tags.MIN_SCORE or "draft" in s.sources for s in own)
+
+
+def test_tags_of_another_subject_are_cut_and_the_next_ones_take_their_place(youtube) -> None:
+    """UI设计 / 设计 / 配色 for 零基础学Python on the sample come from neighbours that share only
+    零基础学 (no Python video carries them); `cinema sins` for an index-funds draft on YouTube
+    from videos that share only "wrong". Both are cut, and the draft's own words fill in."""
+    from kptui.engine import tags
+    from kptui.paths import sample_data_dir
+
+    sample = TagIndex.build(load_dataset(sample_data_dir()).videos)
+    got = keys(suggest(sample, "零基础学Python", top=10))
+    assert {"python", "程序员", "编程"} <= set(got)
+    assert not {"ui设计", "设计", "配色"} & set(got)
+    yt = TagIndex.build(youtube.videos)
+    draft = "Index funds vs stocks: what beginners get wrong"
+    shown = keys(suggest(yt, draft, top=10))
+    assert not {"cinema sins", "cinemasins", "eww"} & set(shown)
+    assert {"review", "index funds", "stocks", "funds"} <= set(shown)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tags, "CONTRA", 0.0)
+        assert {"ui设计", "设计", "配色"} <= set(keys(suggest(sample, "零基础学Python", top=10)))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tags, "SHARED", 0.0)
+        uncut = keys(suggest(yt, draft, top=10))
+        assert "cinema sins" in uncut and "stocks" not in uncut
 
 
 @pytest.mark.parametrize(
