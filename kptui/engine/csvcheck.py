@@ -344,25 +344,33 @@ def quote_offset(data, index: int, chunk: int = CHUNK, start: int = 0) -> int:
 
 
 RESCAN_CHUNK = 1024 * 1024  # after a repair the scan goes on from the repaired line in these
+RESCAN_TAIL = 64 * 1024  # and past the quote that closes a runaway, until its line is decided
 
 
 def _first_runaway(data, sep: str, width: int, start: int, quotes_before: int):
     """(quote index, row-like lines it swallowed) of the first runaway quote at or after
-    `start` (the quotes before it counted in), or None. The scan stops one chunk past the
-    quote that closes it: a runaway opened earlier is always found by then, and the last
-    of its lines is decided."""
+    `start` (the quotes before it counted in), or None. The scan stops past the quote that
+    closes it once no line inside quotes is left undecided (64 KB at a time after that
+    quote): a runaway opened earlier is always found by then, and the last of its lines is
+    decided."""
     scanner = Scanner(sep, width)
     scanner.q_before = quotes_before
     first = None
     closed = False
-    for base, arr in _chunks(data, RESCAN_CHUNK, start):
-        scanner.feed(base, arr)
-        del arr
-        if closed:
-            break
+    view = memoryview(data)
+    base, size = start, RESCAN_CHUNK
+    while base < len(data):
+        end = len(data) if base + size >= len(data) else _boundary(view, base + size)
+        end = end if end > base else min(len(data), base + size)
+        scanner.feed(base, np.frombuffer(view[base:end], dtype=np.uint8))
+        base = end
+        if closed and scanner.pending is None:
+            break  # the closing quote's line decided (a whole chunk more took 0.2 s in 200 MB)
         if scanner.out.runaway_quotes:
             first = min(scanner.out.runaway_quotes)
             closed = scanner.q_before > first + 1
+            size = RESCAN_TAIL if closed else RESCAN_CHUNK
+    del view
     scanner.finish(len(data))
     if first is None:
         return None
