@@ -69,6 +69,10 @@ class MeanArm:
         return self.mean * self.n
 
 
+MAX_VISITORS = 10**12  # as abtest.MAX_VISITORS
+MAX_VALUE = 1e12  # a mean or SD per visitor (watch seconds, revenue): far above any real one
+
+
 def _number(text: str, what: str, where: str) -> float:
     raw = text.strip().replace("_", "")
     try:
@@ -106,6 +110,11 @@ def make_mean_arm(
         raise bad(f"{where}: n must be at least 2 visitors for a mean, got {n_int}", "n")
     if sd < 0:
         raise bad(f"{where}: sd cannot be negative, got {sd:g}", "sd")
+    for what, v, limit in (("n", n_int, MAX_VISITORS), ("mean", abs(mean), MAX_VALUE)):
+        if v > limit:  # 1e20 visitors or a mean of 1e300 overflowed the t and normal maths
+            raise bad(f"{where}: {what} above {limit:.0e} ({v:.3g}) is not a measured value", what)
+    if sd > MAX_VALUE:
+        raise bad(f"{where}: sd above {MAX_VALUE:.0e} ({sd:.3g}) is not a measured value", "sd")
     b: int | None = None
     if buyers is not None:
         b = _whole(buyers, "buyers", where)

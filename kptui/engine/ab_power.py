@@ -20,9 +20,12 @@ from statistics import NormalDist
 
 from kptui.engine.ab_fields import bad
 from kptui.engine.ab_sequential import DEFAULT_TUNING, boundary_z, check_tuning
-from kptui.engine.abtest import MAX_ARMS, check_alpha
+from kptui.engine.abtest import MAX_ARMS, check_alpha, check_comparison_alpha
 
 _NORMAL = NormalDist()
+# The standardised effect (MDE / SD) a sample size is solved for: below 1e-6 SDs it needs
+# over 10^13 visitors per arm, above 100 SDs one visitor shows it.
+MIN_EFFECT, MAX_EFFECT = 1e-6, 100.0
 
 
 def _check_power(power: float) -> float:
@@ -54,7 +57,12 @@ def t_power(n: float, effect: float, alpha: float) -> float:
     df = 2 * n - 2
     nc = abs(effect) * math.sqrt(n / 2)
     crit = stats.t.ppf(1 - alpha / 2, df)
-    return float(stats.nct.sf(crit, df, nc) + stats.nct.cdf(-crit, df, nc))
+    power = float(stats.nct.sf(crit, df, nc) + stats.nct.cdf(-crit, df, nc))
+    if not math.isfinite(power):
+        # scipy's noncentral t is NaN far in its tail (nc 14 at df 2: an effect of 10 SDs),
+        # which stopped the solver; the normal approximation of that tail holds there
+        power = 1 - _NORMAL.cdf((crit - nc) / math.sqrt(1 + crit**2 / (2 * df)))
+    return power
 
 
 def solve_n_means(effect: float, alpha: float, power: float) -> float:
@@ -63,11 +71,14 @@ def solve_n_means(effect: float, alpha: float, power: float) -> float:
 
     z = _NORMAL.inv_cdf(1 - alpha / 2) + _NORMAL.inv_cdf(power)
     guess = 2 * (z / abs(effect)) ** 2 + 2
+    lo = 2.0 + 1e-9
+    if t_power(lo, effect, alpha) >= power:  # the fewest a t-test can run on already suffice
+        return lo
     hi = max(4.0, guess * 2)
     while t_power(hi, effect, alpha) < power:
         hi *= 2
     return optimize.brentq(
-        lambda n: t_power(n, effect, alpha) - power, 2.0 + 1e-9, hi, xtol=1e-12, rtol=1e-14
+        lambda n: t_power(n, effect, alpha) - power, lo, hi, xtol=1e-12, rtol=1e-14
     )
 
 
@@ -97,8 +108,17 @@ def sample_size_means(
     delta = target - baseline_mean
     if delta == 0:
         raise bad("{field} must not be zero: there is no effect to detect", "mde")
-    a = alpha / (arms - 1)
-    n = solve_n_means(delta / sd, a, power)
+    a = check_comparison_alpha(alpha / (arms - 1))
+    effect = delta / sd
+    if not MIN_EFFECT <= abs(effect) <= MAX_EFFECT:
+        # sd 1e300 overflowed the solver and sd 1e-300 made it NaN: both internal errors
+        why = (
+            "too small to detect (it would need more visitors than exist)"
+            if abs(effect) < MIN_EFFECT
+            else "more than 100 SDs: a change that large needs no test (check the SD)"
+        )
+        raise bad(f"{{field}} {mde:g} is {abs(effect):.3g} SDs per visitor: {why}", "mde")
+    n = solve_n_means(effect, a, power)
     per_arm = math.ceil(n - 1e-9)
     total = per_arm * arms
     return {

@@ -67,6 +67,10 @@ class Arm:
 
 
 _COUNT = re.compile(r"\d+(?:_\d+)*")
+# More visitors than the world has people, many times over; 1e20 divided by zero (a variance
+# of p(1-p)/n underflows), so a count is refused above this.
+MAX_VISITORS = 10**12
+MIN_ALPHA = 1e-12  # per comparison, for sample sizes (see check_comparison_alpha)
 _ARM_FORMS = {
     True: "[NAME=]VISITORS:CONVERSIONS, e.g. 1000:80",
     False: "NAME, NAME=VISITORS:CONVERSIONS or VISITORS:CONVERSIONS",
@@ -100,6 +104,12 @@ def make_arm(
     visitors, conversions = counts
     if visitors == 0:
         raise UsageError(f"{where}: visitors must be at least 1", field=field)
+    if visitors > MAX_VISITORS:
+        raise UsageError(
+            f"{where}: more than {MAX_VISITORS:.0e} visitors ({visitors:.3g}): not an experiment's"
+            " count (the rates' variances underflow)",
+            field=field,
+        )
     if conversions > visitors:
         raise UsageError(
             f"{where}: conversions ({conversions}) exceed visitors ({visitors})", field=field
@@ -893,7 +903,18 @@ def _check_common(alpha: float, power: float, arms: int, daily: int | None) -> f
             f"{FIELD} must be a positive number of visitors a day, got {daily}", field="daily"
         )
     # each variant is tested against the control with Holm; size for its worst step
-    return alpha / (arms - 1)
+    return check_comparison_alpha(alpha / (arms - 1))
+
+
+def check_comparison_alpha(a: float) -> float:
+    """A sample size needs the normal quantile at 1 - a/2, which is 1.0 in floating point (no
+    quantile) once a/2 is below about 1e-16; alpha 1e-300 was an internal error."""
+    if 1 - a / 2 >= 1.0 or a < MIN_ALPHA:
+        raise UsageError(
+            f"{FIELD} is too small to size a test: {a:.3g} per comparison (at least {MIN_ALPHA:g})",
+            field="alpha",
+        )
+    return a
 
 
 def sample_size(
