@@ -198,6 +198,10 @@ def test_ease_closed_form():
         for lam in (5.0, 50.0):
             np.testing.assert_array_equal(ease(x, lam=lam, gram=gram), ease(x, lam=lam))
         np.testing.assert_array_equal(gram, kept)
+        # the final fit's weights come in C order without a copy: the very same numbers
+        c = ease(x, lam=5.0, c_order=True)
+        assert c.flags["C_CONTIGUOUS"]
+        np.testing.assert_array_equal(c, b)
 
 
 def test_one_viewer_still_gets_a_list_but_no_personas():
