@@ -657,9 +657,9 @@ def _grams_of(text: str) -> set[str]:
 def _cjk_chars(text: str) -> set[str]:
     """Each Chinese character once: one character carries meaning (存 in 存下 and 存钱),
     where one Latin letter does not; a word never seen whole still says something."""
-    from kptui.engine.text import is_cjk
+    from kptui.engine.text import cjk_chars
 
-    return {ch for ch in text if is_cjk(ch)}
+    return cjk_chars(text)
 
 
 def _gram_vectorizer(vocabulary: list[str] | None = None):

@@ -82,3 +82,9 @@ def test_mentions_as_kuaishou_and_twitter_write_them() -> None:
 def test_content_words_drop_stop_words_in_both_languages() -> None:
     seg = tx.Segmenter()
     assert seg.words("the best of the Python and 我们的编程") == ["best", "python", "编程"]
+
+
+def test_cjk_chars_are_the_characters_is_cjk_finds() -> None:
+    for s in ("存下 存钱 か abc ０１ 한국 〇", "", "plain text", "机器学习机器"):
+        assert tx.cjk_chars(s) == {ch for ch in s if tx.is_cjk(ch)}
+    assert tx.cjk_chars("存下 存钱") == {"存", "下", "钱"}
