@@ -92,3 +92,16 @@ class WorkspaceError(KptuiError):
     """The workspace file cannot be used as it is (corrupt, newer schema, read-only)."""
 
     exit_code = 1
+
+
+MAX_SEED = 2**32 - 1  # numpy's and scikit-learn's random_state range
+
+
+def check_seed(seed: object, field: str = "seed") -> int:
+    """A seed numpy and scikit-learn take (0 to 2^32 - 1): -1 or 10^20 from the command line
+    was an internal error deep inside TruncatedSVD or default_rng."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise UsageError(
+            f"{FIELD} must be a whole number from 0 to {MAX_SEED}, got {seed}", field=field
+        )
+    return seed

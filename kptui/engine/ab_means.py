@@ -33,7 +33,7 @@ from typing import IO, Any
 
 from kptui.engine.ab_fields import bad
 from kptui.engine.abtest import check_alpha, holm, parse_split, srm_p_value
-from kptui.errors import DataError
+from kptui.errors import DataError, check_seed
 
 _NORMAL = NormalDist()
 SRM_THRESHOLD = 0.001
@@ -71,6 +71,7 @@ class MeanArm:
 
 MAX_VISITORS = 10**12  # as abtest.MAX_VISITORS
 MAX_VALUE = 1e12  # a mean or SD per visitor (watch seconds, revenue): far above any real one
+MAX_RESAMPLES = 100_000  # a percentile interval is steady long before
 
 
 def _number(text: str, what: str, where: str) -> float:
@@ -425,6 +426,11 @@ def bootstrap_intervals(
         raise bad(
             f"{{field}} must be a whole number of resamples >= 100, got {resamples}", "bootstrap"
         )
+    if resamples > MAX_RESAMPLES:  # 10^11 asked numpy for 745 GiB (an internal error)
+        raise bad(
+            f"{{field}} is at most {MAX_RESAMPLES:,} resamples, got {resamples:,}", "bootstrap"
+        )
+    check_seed(seed)
     rng = np.random.default_rng(seed)
     means = []
     for arm in (control, variant):

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kptui.errors import FIELD, DataError, UsageError
+from kptui.errors import FIELD, DataError, UsageError, check_seed
 
 if TYPE_CHECKING:
     import numpy as np
@@ -305,6 +305,7 @@ def fit_personas(
 
     report = progress or profiles.no_progress
     k_fixed = parse_k(k)
+    check_seed(seed)
     profiles.require_interactions(dataset)
     eng = eng or profiles.engagement(dataset, progress=report)
     _check_viewers(eng, k_fixed)
@@ -909,6 +910,7 @@ def load_or_fit_personas(
 ) -> PersonaModel:
     """The cached personas for this data and parameters, else a fresh fit (then cached)."""
     parse_k(k)
+    check_seed(seed)
     key = cache_key(dataset.fingerprint, k, seed) if dataset.fingerprint and use_cache else None
     if key:
         cached = load_model(key, dataset.fingerprint)

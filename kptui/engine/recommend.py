@@ -1328,9 +1328,11 @@ def load_or_fit_recommender(
     """The cached recommender (and personas) for this data, else fit both and cache them."""
     from kptui.engine import modelcache, profiles
     from kptui.engine.personas import cache_key, load_model, load_or_fit_personas, parse_k
+    from kptui.errors import check_seed
 
     report = progress or profiles.no_progress
     parse_k(k)
+    check_seed(seed)
     profiles.require_interactions(dataset)
     key = None
     if use_cache and dataset.fingerprint:

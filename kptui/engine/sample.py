@@ -435,9 +435,21 @@ class SampleData:
         return from_frames(videos, inter, source=f"sample(seed={self.seed})")
 
 
-def _check(users: int, videos: int, events: int, lang: str) -> None:
-    from kptui.errors import FIELD, UsageError
+# A day or two of generating, and tens of GB, lie beyond these (10M interactions take ~20 s)
+MAX_USERS, MAX_SAMPLE_VIDEOS, MAX_EVENTS = 100_000_000, 2_000_000, 1_000_000_000
 
+
+def _check(users: int, videos: int, events: int, lang: str, seed: int = 0) -> None:
+    from kptui.errors import FIELD, UsageError, check_seed
+
+    check_seed(seed)
+    for field, value, most in (
+        ("users", users, MAX_USERS),
+        ("videos", videos, MAX_SAMPLE_VIDEOS),
+        ("events", events, MAX_EVENTS),
+    ):
+        if value > most:  # 10^20 viewers overflowed numpy (an internal error)
+            raise UsageError(f"{FIELD} is at most {most:,}, got {value:,}", field=field)
     if lang not in LANGS:
         raise UsageError(f"{FIELD} must be one of {', '.join(LANGS)}, not {lang!r}", field="lang")
     if users < 1:
@@ -483,7 +495,7 @@ def generate(
 
     if events is None:
         events = scaled_events(users, videos)
-    _check(users, videos, events, lang)
+    _check(users, videos, events, lang, seed)
     report = progress or (lambda stage, fraction=None: None)
     rng = np.random.default_rng(seed)
 

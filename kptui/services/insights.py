@@ -20,8 +20,9 @@ def insights(
 ) -> dict[str, Any]:
     """Every requested section (all by default), each "ok" or saying what it needs."""
     from kptui.engine.insights import SECTIONS, run
-    from kptui.errors import UsageError
+    from kptui.errors import UsageError, check_seed
 
+    check_seed(seed)
     wanted = list(sections or SECTIONS)
     for name in wanted:
         if name not in SECTIONS:
