@@ -57,6 +57,21 @@ def persona_cards(data: str | None, workspace: str | None, k: str = "auto", seed
         return []
 
 
+def _check_personas(personas: Sequence[int], cards: Cards) -> None:
+    """A target persona the data's personas do not have (`-p 50` of 8) was saved silently."""
+    from kptui.errors import FIELD, UsageError
+
+    known = sorted(int(c["id"]) for c in cards)
+    unknown = [p for p in personas if int(p) not in known]
+    if unknown:
+        ids = f"{known[0]}-{known[-1]}" if known == list(range(known[0], known[-1] + 1)) else known
+        raise UsageError(
+            f"{FIELD} {unknown[0]}: no such persona in this data's personas run (ids {ids}; "
+            "`kptui personas` lists them, --k picks another run)",
+            field="persona",
+        )
+
+
 def add_draft(
     workspace: str | None,
     title: str,
@@ -74,6 +89,10 @@ def add_draft(
 
     at, hour = parse_publish_at(publish_at)
     source = "user" if hour is not None else None
+    if personas and callable(cards):
+        cards = list(cards())  # once: for the check and the suggestion
+    if personas and cards:
+        _check_personas(personas, cards)
     if hour is None:
         hour = suggested_hour(personas, cards)
         source = "persona" if hour is not None else None

@@ -37,6 +37,17 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# An arm's visitors at most, as the A/B engine takes them (engine.abtest.MAX_VISITORS; the
+# store imports no engine code, a test checks that the two agree)
+MAX_COUNT = 10**12
+
+
+def _in_range(row_id: int) -> bool:
+    """An id SQLite can hold (a 64-bit signed integer); a larger one is in no workspace, and
+    binding it was an OverflowError (an internal error) instead of 'no draft N'."""
+    return -(2**63) <= row_id < 2**63
+
+
 class Workspace:
     """A creator's plan, persisted. Open with `Workspace.open(path)`; use as a context manager.
 
@@ -207,10 +218,10 @@ class Workspace:
         return self.get_draft(self._write(write))
 
     def get_draft(self, draft_id: int) -> Draft:
-        row = self._read(
+        row = _in_range(draft_id) and self._read(
             lambda c: c.execute(_DRAFT_SELECT + " WHERE id = ?", (draft_id,)).fetchone()
         )
-        if row is None:
+        if not row:
             raise NotFoundError(f"no draft {draft_id} in this workspace", file=str(self.path))
         return _draft(row)
 
@@ -268,8 +279,11 @@ class Workspace:
         }
 
         def write(conn: sqlite3.Connection) -> None:
-            row = conn.execute(_DRAFT_SELECT + " WHERE id = ?", (draft_id,)).fetchone()
-            if row is None:
+            row = (
+                _in_range(draft_id)
+                and conn.execute(_DRAFT_SELECT + " WHERE id = ?", (draft_id,)).fetchone()
+            )
+            if not row:
                 raise NotFoundError(f"no draft {draft_id} in this workspace", file=str(self.path))
             current = _draft(row).to_json()
             merged = {**current, **changes}
@@ -356,7 +370,9 @@ class Workspace:
         return self.get_experiment(self._write(write))
 
     def get_experiment(self, experiment_id: int) -> Experiment:
-        found = self._read(lambda c: _load_experiments(c, experiment_id))
+        found = _in_range(experiment_id) and self._read(
+            lambda c: _load_experiments(c, experiment_id)
+        )
         if not found:
             raise NotFoundError(
                 f"no experiment {experiment_id} in this workspace", file=str(self.path)
@@ -451,6 +467,7 @@ class Workspace:
             self._require_experiment(conn, experiment_id)
             row = self._require_arm(conn, experiment_id, arm)
             new_v, new_c = (v, c) if replace else (row[0] + v, row[1] + c)
+            _count(new_v, "visitors")
             if new_c > new_v:
                 raise UsageError(
                     f"arm {arm!r} would have {new_c} conversions from {new_v} visitors; "
@@ -486,7 +503,7 @@ class Workspace:
                     "conversions cannot exceed visitors",
                     column="conversions",
                 )
-            tot_v = totals[0] + new_v - old[0]
+            tot_v = _count(totals[0] + new_v - old[0], "visitors")
             tot_c = totals[1] + new_c - old[1]
             if tot_c > tot_v or tot_v < 0 or tot_c < 0:
                 raise UsageError(
@@ -562,13 +579,19 @@ class Workspace:
         self._write(write)
 
     def _require_experiment(self, conn: sqlite3.Connection, experiment_id: int) -> None:
-        if conn.execute("SELECT 1 FROM experiments WHERE id = ?", (experiment_id,)).fetchone():
+        if (
+            _in_range(experiment_id)
+            and conn.execute("SELECT 1 FROM experiments WHERE id = ?", (experiment_id,)).fetchone()
+        ):
             return
         raise NotFoundError(f"no experiment {experiment_id} in this workspace", file=str(self.path))
 
     def _require_drafts(self, conn: sqlite3.Connection, draft_ids: list[int]) -> None:
         for d in draft_ids:
-            if not conn.execute("SELECT 1 FROM drafts WHERE id = ?", (d,)).fetchone():
+            if (
+                not _in_range(d)
+                or not conn.execute("SELECT 1 FROM drafts WHERE id = ?", (d,)).fetchone()
+            ):
                 raise NotFoundError(f"no draft {d} in this workspace", file=str(self.path))
 
     # ------------------------------------------------------------------ recent datasets
@@ -840,6 +863,8 @@ def _count(value: Any, what: str) -> int:
         raise UsageError(f"{what} must be a whole number, got {value!r}", column=what)
     if value < 0:
         raise UsageError(f"{what} cannot be negative, got {value}", column=what)
+    if value > MAX_COUNT:  # 10^20 overflowed SQLite's INTEGER (an internal error)
+        raise UsageError(f"{what} is at most {MAX_COUNT:,} per arm, got {value:,}", column=what)
     return value
 
 

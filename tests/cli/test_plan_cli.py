@@ -235,9 +235,10 @@ def test_persona_suggestion_from_the_sample_personas() -> None:
         two,
         "persona",
     )
-    # an id no persona has: saved, no hour, no fuss
-    d = run_json("plan", "draft", "add", "--title", "nobody", "--persona", "99")
-    assert d["publish_hour"] is None
+    # an id no persona has is refused (it was saved silently), naming the ids there are
+    r = cli("plan", "draft", "add", "--title", "nobody", "--persona", "1,99")
+    assert r.returncode == 2 and r.stderr.startswith("error: --persona 99: no such persona")
+    assert f"(ids 0-{len(cards) - 1};" in r.stderr
 
 
 def test_a_dataset_named_but_missing_is_an_error(tmp_path: Path) -> None:
