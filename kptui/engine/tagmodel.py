@@ -167,6 +167,7 @@ class Candidates:
     # terms in the draft's similarity query; a row's "_support" (not a feature) is the most
     # query terms any of the neighbours voting for that tag shares with the draft
     n_query: int = 0
+    own_seeds: bool = False  # co-occurrence came from the draft's own tags, not neighbours'
 
     def matrix(self) -> np.ndarray:
         """Rows as a dense matrix in FEATURES order (absent features are 0, bias is 1)."""
@@ -286,6 +287,7 @@ def draft_candidates(
 
     # Tags of similar videos.
     knn_total = 0.0
+    own_seeds = False
     if query and index.has_tags:
         found = _similarities(index, query)
         if found is not None:
@@ -331,6 +333,7 @@ def draft_candidates(
                 continue  # a reach tag goes with anything: what comes with it is no evidence
             strength = 1.0 if key in tagged else max(r.get("_rate", 0.0), r.get("similar", 0.0))
             (own if key in tagged or "in_draft" in r else seeds).append((strength, t))
+        own_seeds = bool(own)
         seeds = sorted(own or seeds, reverse=True)
         co: dict[int, float] = {}
         for strength, t in seeds[:SEEDS]:
@@ -360,7 +363,7 @@ def draft_candidates(
                 row(index.tag_keys[t])
     n_tagged = max(index.n_tagged - (1 if exclude else 0), 1)
     short = float(len(query) < 4)
-    out = Candidates(n_query=len(query))
+    out = Candidates(n_query=len(query), own_seeds=own_seeds)
     for key, r in feats.items():
         t = index.tag_id.get(key)
         df_t = 0 if t is None else int(index.tag_df[t])

@@ -148,16 +148,19 @@ RELATIVE = 0.1
 #   OWN_MIN_DF videos or more, and the tag never comes with it (on at most one of them):
 #   UI设计 (0.07) for 零基础学Python, where only neighbours sharing 零基础学 carry it and no
 #   Python video does; cut under CONTRA x the best;
-# - every neighbour that votes for it shares one term with a draft of SHARED_MIN_TERMS terms
-#   or more, and no tag of the draft's comes with it: `cinema sins` (0.07) for "Index funds
-#   vs stocks: what beginners get wrong" on YouTube, from "Everything Wrong With ..."; cut
-#   under SHARED x the best.
+# - every neighbour that votes for it shares less than SHARED_COVER of the terms of a draft
+#   of SHARED_MIN_TERMS terms or more, and no tag of the draft's own comes with it (tags that
+#   come with the neighbours' tags are no more evidence than the neighbours): `cinema sins`
+#   (0.07) for "Index funds vs stocks: what beginners get wrong" on YouTube, from
+#   "Everything Wrong With ..." (1 of 9 terms), `car flip accident` from "FLIPPING OVER
+#   SUPERCAR! *GONE VERY WRONG*" (2 of 9); cut under SHARED x the best.
 # Chosen on the 5-fold cross-validation of the three bench splits: F1@10 unchanged on each
 # (bench/TAGS_PROTOCOL.md); 0.5 for CONTRA, or 5 videos for OWN_MIN_DF, cost YouTube 0.001.
 OWN_STRONG = 0.3
 OWN_MIN_DF = 20
 CONTRA = 0.35
 SHARED_MIN_TERMS = 5
+SHARED_COVER = 0.25
 SHARED = 0.5
 
 
@@ -187,12 +190,13 @@ def _shown(index: TagIndex, cands: Any, p: Any, x: Any, order: Any) -> Any:
         if own[i] or not topic[i] or t is None or not keep[i]:
             continue
         apart = bool(strong) and not any(_together(index, s, t) for s in strong)
-        one_term = (
+        support = cands.rows[i].get("_support", 0.0)
+        few_terms = (
             cands.n_query >= SHARED_MIN_TERMS
-            and not cooccur[i]
-            and cands.rows[i].get("_support") == 1.0
+            and not (cooccur[i] and cands.own_seeds)
+            and 0 < support < SHARED_COVER * cands.n_query
         )
-        if (apart and p[i] < CONTRA * best) or (one_term and p[i] < SHARED * best):
+        if (apart and p[i] < CONTRA * best) or (few_terms and p[i] < SHARED * best):
             keep[i] = False
     return keep[order]
 
