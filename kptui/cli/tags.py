@@ -226,6 +226,15 @@ def _read_input(path: Path) -> list[tuple[Any, str, str]]:
     else:
         table = read_table(path)
     frame = table.frame
+    if table.problems:  # a skipped line was silent: the draft just was not there
+        from kptui.cli import output
+
+        first = table.problems[0]
+        where = f"{table.label}:{first.row}" if first.row else table.label
+        more = len(table.problems) - 1
+        output.warn(
+            f"note: {where}: {first.message}" + (f" (and {more} more problems)" if more else "")
+        )
     columns = [c for c in frame.columns if c != ROW]
     found: dict[str, str] = {}
     for column in columns:

@@ -69,6 +69,16 @@ def test_input_jsonl_without_id_uses_row_index(tmp_path: Path) -> None:
     assert all(item["tags"] for item in out)
 
 
+def test_a_skipped_input_line_is_said(tmp_path: Path) -> None:
+    """A line of --input that is not a draft was dropped without a word."""
+    drafts = tmp_path / "drafts.jsonl"
+    drafts.write_text('{"title": "Python basics"}\n[1]\n{"title": "机器学习入门"}\n', "utf-8")
+    r = kptui("tags", "suggest", "--data", str(KUAIREC), "--input", str(drafts), "--json")
+    assert r.returncode == 0, r.stderr
+    assert len(json.loads(r.stdout)) == 2
+    assert r.stderr.strip() == "note: drafts.jsonl:2: malformed JSON line (not an object); skipped"
+
+
 def test_input_without_title_column_is_bad_data(tmp_path: Path) -> None:
     drafts = tmp_path / "drafts.csv"
     drafts.write_text("name,desc\nfoo,bar\n", encoding="utf-8")
