@@ -1045,18 +1045,26 @@ def _thousands_dots(src, label: str, column: str, rows, problems):
 
 
 def _commas(cleaned, decimal_comma: bool, label: str, column: str, rows, problems):
-    """`1,234` is a thousands separator, except in a `;` file whose column also holds `123,5`
-    or `0,25` (decimal commas, as European spreadsheets write); an ambiguous `;` column (only
-    `1,234` forms) is read as thousands and reported, never guessed silently."""
+    """`1,234` is a thousands separator, except in a column that also holds `123,5` or `0,25`
+    (decimal commas, as European spreadsheets write), whatever the file's separator: a tab
+    file's `123,5` was 1235, and a quoted `"99,90"` in a comma file 9990, silently. A column
+    with both `123,5` and `1,234.5` has no safe reading: its decimal-comma values are
+    reported as not numbers. An ambiguous `;` column (only `1,234` forms) is read as thousands and
+    reported, never guessed silently."""
 
     has_comma = cleaned.str.contains(",", literal=True).fill_null(False)
-    if not decimal_comma or not has_comma.any():
-        return cleaned.str.replace_all(",", "", literal=True)
+    if not has_comma.any():
+        return cleaned
     decimal_form = cleaned.str.contains(r"^[-+]?[\d.]*\d,(\d{1,2}|\d{4,})(万|亿)?$").fill_null(
         False
     )
+    if not decimal_form.any() and not decimal_comma:
+        return cleaned.str.replace_all(",", "", literal=True)
     sample = _examples(cleaned.filter(has_comma), 2)
     picked = rows.filter(has_comma)
+    point_form = cleaned.str.contains(r"^[-+]?\d{1,3}(,\d{3})+\.\d+$").fill_null(False)
+    if decimal_form.any() and point_form.any():  # kept as they are: "not a number" each
+        return cleaned.zip_with(decimal_form, cleaned.str.replace_all(",", "", literal=True))
     if decimal_form.any():
         _report(
             problems,

@@ -1020,3 +1020,28 @@ def test_whole_float_ids_match_their_text(tmp_path: Path) -> None:
         tmp_path / "v.parquet"
     )
     assert load_dataset(tmp_path / "v.parquet").videos["video_id"].to_list() == ["1.5", "2.0"]
+
+
+def test_decimal_commas_whatever_the_separator(tmp_path: Path) -> None:
+    """Decimal commas were found in `;` files only: a tab file's `123,5` became 1235 and a
+    quoted `"99,90"` in a comma file 9990, with no word. A column that mixes `123,5` with
+    `1,234.50` has no safe reading: those values are not numbers, and said so."""
+    (tmp_path / "videos.tsv").write_text(
+        "video_id\ttitle\tprice\tduration_s\tviews\nv1\tA\t123,5\t30,5\t1,234\nv2\tB\t99,9\t10\t7\n"
+    )
+    ds = load_dataset(tmp_path / "videos.tsv")
+    got = ds.videos.sort("video_id").select("price", "duration_s", "views").rows()
+    assert got == [(123.5, 30.5, 1234), (99.9, 10.0, 7)]
+    assert {n.column for n in ds.notices} == {"price", "duration_s"} and not ds.problems
+    (tmp_path / "videos.csv").write_text(
+        'video_id,title,price,views\nv1,A,"99,90","1,5"\nv2,B,"12,5",3\n'
+    )
+    ds = load_dataset(tmp_path / "videos.csv")
+    assert ds.videos.sort("video_id")["price"].to_list() == [99.9, 12.5]
+    (frac,) = ds.problems  # 1,5 views is 1.5: not a whole count (it was 15)
+    assert frac.column == "views" and "not a whole number ('1,5')" in frac.message
+    (tmp_path / "mixed.csv").write_text('video_id,title,price\nv1,A,"123,5"\nv2,B,"1,234.50"\n')
+    ds = load_dataset(tmp_path / "mixed.csv")
+    assert ds.videos.sort("video_id")["price"].to_list() == [0.0, 1234.5]
+    (bad,) = ds.problems
+    assert (bad.row, bad.column) == (2, "price") and "not a number ('123,5')" in bad.message
