@@ -418,6 +418,7 @@ def _build(
         interactions = pl.concat(iframes, how="vertical") if len(iframes) > 1 else iframes[0]
     if interactions is not None:
         interactions = _drop_unknown_videos(interactions, videos, problems)
+        interactions = _duplicate_sales(interactions, problems)
         interactions = interactions.drop("_file", ROW)
     # what loses nothing is a notice, not a problem (duplicates merged, empty titles kept)
     notices += [p for p in problems if p.severity == "notice"]
@@ -756,6 +757,32 @@ def _drop_unknown_videos(interactions: pl.DataFrame, videos: pl.DataFrame, probl
         interactions[ROW].gather(at),
     )
     return interactions.filter(~unknown)
+
+
+def _duplicate_sales(interactions: pl.DataFrame, problems):
+    """The same sale listed twice (an orders file exported twice and joined, or one order in
+    two files): same buyer, item, time to the second and amount. Revenue and buyers counted
+    it twice, silently; now once, said as a problem. Only timed purchases are checked: two
+    views in one second can both be real, and untimed rows cannot be told apart."""
+    import polars as pl
+
+    timed_buy = (pl.col("event") == "purchase") & pl.col("ts").is_not_null()
+    buys = interactions.lazy().with_row_index("_i").filter(timed_buy).collect()
+    if buys.height < 2:
+        return interactions
+    extra = buys.filter(~pl.struct("user_id", "video_id", "ts", "amount").is_first_distinct())
+    if not extra.height:
+        return interactions
+    _report(
+        problems,
+        str(extra["_file"][0]),
+        None,
+        f"the same purchase listed again ({extra.height:,} rows: same buyer, item, time and "
+        "amount as an earlier row): counted once (a file exported twice?)",
+        extra[ROW],
+    )
+    drop = pl.Series(extra["_i"]).implode()
+    return interactions.with_row_index("_i").filter(~pl.col("_i").is_in(drop)).drop("_i")
 
 
 # ---------------------------------------------------------------------------------------

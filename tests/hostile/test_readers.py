@@ -1045,3 +1045,21 @@ def test_decimal_commas_whatever_the_separator(tmp_path: Path) -> None:
     assert ds.videos.sort("video_id")["price"].to_list() == [0.0, 1234.5]
     (bad,) = ds.problems
     assert (bad.row, bad.column) == (2, "price") and "not a number ('123,5')" in bad.message
+
+
+def test_the_same_sale_twice_counts_once(tmp_path: Path) -> None:
+    """An orders file joined to itself (or one order in two files) doubled revenue and buyers
+    with no word. Views in the same second, and untimed purchases, are kept."""
+    (tmp_path / "videos.csv").write_text("video_id,title,price\nv1,Course,99\n")
+    sale = "u1,v1,purchase,2024-01-01 10:00:00,99\n"
+    (tmp_path / "interactions.csv").write_text(
+        "user_id,video_id,event,ts,amount\n" + sale + "u2,v1,view,2024-01-01 10:00:00,\n" * 2
+        + sale + "u3,v1,purchase,,99\nu3,v1,purchase,,99\nu1,v1,purchase,2024-01-01 10:00:00,5\n"
+    )  # fmt: skip
+    ds = load_dataset(tmp_path)
+    assert ds.interactions.height == 6
+    buys = ds.interactions.filter(ds.interactions["event"] == "purchase")
+    assert sorted(buys["amount"].to_list()) == [5.0, 99.0, 99.0, 99.0]
+    (p,) = ds.problems
+    assert (p.file, p.row, p.count) == ("interactions.csv", 5, 1)
+    assert "the same purchase listed again" in p.message
