@@ -164,9 +164,9 @@ class Candidates:
     display: list[str] = field(default_factory=list)
     hashtag: list[bool] = field(default_factory=list)
     rows: list[dict[str, float]] = field(default_factory=list)  # feature name -> value
-    # terms in the draft's similarity query; a row's "_support" (not a feature) is the most
-    # query terms any of the neighbours voting for that tag shares with the draft
-    n_query: int = 0
+    n_query: int = 0  # terms in the draft's similarity query
+    neighbours: list[int] = field(default_factory=list)  # the videos that voted (`similar`)
+    shared: list[int] = field(default_factory=list)  # query terms each of them has
     own_seeds: bool = False  # co-occurrence came from the draft's own tags, not neighbours'
 
     def matrix(self) -> np.ndarray:
@@ -288,6 +288,7 @@ def draft_candidates(
     # Tags of similar videos.
     knn_total = 0.0
     own_seeds = False
+    neighbours: list[int] = []
     if query and index.has_tags:
         found = _similarities(index, query)
         if found is not None:
@@ -301,14 +302,11 @@ def draft_candidates(
                 top = float(sims[best].max())
                 sw = sims[best] * index.quality[best]
                 total = knn_total = float(sw.sum())
+                neighbours = best.tolist()
                 votes: dict[int, float] = {}
-                support: dict[int, int] = {}
-                for v, s, m in zip(
-                    best.tolist(), (sw / total).tolist(), shared[best].tolist(), strict=True
-                ):
+                for v, s in zip(neighbours, (sw / total).tolist(), strict=True):
                     for t in index.y_indices[index.y_indptr[v] : index.y_indptr[v + 1]].tolist():
                         votes[t] = votes.get(t, 0.0) + s
-                        support[t] = max(support.get(t, 0), m)
                 if len(votes) > SIMILAR_TOP:
                     kept = sorted(votes, key=votes.__getitem__, reverse=True)[:SIMILAR_TOP]
                     votes = {t: votes[t] for t in kept}
@@ -318,7 +316,6 @@ def draft_candidates(
                     r["similar_sqrt"] = math.sqrt(s)
                     r["similar_x_top"] = s * top
                     r["similar_log"] = math.log(s + 0.01) - math.log(0.01)
-                    r["_support"] = float(support[t])
 
     # Co-occurring tags of the strongest corpus-known candidates so far: of the draft's own
     # words and hashtags when some are tags of the corpus, else of the neighbours' tags. A
@@ -363,7 +360,9 @@ def draft_candidates(
                 row(index.tag_keys[t])
     n_tagged = max(index.n_tagged - (1 if exclude else 0), 1)
     short = float(len(query) < 4)
-    out = Candidates(n_query=len(query), own_seeds=own_seeds)
+    out = Candidates(n_query=len(query), own_seeds=own_seeds, neighbours=neighbours)
+    if neighbours:
+        out.shared = shared[best].tolist()
     for key, r in feats.items():
         t = index.tag_id.get(key)
         df_t = 0 if t is None else int(index.tag_df[t])
@@ -564,8 +563,8 @@ def _logit(p: float) -> float:
 
 
 def _similarities(index: TagIndex, query: dict[str, float]):
-    """Cosine similarity of the query to every video, and how many of the query's terms each
-    video has, from the term postings; None if no overlap."""
+    """Cosine similarity of the query to every video and how many of the query's terms each
+    has, from the term postings; None if no overlap."""
     import numpy as np
 
     cols, vals = [], []

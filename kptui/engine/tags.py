@@ -121,11 +121,8 @@ def suggest(
     # a cut tag leaves its place to the next one that is shown (the draft's own words on a
     # corpus about something else) and scores MIN_SCORE or more: a list is only short when
     # nothing else passes
-    order = order[: 3 * top + 20]
-    fills = (np.arange(order.size) < top) | (p[order] >= MIN_SCORE)
-    order = order[_shown(index, cands, p, x, order) & fills][:top]
     out = []
-    for i in order.tolist():
+    for i in _shown(index, cands, p, x, order[: 3 * top + 20], top):
         names = sources_of(index.coef, x[i], cands.hashtag[i])
         kind = index.kind(cands.keys[i])
         out.append(
@@ -164,41 +161,67 @@ SHARED_COVER = 0.25
 SHARED = 0.5
 
 
-def _shown(index: TagIndex, cands: Any, p: Any, x: Any, order: Any) -> Any:
-    """Mask over `order` (candidate rows, best first): which of them are shown."""
-    import numpy as np
-
+def _shown(index: TagIndex, cands: Any, p: Any, x: Any, order: Any, top: int) -> list[int]:
+    """The rows of `order` (candidates, best first) that are shown, at most `top` of them."""
     from kptui.engine.tagmodel import FEATURES
 
-    in_draft = x[:, FEATURES.index("in_draft")] > 0
-    mention = x[:, FEATURES.index("mention")] > 0
-    hashtag = np.asarray(cands.hashtag, dtype=bool)
-    own = in_draft | mention | hashtag
-    tids = [index.tag_id.get(k) for k in cands.keys]
-    topic = np.asarray([t is None or not bool(index.reach[t]) for t in tids])
-    best = float(p[order][topic[order]].max()) if topic[order].any() else 0.0
-    keep = own | ((p >= MIN_SCORE) & (~topic | (p >= RELATIVE * best)))
+    own_cols = x[:, [FEATURES.index("in_draft"), FEATURES.index("mention")]].max(axis=1) > 0
+    cooccur = x[:, FEATURES.index("cooccur")] > 0
+    rows = order.tolist()
+    tids = [index.tag_id.get(cands.keys[i]) for i in rows]
+    topic = [t is None or not bool(index.reach[t]) for t in tids]
+    best = max((float(p[i]) for i, tp in zip(rows, topic, strict=True) if tp), default=0.0)
     strong = [
         t
-        for i, t in enumerate(tids)
-        if t is not None and (in_draft[i] or hashtag[i]) and topic[i]
+        for i, t, tp in zip(rows, tids, topic, strict=True)
+        if t is not None and tp and (x[i, FEATURES.index("in_draft")] > 0 or cands.hashtag[i])
         and p[i] >= OWN_STRONG and index.tag_df[t] >= OWN_MIN_DF
     ]  # fmt: skip
-    cooccur = x[:, FEATURES.index("cooccur")] > 0
-    for i in order.tolist():
-        t = tids[i]
-        if own[i] or not topic[i] or t is None or not keep[i]:
-            continue
-        apart = bool(strong) and not any(_together(index, s, t) for s in strong)
-        support = cands.rows[i].get("_support", 0.0)
-        few_terms = (
-            cands.n_query >= SHARED_MIN_TERMS
-            and not (cooccur[i] and cands.own_seeds)
-            and 0 < support < SHARED_COVER * cands.n_query
-        )
-        if (apart and p[i] < CONTRA * best) or (few_terms and p[i] < SHARED * best):
-            keep[i] = False
-    return keep[order]
+    support: dict[int, int] | None = None
+    shown: list[int] = []
+    for rank, (i, t, tp) in enumerate(zip(rows, tids, topic, strict=True)):
+        score = float(p[i])
+        if own_cols[i] or cands.hashtag[i]:  # the draft's own: shown in its place
+            ok = rank < top or score >= MIN_SCORE
+        elif score < MIN_SCORE or (tp and score < RELATIVE * best):
+            ok = False
+        elif not tp or t is None:
+            ok = True
+        else:
+            apart = (
+                score < CONTRA * best
+                and bool(strong)
+                and not any(_together(index, s, t) for s in strong)
+            )
+            few_terms = (
+                score < SHARED * best
+                and cands.n_query >= SHARED_MIN_TERMS
+                and not (cooccur[i] and cands.own_seeds)
+            )
+            if few_terms:
+                support = _support(index, cands) if support is None else support
+                few_terms = 0 < support.get(t, 0) < SHARED_COVER * cands.n_query
+            ok = not (apart or few_terms)
+        if ok:
+            shown.append(i)
+            if len(shown) == top:
+                break
+    return shown
+
+
+def _support(index: TagIndex, cands: Any) -> dict[int, int]:
+    """Per tag of the neighbours: the most query terms any of them carrying it shares with the
+    draft."""
+    import numpy as np
+
+    if not cands.neighbours:
+        return {}
+    ptr = index.y_indptr
+    parts = [index.y_indices[ptr[v] : ptr[v + 1]] for v in cands.neighbours]
+    counts = np.repeat(np.asarray(cands.shared), [len(x) for x in parts])
+    order = np.argsort(counts, kind="stable")  # the last of a tag's entries is its largest
+    tags = np.concatenate(parts)[order]
+    return dict(zip(tags.tolist(), counts[order].tolist(), strict=True))
 
 
 def _together(index: TagIndex, s: int, t: int) -> bool:
