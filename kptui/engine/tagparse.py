@@ -77,8 +77,9 @@ def hashtags(text: str | None) -> list[str]:
 
 
 def hashtag_lists(texts):
-    """`hashtags` before cleaning for a polars text expression, vectorised (a Python call per
-    row took 2 s of a 1.5M-row load): per row, the list of what `_HASHTAG`'s group matches.
+    """`hashtags` before its dedupe for a polars text expression, vectorised (a Python call
+    per row took 2 s of a 1.5M-row load): per row, `clean_tag` of what `_HASHTAG`'s group
+    matches (which holds no space and no `#`, so cleaning it is stripping punctuation).
 
     polars' regex engine has no look-behind, so a `#` that `_HASHTAG` would not start at
     (after a letter or digit that is not CJK, or after `&`) is first made a `,`, which ends a
@@ -92,7 +93,7 @@ def hashtag_lists(texts):
     return (
         texts.str.replace_all(rf"({blocked}|&)[#＃]", "${1},")
         .str.extract_all(rf"[#＃][^{_SPACE}{_STOP}]+[#＃]?")
-        .list.eval(pl.element().str.strip_chars("#＃"))
+        .list.eval(pl.element().str.strip_chars("#＃").str.strip_chars(_TRAILING_PUNCT))
     )
 
 

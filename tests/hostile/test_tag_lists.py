@@ -30,7 +30,8 @@ ODD = [
 
 
 def _python(texts: list[str | None]) -> list[list[str]]:
-    return [[m.group(1) for m in tagparse._HASHTAG.finditer(t)] if t else [] for t in texts]
+    clean = tagparse.clean_tag
+    return [[clean(m.group(1)) for m in tagparse._HASHTAG.finditer(t)] if t else [] for t in texts]
 
 
 def _polars(texts: list[str | None]) -> list[list[str]]:
@@ -47,7 +48,7 @@ def test_hashtags_by_polars_are_pythons_for_every_code_point() -> None:
     """Each code point before a `#`, inside a hashtag and as one: polars' classes are spelled
     as Python's `\\w` and `\\s` (its Unicode version's letters, U+001C..U+001F as space)."""
     chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
-    texts = [f"{c}#x{c}y #{c}" for c in chars]
+    texts = [f"{c}#x{c}y #{c} #{c}z{c}" for c in chars]
     assert _polars(texts) == _python(texts)
 
 
