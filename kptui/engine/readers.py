@@ -352,6 +352,9 @@ def _survey(source: bytes | Path) -> _Survey:
         crs = np.flatnonzero(arr == 13)
         if cr_last >= 0 and arr.size and arr[0] != 10:
             lone_cr.append(np.array([cr_last]))
+            # CR CR LF cut between its CRs by the chunk's end: a run all the same (it was
+            # made an LF, a blank row after its line)
+            cr_runs = cr_runs or bool(arr[0] == 13)
         cr_last = -1
         if crs.size:
             cr = True
@@ -460,6 +463,37 @@ def _lone_cr_to_lf(data: bytes | Path, at: list) -> bytes:
     return bytes(buf)
 
 
+def _ends_in_ctrl_z(source: bytes | Path) -> bool:
+    """Whether the last byte is a Ctrl-Z (0x1A), the end-of-file mark old DOS programs write."""
+    if isinstance(source, bytes):
+        return source.endswith(b"\x1a")
+    with open(source, "rb") as fh:
+        fh.seek(0, 2)
+        if not fh.tell():
+            return False
+        fh.seek(-1, 2)
+        return fh.read(1) == b"\x1a"
+
+
+def _without_ctrl_z(raw: bytes, label: str, problems: list[Problem]) -> tuple[bytes, int]:
+    """`raw` without its trailing Ctrl-Z bytes, with a notice (it was a malformed last row, or
+    a last value such as `2\x1a`, 'not a number')."""
+    body = raw.rstrip(b"\x1a")
+    count = len(raw) - len(body)
+    problems.append(
+        Problem(
+            label,
+            None,
+            None,
+            f"{count:,} Ctrl-Z byte(s) (0x1A, the end-of-file mark of old DOS programs) at the "
+            "end of the file: ignored",
+            count,
+            severity="notice",
+        )
+    )
+    return body, count
+
+
 def _mutable(source: bytes | Path, start: int) -> bytearray:
     """The content from `start` as one bytearray (repaired in place, never copied twice)."""
     if isinstance(source, bytes):
@@ -515,6 +549,12 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
         )
     if b"\x00" in head[:8192]:
         raise DataError("not a text file (binary content)", file=label)
+    if _ends_in_ctrl_z(source):
+        raw = _whole(source)
+        digest = digest or _blake(raw)
+        source, _ = _without_ctrl_z(raw, label, problems)
+        del raw
+        head = source[:65536]
     survey = _survey(source)
     digest = digest or survey.digest
     if survey.blank and not survey.bad_total:  # 200 MB of newlines took 1.5 GB and 34 s
@@ -1245,6 +1285,9 @@ def read_json(raw: bytes, label: str) -> RawTable:
     Python dicts took 3 GB and 16 s."""
     import polars as pl
 
+    ctrl_z: list[Problem] = []
+    if raw.endswith(b"\x1a"):
+        raw, _ = _without_ctrl_z(raw, label, ctrl_z)
     head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     clean = not _survey(raw).bad_total
     if not head.startswith(b"[") and clean:
@@ -1267,11 +1310,12 @@ def read_json(raw: bytes, label: str) -> RawTable:
             line += block.count(b"\n")
             pos = end
         frame = pl.concat(frames, how="diagonal") if frames else None
-        return _json_table(frame, raw, label, [], found)
+        return _json_table(frame, raw, label, ctrl_z, found)
     if head.startswith(b"[") and clean:  # a JSON array of objects
         found = _JsonFound(label=label, unit="object")
-        return _json_table(_json_array(raw, label, found), raw, label, [], found)
+        return _json_table(_json_array(raw, label, found), raw, label, ctrl_z, found)
     text, problems = _decode_reported(raw, label)
+    problems = ctrl_z + problems
     if text.lstrip().startswith("["):  # as some tools write .json; GB18030 or bad bytes
         found = _JsonFound(label=label, unit="object")
         frame = _json_array(text.encode("utf-8"), label, found)

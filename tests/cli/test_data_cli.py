@@ -82,6 +82,7 @@ BAD_CASES = {
     "xlsx_serial_dates.xlsx": "read as dates (45292 = 2024-01-01)",
     "array_tricky.json": "the key twice in one object (object 3 and 1 more of the array)",
     "dup_keys_spaced.jsonl": "the key twice in one object: the first value used",
+    "ctrl_z.csv": "Ctrl-Z byte(s) (0x1A, the end-of-file mark of old DOS programs)",
 }
 
 
@@ -122,6 +123,7 @@ USABLE = {
     "cr_in_quotes.csv",
     "array_tricky.json",
     "dup_keys_spaced.jsonl",
+    "ctrl_z.csv",
     "nul_late.csv",
     "joined_exports.csv",
     "utf16_nobom.csv",

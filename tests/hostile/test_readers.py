@@ -1063,3 +1063,50 @@ def test_the_same_sale_twice_counts_once(tmp_path: Path) -> None:
     (p,) = ds.problems
     assert (p.file, p.row, p.count) == ("interactions.csv", 5, 1)
     assert "the same purchase listed again" in p.message
+
+
+def test_cr_cr_lf_cut_between_its_crs_by_a_chunk(tmp_path: Path) -> None:
+    """A CR CR LF line end whose first CR is a 4 MB chunk's last byte (file chunks end one
+    byte short of CHUNK at a character boundary): the run was seen only within a chunk, so
+    this CR was made an LF and the rest a blank row ('empty video_id')."""
+    from kptui.engine import csvcheck
+
+    head = b"video_id,title,tags,views,price,duration_s\n"
+    out = bytearray(head)
+    i = 1
+    cut = csvcheck.CHUNK - 2  # the last byte of the first chunk
+    while len(out) < cut - 200:
+        out += f"v{i},Title {i},a,{i},0,1\n".encode()
+        i += 1
+    line, tail = f"v{i},T".encode(), b",a,1,0,1"
+    out += line + b"x" * (cut - len(out) - len(line) - len(tail)) + tail + b"\r\r\n"
+    out += b"".join(f"v{j},Title {j},a,{j},0,1\n".encode() for j in range(i + 1, i + 50))
+    path = tmp_path / "videos.csv"
+    path.write_bytes(bytes(out))
+    ds = load_dataset(path)
+    assert ds.videos.height == i + 49 and not ds.problems
+    assert [n.message for n in ds.notices] == [
+        "1 line(s) ended by CR CR LF (a CR-LF file saved again in text mode): read as one "
+        "line end each"
+    ]
+    assert _video(ds, f"v{i}")["tags"] == ["a"]
+
+
+def test_a_trailing_ctrl_z_is_ignored(tmp_path: Path) -> None:
+    """Old DOS programs end a file with Ctrl-Z (0x1A): it was a malformed last row, or part
+    of the last value (`2\\x1a`: 'not a number'); now ignored with a notice, in CSV and JSON."""
+    ds = load_dataset(BAD / "ctrl_z.csv")
+    assert ds.videos["views"].to_list() == [1, 2, 3] and not ds.problems
+    assert "1 Ctrl-Z byte(s)" in ds.notices[0].message
+    for name, raw in (
+        ("videos.csv", b"video_id,title,views\nv1,A,1\nv2,B,2\x1a\x1a"),
+        ("videos.jsonl", b'{"video_id": "v1", "title": "A", "views": 1}\n\x1a'),
+        ("videos.json", b'[{"video_id": "v1", "title": "A", "views": 1}]\x1a'),
+    ):
+        path = tmp_path / name
+        path.write_bytes(raw)
+        ds = load_dataset(path)
+        assert not ds.problems, name
+        assert "Ctrl-Z byte(s)" in ds.notices[0].message, name
+        assert ds.videos["views"][0] == 1
+        path.unlink()

@@ -163,6 +163,7 @@ def hostile(rnd: random.Random) -> None:
         ' {"video_id": "v3", "title" : "first", "title" : "second"},\n'
         ' {"video_id": "v4", "title": "kept", "title": null}]\n',
     )
+    w("ctrl_z.csv", (vd + rows).replace("\n", "\r\n").encode() + b"\x1a")  # as DOS tools end files
     w(
         "dup_keys_spaced.jsonl",
         '{"video_id": "v1", "title" : "first", "title" : "second"}\n'
