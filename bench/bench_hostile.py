@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 VD = "video_id,title,description,tags,views,price,duration_s\n"
+XLSX_ROWS = 1_048_576  # rows in an Excel sheet, the header's included
 
 
 def _big_quoted(path: Path, mb: int) -> None:
@@ -195,6 +196,18 @@ def _third_pass(root: Path, mb: int, write: bool) -> list[tuple[str, list[str]]]
         ).write_parquet(path / "interactions.parquet")
 
     cases.append(("Parquet interactions", ["data", "inspect", str(folder("parquet", parquet))]))
+
+    def xlsx(path: Path) -> None:  # Excel's last row is 1,048,576: the header and the rest
+        import xlsxwriter
+
+        wb = xlsxwriter.Workbook(str(path / "interactions.xlsx"), {"constant_memory": True})
+        ws = wb.add_worksheet("interactions")
+        ws.write_row(0, 0, ["user_id", "video_id", "event", "ts"])
+        for i in range(1, XLSX_ROWS):
+            ws.write_row(i, 0, _event(i).rstrip("\n").split(","))
+        wb.close()
+
+    cases.append(("xlsx of 1,048,575 interactions", ["data", "inspect", str(folder("xlsx", xlsx))]))
     return cases
 
 
