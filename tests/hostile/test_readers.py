@@ -1110,3 +1110,20 @@ def test_a_trailing_ctrl_z_is_ignored(tmp_path: Path) -> None:
         assert "Ctrl-Z byte(s)" in ds.notices[0].message, name
         assert ds.videos["views"][0] == 1
         path.unlink()
+
+
+def test_rows_dropped_by_slices_are_the_filters() -> None:
+    """Rows skipped from a frame numbered without gaps are cut out as slices (a filter copied
+    5M rows to drop 57): the same frame as the filter, also at the ends and with gaps."""
+    import polars as pl
+
+    from kptui.engine import readers
+
+    frame = pl.DataFrame({"a": [f"x{i}" for i in range(20)]}).with_columns(
+        pl.int_range(2, 22, dtype=pl.Int64).alias(readers.ROW)
+    )
+    gapped = frame.filter(pl.col(readers.ROW) != 7)
+    for source in (frame, gapped):
+        for skip in ([2], [21], [2, 3, 4], [5, 9, 21], [1, 30], list(range(2, 22))):
+            want = source.filter(~pl.col(readers.ROW).is_in(skip))
+            assert readers._without_rows(source, skip).equals(want), (source.height, skip)
