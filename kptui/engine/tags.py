@@ -165,6 +165,8 @@ def _shown(index: TagIndex, cands: Any, p: Any, x: Any, order: Any, top: int) ->
     """The rows of `order` (candidates, best first) that are shown, at most `top` of them."""
     from kptui.engine.tagmodel import FEATURES
 
+    if not cands.n_query:  # a draft with no words gets the most used tags, as its note says
+        return order.tolist()[:top]  # (their prior-only scores are all under MIN_SCORE)
     own_cols = x[:, [FEATURES.index("in_draft"), FEATURES.index("mention")]].max(axis=1) > 0
     cooccur = x[:, FEATURES.index("cooccur")] > 0
     rows = order.tolist()

@@ -208,6 +208,8 @@ def test_bad_drafts_get_a_clear_answer(youtube, title, description, note_part) -
     assert all(0.0 <= s.score <= 1.0 for s in got)
     note = draft_note(index, title, description)
     assert note is not None and note_part in note
+    if "most used tags" in note:  # it said so over an empty list (every prior under 0.02)
+        assert len(got) == 10 and all(s.sources == ["popular"] for s in got)
 
 
 def test_word_less_draft_on_untagged_dataset_suggests_nothing() -> None:
