@@ -1127,3 +1127,29 @@ def test_rows_dropped_by_slices_are_the_filters() -> None:
         for skip in ([2], [21], [2, 3, 4], [5, 9, 21], [1, 30], list(range(2, 22))):
             want = source.filter(~pl.col(readers.ROW).is_in(skip))
             assert readers._without_rows(source, skip).equals(want), (source.height, skip)
+
+
+def test_negative_counts_in_platform_exports_are_reported(tmp_path: Path) -> None:
+    """kptui's own files reported a negative view count; a platform export kept it (YouTube
+    search at -310,588 views in a traffic-source table). Net subscribers may be negative."""
+    from tests.engine.export_fixtures import YT_TABLE
+
+    bad = YT_TABLE.replace(",610,12000,", ",610,-12000,")
+    (tmp_path / "Table data.csv").write_text(bad, encoding="utf-8")
+    ds = load_dataset(tmp_path / "Table data.csv")
+    views = dict(ds.videos.select("video_id", "views").iter_rows())
+    assert views["dQw4w9WgXcQ"] is None and views["abc123XYZ00"] == 400
+    (p,) = ds.problems
+    assert (p.column, p.row) == ("views", 3) and "negative value (-12000)" in p.message
+    (tmp_path / "Table data.csv").write_text(
+        "Traffic source,Views,Watch time (hours)\nTotal,100,9\nYouTube search,-310588,8.5\n"
+        "External,70,0.5\n",
+        encoding="utf-8",
+    )
+    ds = load_dataset(tmp_path / "Table data.csv")
+    got = dict(
+        ds.breakdowns.filter(ds.breakdowns["metric"] == "views").select("key", "value").rows()
+    )
+    assert got == {"YouTube search": None, "External": 70.0}
+    (p,) = ds.problems
+    assert "negative value (views -310588)" in p.message

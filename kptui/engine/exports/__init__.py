@@ -105,6 +105,7 @@ def read_part(
         from kptui.engine.exports.mapping import apply_mapping
 
         apply_mapping(part, frame, mapping, ctx)
+    _negative_counts(part, table.label)
     part.table = table
     part.columns = [c for c in frame.columns if c != ROW]
     for p in table.problems:
@@ -114,6 +115,49 @@ def read_part(
 
         notice(part, None, "banner row(s) above the header skipped")
     return part
+
+
+# What no export can hold below zero (net subscribers and revenue, refunds included, can)
+NEVER_NEGATIVE = (
+    "views", "likes", "comments", "shares", "purchases", "impressions", "saves",
+    "profile_visits", "watch_hours", "avg_view_s", "duration_s", "ctr", "avg_pct_viewed",
+    "completion_rate",
+)  # fmt: skip
+
+
+def _negative_counts(part: Part, label: str) -> None:
+    """A negative view count (`-310588` for YouTube search) was kept as it was in exports'
+    per-video, per-day and breakdown tables; kptui's own files reported it. Now reported and
+    left empty there too."""
+    import polars as pl
+
+    from kptui.engine.exports.common import problem
+    from kptui.engine.readers import ROW
+    from kptui.engine.types import Problem
+
+    if part.videos is not None:
+        for col in [c for c in NEVER_NEGATIVE if c in part.videos.columns]:
+            neg = (part.videos[col] < 0).fill_null(False)
+            if neg.any():
+                shown = ", ".join(f"{v:g}" for v in part.videos[col].filter(neg).head(3))
+                rows = [int(r) for r in part.videos[ROW].filter(neg)]
+                problem(part, col, f"negative value ({shown}); value left empty", rows)
+                part.videos = part.videos.with_columns(
+                    pl.when(pl.lit(neg)).then(None).otherwise(pl.col(col)).alias(col)
+                )
+    for attr in ("daily", "breakdowns"):
+        frame = getattr(part, attr)
+        if frame is None or "metric" not in frame.columns:
+            continue
+        neg = (frame["metric"].is_in(NEVER_NEGATIVE) & (frame["value"] < 0)).fill_null(False)
+        if neg.any():
+            bad = frame.filter(neg)
+            shown = ", ".join(f"{m} {v:g}" for m, v in bad.select("metric", "value").head(3).rows())
+            message = f"negative value ({shown}); value left empty"
+            part.problems.append(Problem(part.source.file, None, None, message, bad.height))
+            setattr(part, attr, frame.with_columns(
+                pl.when(pl.lit(neg)).then(None).otherwise(pl.col("value")).alias("value")
+            ))  # fmt: skip
 
 
 _EPOCH = re.compile(r"(?<!\d)(1[5-9]\d{8})(?!\d)")  # 10-digit epoch seconds, 2017..2033
