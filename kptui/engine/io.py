@@ -772,8 +772,8 @@ def _duplicate_sales(interactions: pl.DataFrame, problems):
         problems,
         str(extra["_file"][0]),
         None,
-        f"the same purchase listed again ({extra.height:,} rows: same buyer, item, time and "
-        "amount as an earlier row): counted once (a file exported twice?)",
+        "the same purchase listed again (same buyer, item, time and amount as an earlier "
+        "row): counted once (a file exported twice?)",
         extra[ROW],
     )
     drop = pl.Series(extra["_i"]).implode()
