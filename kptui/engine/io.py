@@ -479,6 +479,12 @@ def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Prob
     _require(cols, schema.VIDEO_REQUIRED, frame.columns, table.label)
     _clashes(frame.columns, cols, schema.VIDEO_ALIASES, mapping, table.label, problems)
     if frame.height == 0:
+        dropped = [p for p in table.problems if p.severity != "notice" and p.row]
+        if dropped:  # every row was skipped: say why, not that there were none
+            first = dropped[0]
+            raise DataError(
+                f"no row could be read: {first.message}", file=table.label, row=first.row
+            )
         raise DataError("no rows (only a header)", file=table.label)
     if frame.height > MAX_VIDEOS:
         raise DataError(

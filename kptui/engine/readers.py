@@ -787,6 +787,9 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
         ragged_total = max(len(ragged), result.bad_total)
     source = b""  # read: a repaired or converted copy is not held while rows are dropped
     ragged = {r: n for r, n in ragged.items() if r not in dropped}
+    frame, ragged = _trailing_separator(
+        frame, ragged, ragged_total, header, sep, label, problems, head
+    )
     if ragged:
         rows = sorted(ragged)
         problems.append(
@@ -809,6 +812,31 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
     table = RawTable(frame, label, b"", problems, raw_digest=digest)
     table.separator = sep
     return table
+
+
+def _trailing_separator(frame, ragged: dict, total: int, header, sep: str, label, problems, head):
+    """Lines that end with the separator on every data row but not the header (or on the
+    header only): every row was 'malformed', and the error said 'no rows (only a header)'.
+    When every row is off by exactly that one field and the file's first lines show the
+    separator at their ends, it is that: the empty field is not read, said in a notice."""
+    width = len(frame.columns) - 1
+    if not ragged or total < frame.height or frame.height == 0:
+        return frame, ragged
+    counts = set(ragged.values())
+    lines = [ln.rstrip(b"\r") for ln in bytes(head).split(b"\n")[:-1] if ln.strip()]
+    ends = [ln.endswith(sep.encode()) for ln in lines[:50]]
+    mark = repr(sep) if sep != "\t" else "tab"
+    if counts == {width + 1} and len(ends) > 1 and not ends[0] and all(ends[1:]):
+        message = f"every row ends with a {mark} the header does not: that empty field is not read"
+    elif counts == {width - 1} and ends and ends[0] and not any(ends[1:]):
+        if not header or str(header[-1]).strip() or frame.columns[-1] == ROW:
+            return frame, ragged
+        frame = frame.drop(frame.columns[-1])  # the unnamed column (ROW comes first)
+        message = f"the header ends with a {mark} the rows do not: that unnamed column is not read"
+    else:
+        return frame, ragged
+    problems.append(Problem(label, 1, None, message, severity="notice"))
+    return frame, {}
 
 
 def _cut_long(source: bytes | Path, result, label: str, header, skipped: int, problems) -> bytes:

@@ -1153,3 +1153,21 @@ def test_negative_counts_in_platform_exports_are_reported(tmp_path: Path) -> Non
     assert got == {"YouTube search": None, "External": 70.0}
     (p,) = ds.problems
     assert "negative value (views -310588)" in p.message
+
+
+def test_a_separator_at_every_line_end(tmp_path: Path) -> None:
+    """Rows ending with a ',' the header lacks (or a header ending with one the rows lack)
+    made every row 'malformed', and the error said 'no rows (only a header)'."""
+    (tmp_path / "a.csv").write_text("video_id,title,views\nv1,A,1,\nv2,B,2,\n")
+    (tmp_path / "b.csv").write_text("video_id,title,views,\nv1,A,1\nv2,B,2\n")
+    for name, words in (("a.csv", "every row ends with a ','"), ("b.csv", "the header ends")):
+        ds = load_dataset(tmp_path / name)
+        assert ds.videos.sort("video_id").select("video_id", "title", "views").rows() == [
+            ("v1", "A", 1),
+            ("v2", "B", 2),
+        ], name
+        assert not ds.problems and words in ds.notices[0].message
+    # an unquoted comma in every title is not that: refused, and why
+    (tmp_path / "c.csv").write_text("video_id,title,views\nv1,Hello, world,5\nv2,Bye, all,6\n")
+    with pytest.raises(DataError, match=r"no row could be read: malformed row: wrong number"):
+        load_dataset(tmp_path / "c.csv")
