@@ -111,6 +111,27 @@ async def test_videos_only_says_why(videos_only: str) -> None:
         assert not app.query_one("#personas-body").display
 
 
+async def test_interactions_all_skipped_are_not_called_videos_only(tmp_path) -> None:
+    """Every interaction row skipped (unknown events) read as 'This dataset has videos only'
+    in the Personas, Recommend and Data panes; the CLI already said why."""
+    (tmp_path / "videos.csv").write_text("video_id,title\nv1,A\n")
+    (tmp_path / "interactions.csv").write_text(
+        "user_id,video_id,event\nu1,v1,watched\nu2,v1,clicked\n"
+    )
+    app = KptuiApp(str(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        data = screen_text(app)
+        assert "no usable interactions: every interaction row was skipped" in data
+        assert "videos only" not in data
+        for key in ("3", "4"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            text = " ".join(screen_text(app).split())  # the notice wraps
+            assert "No usable interactions" in text and "unknown event 'watched'" in text
+            assert "videos only" not in text
+
+
 async def test_export_into_a_missing_folder_says_so(shop: str, tmp_path, monkeypatch) -> None:
     """A path typed into a folder that does not exist: an error notice naming it, no folder
     made, nothing written (the worker's error is never silent)."""

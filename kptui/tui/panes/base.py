@@ -22,9 +22,23 @@ NO_INTERACTIONS = (
 )
 
 
+def rejected_interactions(dataset: Dataset) -> bool:
+    """An interactions file was read, but every row of it was skipped (unknown videos or
+    events): not a videos-only dataset, which the panes said it was."""
+    return dataset.interactions is not None and not dataset.has_interactions
+
+
 def no_interactions(dataset: Dataset) -> str:
-    """NO_INTERACTIONS, or for an export of channel totals (no video at all) words that
-    do not call it "videos only"."""
+    """NO_INTERACTIONS, or words for what the data really is: interactions that were all
+    skipped (the first problem says why), or an export of channel totals (no video at all)."""
+    if rejected_interactions(dataset):
+        first = next((p for p in dataset.problems if p.severity != "notice"), None)
+        said = first.message if first and len(first.message) <= 60 else None
+        why = f" ({first.file}: {said or first.message[:59] + '…'})" if first else ""
+        return (
+            f"No usable interactions: every interaction row was skipped{why}. Personas need "
+            "viewers; the Data pane (1) lists the problems."
+        )
     if dataset.videos.height:
         return NO_INTERACTIONS
     return (

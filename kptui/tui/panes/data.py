@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from kptui.tui.messages import DatasetLoaded, LoadProgress, OpenDataset
-from kptui.tui.panes.base import Pane
+from kptui.tui.panes.base import Pane, rejected_interactions
 from kptui.tui.text import plain
 from kptui.tui.widgets import BarChart, Col, FrameTable, HourChart
 from kptui.tui.widgets.path_input import PathInput
@@ -278,13 +278,19 @@ class DataPane(Pane):
             self._status(plain(ov["workspace_note"]), error=True)
         else:
             self._status("")
-        self._show_summary(ov)
+        self._show_summary(ov, rejected_interactions(dataset))
         self._show_problems(dataset)
         funnel = ov.get("funnel") or []
         first = funnel[0][1] if funnel else 0
         self.query_one("#funnel", BarChart).set_rows(
             [(step, float(n), f"{n:,} {n / max(first, 1):>4.0%}") for step, n in funnel],
-            empty="no interactions (videos only)" if dataset.videos.height else "no interactions",
+            empty=(
+                "no usable interactions (all skipped)"
+                if rejected_interactions(dataset)
+                else "no interactions (videos only)"
+                if dataset.videos.height
+                else "no interactions"
+            ),
         )
         self._show_hours(ov)
         self._show_top(ov)
@@ -307,7 +313,7 @@ class DataPane(Pane):
             "peak " + ", ".join(f"{h}h" for h in sorted(top_hours)) if top_hours else None
         )
 
-    def _show_summary(self, ov: dict[str, Any]) -> None:
+    def _show_summary(self, ov: dict[str, Any], rejected: bool = False) -> None:
         lines = Text()
         if ov.get("why") in ("last used", "bundled sample"):
             lines.append(f"{ov['why']}: ", style="dim")
@@ -319,6 +325,8 @@ class DataPane(Pane):
             lines.append(" viewers · ")
             lines.append(f"{ov['interactions']:,}", style="bold")
             lines.append(" interactions")
+        elif rejected:
+            lines.append("no usable interactions: every interaction row was skipped", "yellow")
         elif videos:
             lines.append("videos only: personas and recommendations need interactions", "yellow")
         else:  # a Studio breakdown or Totals export: tables over days and dimensions only
