@@ -462,6 +462,17 @@ def test_a_gbk_file_over_a_megabyte_is_read_as_gbk(tmp_path: Path) -> None:
     assert _video(ds, "v99999")["title"] == "学习编程第99999课"
 
 
+def _read_json_outcome(raw: bytes, name: str):
+    """What reading `raw` gives: the frame and problems, or the error's text."""
+    from kptui.engine import readers
+
+    try:
+        table = readers.read_json(raw, name)
+    except DataError as exc:
+        return str(exc)
+    return _as_numbers(table.frame), table.problems
+
+
 def _as_numbers(frame) -> list[dict]:
     """Rows with number text as floats: polars writes 1 in a column of floats as '1.0'
     where `json` writes '1' (the same value once read)."""
@@ -514,11 +525,7 @@ def test_json_lines_read_by_polars_as_json_reads_them(tmp_path: Path, monkeypatc
     ]
 
     def outcome(raw: bytes):
-        try:
-            table = readers.read_json(raw, "x.jsonl")
-        except DataError as exc:
-            return str(exc)
-        return _as_numbers(table.frame), table.problems
+        return _read_json_outcome(raw, "x.jsonl")
 
     for raw in cases:
         fast = outcome(raw)
@@ -816,11 +823,7 @@ def test_json_arrays_read_by_polars_as_json_reads_them(monkeypatch) -> None:
     cases.append(b'[{"video_id": "v1",\r\n "title": "two\\nlines"}, {"video_id": "v2"}]')
 
     def outcome(raw: bytes):
-        try:
-            table = readers.read_json(raw, "x.json")
-        except DataError as exc:
-            return str(exc)
-        return _as_numbers(table.frame), table.problems
+        return _read_json_outcome(raw, "x.json")
 
     fast_blocks = 0
     real = readers._ndjson_block
