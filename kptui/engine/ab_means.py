@@ -32,7 +32,7 @@ from statistics import NormalDist
 from typing import IO, Any
 
 from kptui.engine.ab_fields import bad
-from kptui.engine.abtest import check_alpha, holm, parse_split, srm_p_value
+from kptui.engine.abtest import MAX_VISITORS, check_alpha, holm, parse_split, srm_p_value
 from kptui.errors import DataError, check_seed
 
 _NORMAL = NormalDist()
@@ -69,7 +69,6 @@ class MeanArm:
         return self.mean * self.n
 
 
-MAX_VISITORS = 10**12  # as abtest.MAX_VISITORS
 MAX_VALUE = 1e12  # a mean or SD per visitor (watch seconds, revenue): far above any real one
 MAX_RESAMPLES = 100_000  # a percentile interval is steady long before
 

@@ -909,7 +909,7 @@ def _check_common(alpha: float, power: float, arms: int, daily: int | None) -> f
 def check_comparison_alpha(a: float) -> float:
     """A sample size needs the normal quantile at 1 - a/2, which is 1.0 in floating point (no
     quantile) once a/2 is below about 1e-16; alpha 1e-300 was an internal error."""
-    if 1 - a / 2 >= 1.0 or a < MIN_ALPHA:
+    if a < MIN_ALPHA:
         raise UsageError(
             f"{FIELD} is too small to size a test: {a:.3g} per comparison (at least {MIN_ALPHA:g})",
             field="alpha",
