@@ -10,6 +10,8 @@ Prints the median wall time (ms) of
     <= 120 ms or <= 2x import typer),
   - the same with --json, and `kptui ab size ...`,
   - `ab test` in an app holding only the ab group (the gain lazy group registration would give),
+  - the one-command typer app's `--help` in a terminal: typer's rich help alone, the floor of
+    `kptui --help (terminal)`,
 and the ratio of each to `import typer`. Runs are interleaved so background load hits every
 command alike. Bytecode caching is switched on for the children (PYTHONDONTWRITEBYTECODE
 unset) and one warm-up run per command writes the .pyc files, as an installed package has.
@@ -53,6 +55,7 @@ def commands() -> dict[str, list[str]]:
     return {
         "python -c 'import typer'": [py, "-c", "import typer"],
         "typer app, one option": [py, "-c", TYPER_APP, "--x", "b"],
+        "typer app --help (terminal)": [py, "-c", TYPER_APP, "--help"],
         "kptui ab test (human)": [*ab, "test", "--control", "1000:80", "--variant", "1000:100"],
         "kptui ab test --json": [
             *ab,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 import sys
 from pathlib import Path
@@ -110,7 +109,7 @@ def atomic_write(
     target, old = _checked(path)
     payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
     folder = target.parent
-    tmp = folder / f".{target.name[:80]}.{secrets.token_hex(4)}.tmp"
+    tmp = folder / f".{target.name[:80]}.{os.urandom(4).hex()}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
     except OSError as exc:

@@ -17,11 +17,23 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from statistics import NormalDist
+from functools import cache
+from typing import TYPE_CHECKING
 
 from kptui.errors import FIELD, UsageError
 
-_NORMAL = NormalDist()
+if TYPE_CHECKING:
+    from statistics import NormalDist
+
+
+@cache
+def _normal() -> NormalDist:
+    """The standard normal, built on first use: `statistics` (decimal, fractions) is a few ms
+    of `kptui --help`, which imports this module for its limits."""
+    from statistics import NormalDist
+
+    return NormalDist()
+
 
 SRM_THRESHOLD = 0.001
 MIN_CONVERSIONS = 25
@@ -262,12 +274,12 @@ def weights_split(arms: Sequence[Arm]) -> list[float] | None:
 
 
 def _z(alpha: float) -> float:
-    return _NORMAL.inv_cdf(1 - alpha / 2)
+    return _normal().inv_cdf(1 - alpha / 2)
 
 
 def two_sided_p(z: float) -> float:
     """2 * (1 - Phi(|z|)), written with the lower tail so tiny p-values keep their digits."""
-    return min(1.0, 2 * _NORMAL.cdf(-abs(z)))
+    return min(1.0, 2 * _normal().cdf(-abs(z)))
 
 
 def wilson_interval(conversions: int, visitors: int, alpha: float = 0.05) -> tuple[float, float]:
@@ -493,7 +505,7 @@ def prob_greater(a1: int, b1: int, a2: int, b2: int) -> float:
                 return 1.0 - p if complement else p
     m1, v1 = _beta_moments(a1, b1)
     m2, v2 = _beta_moments(a2, b2)
-    return _NORMAL.cdf((m2 - m1) / math.sqrt(v1 + v2))
+    return _normal().cdf((m2 - m1) / math.sqrt(v1 + v2))
 
 
 def prob_beat(control: Arm, variant: Arm) -> float:
@@ -875,7 +887,7 @@ def check_power(power: float) -> float:
 def _n_per_arm(p1: float, p2: float, alpha: float, power: float) -> float:
     """Visitors per arm, unrounded: R's power.prop.test / Fleiss without continuity
     correction, with the pooled rate under the null."""
-    z_a, z_b = _z(alpha), _NORMAL.inv_cdf(power)
+    z_a, z_b = _z(alpha), _normal().inv_cdf(power)
     pbar = (p1 + p2) / 2
     num = z_a * math.sqrt(2 * pbar * (1 - pbar)) + z_b * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
     if num <= 0:

@@ -591,5 +591,7 @@ def test_engine_stays_free_of_heavy_and_ui_imports() -> None:
         "collections",
         "dataclasses",
         "statistics",
+        "functools",
+        "typing",
         "kptui",
     }

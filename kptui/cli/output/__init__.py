@@ -11,7 +11,6 @@ script chokes on. Renderers of one command family live beside this module: `ab` 
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from collections.abc import Iterator
@@ -49,12 +48,16 @@ def _jsonable(obj: Any) -> Any:
 
 
 def print_json(obj: Any) -> None:
+    import json  # not at module level: `kptui --help` imports this module and prints none
+
     text = json.dumps(_jsonable(obj), ensure_ascii=False, allow_nan=False, indent=2)
     write_stream(json_escape(text) + "\n")
 
 
 def print_jsonl(obj: Any) -> None:
     """One JSON object on one line (JSON Lines): batch output streams to `jq` row by row."""
+    import json
+
     text = json.dumps(_jsonable(obj), ensure_ascii=False, allow_nan=False)
     write_stream(json_escape(text) + "\n")
 
