@@ -224,6 +224,32 @@ def test_tag_multiple_is_median_with_over_median_without() -> None:
     assert got["a"]["ci"][0] <= 3.0 <= got["a"]["ci"][1]
 
 
+def test_tag_effects_from_a_polars_column_match_the_lists_and_count_a_tag_once_a_video() -> None:
+    multiples = np.array([2.0, 4.0, 3.0, 1.0, 1.0, 0.5, 1.5, 1.0])
+    tags = [["a", "a"], ["a"], ["a", "b"], [], ["b"], ["b"], ["b"], None]
+    from_lists = tag_effects(tags, multiples, min_uses=3)
+    column = pl.Series("tags", tags, dtype=pl.List(pl.String))
+    assert tag_effects(column, multiples, min_uses=3) == from_lists
+    a = next(r for r in from_lists if r["tag"] == "a")
+    assert a["n_with"] == 3 and a["n_without"] == 5  # ["a", "a"] is one use
+    # without intervals: the same multiples, no bootstrap
+    bare = tag_effects(column, multiples, min_uses=3, intervals=False)
+    assert [(r["tag"], r["multiple"]) for r in bare] == [
+        (r["tag"], r["multiple"]) for r in from_lists
+    ]
+    assert all(r["ci"] is None for r in bare)
+
+
+def test_score_keeps_the_export_order_and_can_score_the_primary_metric_alone() -> None:
+    frame = videos(30, views=list(range(1, 31)), likes=[1] * 30)
+    frame = frame.sample(fraction=1.0, shuffle=True, seed=5)
+    full = score(frame)
+    assert full.frame.get_column("video_id").to_list() == frame.get_column("video_id").to_list()
+    alone = score(frame, primary_only=True)
+    assert alone.metrics == ["views"] and "x_likes" not in alone.frame.columns
+    assert alone.frame.get_column("x_views").to_list() == full.frame.get_column("x_views").to_list()
+
+
 def test_bootstrap_medians_match_resampling() -> None:
     rng = np.random.default_rng(7)
     for n in (5, 8, 31):

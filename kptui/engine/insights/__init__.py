@@ -72,5 +72,6 @@ def tag_history(dataset: Dataset, seed: int = 0) -> dict[str, float]:
     from kptui.engine.insights.tagfx import tags_section
     from kptui.engine.tagparse import normalize_tag
 
-    section = tags_section(score(dataset.videos), seed=seed)
+    # the primary metric only, and no intervals: the suggester reads the multiples alone
+    section = tags_section(score(dataset.videos, primary_only=True), seed=seed, intervals=False)
     return {normalize_tag(t["tag"]): round(t["multiple"], 3) for t in section["tags"]}

@@ -57,13 +57,23 @@ def metric_columns(videos: pl.DataFrame) -> dict[str, pl.Expr]:
     return out
 
 
-def score(videos: pl.DataFrame, window: int = WINDOW, min_n: int = MIN_N) -> Scored:
-    """Every video's value, baseline, multiple and n for each metric the export has."""
+def score(
+    videos: pl.DataFrame, window: int = WINDOW, min_n: int = MIN_N, primary_only: bool = False
+) -> Scored:
+    """Every video's value, baseline, multiple and n for each metric the export has (the
+    primary one alone with `primary_only`: the tag suggester's history needs no other).
+
+    The frame keeps the export's row order: publish order is an index array the baselines
+    are computed through, not a sort of the frame (its titles and tag lists are 1.5M rows
+    in a big export, and gathering them twice cost a second).
+    """
     import polars as pl
 
     exprs = metric_columns(videos)
-    metrics = list(exprs)
     primary = next((m for m in PRIMARY if m in exprs), None)
+    if primary_only:
+        exprs = {primary: exprs[primary]} if primary is not None else {}
+    metrics = list(exprs)
     keep = [
         c
         for c in ("video_id", "title", "published_at", "format", "tags", "duration_s")
@@ -75,18 +85,26 @@ def score(videos: pl.DataFrame, window: int = WINDOW, min_n: int = MIN_N) -> Sco
     if "published_at" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Datetime("us")).alias("published_at"))
     dated = present(frame, "published_at")
-    frame = frame.with_row_index("_row").sort(["published_at", "_row"], nulls_last=True)
-    formats = frame.get_column("format").fill_null("").to_numpy()
-    sizes = frame.group_by("format").len()
-    by_format = sizes.height > 1 and int(sizes.get_column("len").max() or 0) >= MIN_FORMAT
+    fmt = frame.get_column("format")
+    n_formats = fmt.n_unique()
+    by_format = (
+        n_formats > 1 and int(fmt.value_counts().get_column("count").max() or 0) >= MIN_FORMAT
+    )
     if primary is None or frame.height == 0:
-        return Scored(frame.sort("_row").drop("_row"), None, metrics, False, dated)
+        return Scored(frame, None, metrics, False, dated)
+    # publish order (ties and missing times in export order), as positions into the frame
+    order = (
+        frame.select(pl.arg_sort_by(["published_at", pl.int_range(pl.len())], nulls_last=True))
+        .to_series()
+        .to_numpy()
+    )
+    formats = fmt.fill_null("").to_numpy()[order] if by_format else None
     k = max(window // 2, 1)
     out = []
     for m in metrics:
-        values = frame.get_column(f"v_{m}").to_numpy().astype(float)
+        values = frame.get_column(f"v_{m}").to_numpy().astype(float)[order]
         whole = _baselines(values, np.zeros(len(values), dtype=np.int64), k, min_n, dated)
-        if by_format:
+        if formats is not None:
             codes = np.unique(formats, return_inverse=True)[1]
             split = _baselines(values, codes, k, min_n, dated)
             small = np.bincount(codes)[codes] < MIN_FORMAT
@@ -96,12 +114,14 @@ def score(videos: pl.DataFrame, window: int = WINDOW, min_n: int = MIN_N) -> Sco
             base, n = whole
         with np.errstate(divide="ignore", invalid="ignore"):
             multiple = np.where(base > 0, values / np.where(base > 0, base, 1.0), np.nan)
+        back = np.empty_like(order)  # from publish order back to the export's
+        back[order] = np.arange(len(order))
         out += [
-            pl.Series(f"b_{m}", base).fill_nan(None),
-            pl.Series(f"x_{m}", multiple).fill_nan(None),
-            pl.Series(f"n_{m}", n.astype(np.int64)),
+            pl.Series(f"b_{m}", base[back]).fill_nan(None),
+            pl.Series(f"x_{m}", multiple[back]).fill_nan(None),
+            pl.Series(f"n_{m}", n[back].astype(np.int64)),
         ]
-    frame = frame.with_columns(out).sort("_row").drop("_row")
+    frame = frame.with_columns(out)
     return Scored(frame, primary, metrics, by_format, dated)
 
 

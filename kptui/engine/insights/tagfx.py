@@ -16,26 +16,46 @@ from kptui.engine.insights.baseline import NO_METRIC, Scored, baseline_needs
 from kptui.engine.insights.stats import LEVEL, ratio_of_medians, sorted_median
 
 if TYPE_CHECKING:
-    pass
+    import polars as pl
 
 MIN_USES = 3
 LIMIT = 200  # tags reported, most used first before ranking
 
 
 def tag_effects(
-    tags: list[list[str]], multiples: np.ndarray, min_uses: int = MIN_USES, seed: int = 0
+    tags: list[list[str]] | pl.Series,
+    multiples: np.ndarray,
+    min_uses: int = MIN_USES,
+    seed: int = 0,
+    intervals: bool = True,
 ) -> list[dict[str, Any]]:
-    """One row per tag with enough uses on each side, best multiple first."""
+    """One row per tag with enough uses on each side, best multiple first (`ci` None
+    without `intervals`: the tag suggester needs the multiple only).
+
+    The tags are grouped in polars (exploded, counted, the LIMIT most used kept), not in a
+    Python loop over every video's list: 1.5M videos took 4.6 s that way, and their lists'
+    `to_list()` 3 s more.
+    """
+    import polars as pl
+
     multiples = np.asarray(multiples, dtype=float)
     n = len(multiples)
-    rows: dict[str, list[int]] = {}
-    for i, video_tags in enumerate(tags):
-        for tag in set(video_tags or ()):
-            rows.setdefault(tag, []).append(i)
-    eligible = [
-        (tag, idx) for tag, idx in rows.items() if len(idx) >= min_uses and n - len(idx) >= min_uses
-    ]
-    eligible.sort(key=lambda kv: (-len(kv[1]), kv[0]))
+    if not isinstance(tags, pl.Series):
+        tags = pl.Series("tags", [list(t or ()) for t in tags], dtype=pl.List(pl.String))
+    long = (  # each video's distinct tags, one row each: the strings are hashed once
+        pl.DataFrame({"tag": tags.list.unique().alias("tag")})
+        .with_row_index("i")
+        .explode("tag")
+        .drop_nulls("tag")
+    )
+    groups = (
+        long.group_by("tag")
+        .agg(pl.col("i"))
+        .with_columns(pl.col("i").list.len().alias("uses"))
+        .filter((pl.col("uses") >= min_uses) & (n - pl.col("uses") >= min_uses))
+        .sort(["uses", "tag"], descending=[True, False])
+        .head(LIMIT)
+    )
     rng = np.random.default_rng(seed)
     # sort once: each tag's two groups are then taken out of the sorted array already sorted
     order = np.argsort(multiples, kind="stable")
@@ -43,18 +63,22 @@ def tag_effects(
     ranks[order] = np.arange(n)
     ordered = multiples[order]
     out = []
-    for tag, idx in eligible[:LIMIT]:
+    for tag, idx in zip(groups.get_column("tag").to_list(), groups.get_column("i"), strict=True):
         mask = np.zeros(n, dtype=bool)
-        mask[ranks[idx]] = True
+        mask[ranks[idx.to_numpy()]] = True
         with_, without = ordered[mask], ordered[~mask]
-        ratio, ci = ratio_of_medians(with_, without, rng, presorted=True)
+        if intervals:
+            ratio, ci = ratio_of_medians(with_, without, rng, presorted=True)
+        else:
+            mb = sorted_median(without)
+            ratio, ci = (sorted_median(with_) / mb if mb > 0 else None), None
         if ratio is None:
             continue
         out.append(
             {
                 "tag": tag,
-                "n_with": int(mask.sum()),
-                "n_without": int((~mask).sum()),
+                "n_with": int(with_.size),
+                "n_without": int(without.size),
                 "median_with": sorted_median(with_),
                 "median_without": sorted_median(without),
                 "multiple": ratio,
@@ -65,7 +89,9 @@ def tag_effects(
     return out
 
 
-def tags_section(scored: Scored, min_uses: int = MIN_USES, seed: int = 0) -> dict[str, Any]:
+def tags_section(
+    scored: Scored, min_uses: int = MIN_USES, seed: int = 0, intervals: bool = True
+) -> dict[str, Any]:
     import polars as pl
 
     m = scored.metric
@@ -80,10 +106,10 @@ def tags_section(scored: Scored, min_uses: int = MIN_USES, seed: int = 0) -> dic
     frame = scored.frame.filter(pl.col(f"x_{m}").is_not_null())
     if frame.height == 0:
         return {**base, "status": "needs", "tags": [], "needs": baseline_needs(scored)}
-    if "tags" not in frame.columns or not any(frame.get_column("tags").to_list()):
+    if "tags" not in frame.columns or not frame.get_column("tags").list.len().fill_null(0).sum():
         return {**base, "status": "needs", "tags": [], "needs": "tags or #hashtags on the videos"}
     effects = tag_effects(
-        frame.get_column("tags").to_list(), frame.get_column(f"x_{m}").to_numpy(), min_uses, seed
+        frame.get_column("tags"), frame.get_column(f"x_{m}").to_numpy(), min_uses, seed, intervals
     )
     if not effects:
         return {
