@@ -824,7 +824,9 @@ def tune_blend(hist: History, embedding, seed: int = 0, labels=None) -> Blend:
     bandwidth together: a strong moment only pays with a narrow one), HR@10 first and
     NDCG@10 to break ties. With `labels` (each viewer's persona) the persona lists' weight
     of the moment (`persona_recent`) is chosen the same way, each held-out video ranked in
-    its viewer's persona list. Defaults when too few videos can be held out.
+    its viewer's persona list. Defaults when too few videos can be held out. `labels` may
+    be a function giving them (or None): it is called only for that last step, so the
+    personas can still be fitting on another thread while the rest is tuned.
     """
     import numpy as np
 
@@ -970,7 +972,9 @@ def tune_blend(hist: History, embedding, seed: int = 0, labels=None) -> Blend:
                     best, blend, moved = got, trial, True
         if not moved:
             break
-    if labels is not None and timed and len(labels) == n_users:
+    if callable(labels) and timed:
+        labels = labels()
+    if labels is not None and not callable(labels) and timed and len(labels) == n_users:
         # the viewers' parts are done with: the persona search makes its own (and at 8,000
         # videos the four kept ones are 77 MB of the 150 MB file's peak)
         recent_parts.clear()
@@ -1198,12 +1202,23 @@ def fit_recommender(
     cont: Content | None = None,
     blend: Blend | None = None,
     exact: bool | None = None,
+    personas_later: Callable[[], tuple[PersonaModel | None, KptuiError | None]] | None = None,
 ) -> Recommender:
     """Fit every part; `blend` None tunes the weights on this data (`tune_blend`); `exact`
-    None scores densely when viewers x videos is under `EXACT_BUDGET`, else on candidates."""
+    None scores densely when viewers x videos is under `EXACT_BUDGET`, else on candidates.
+    `personas_later` (instead of `personas`): waits for personas fitted on another thread
+    and gives (model or None, the error that stopped them); called only when the tuner
+    needs their labels, or at the end."""
     import numpy as np
 
     from kptui.engine import profiles, sequence
+
+    def labels_now():
+        nonlocal personas, persona_error, personas_later
+        if personas_later is not None:
+            personas, persona_error = personas_later()
+            personas_later = None
+        return personas.labels if personas is not None else None
 
     report = progress or profiles.no_progress
     profiles.require_interactions(dataset)
@@ -1215,8 +1230,7 @@ def fit_recommender(
     hist = _history_of(dataset, eng)
     if blend is None:
         report("weighing the parts", None)
-        labels = personas.labels if personas is not None else None
-        blend = tune_blend(hist, cont.embedding, seed=seed, labels=labels)
+        blend = tune_blend(hist, cont.embedding, seed=seed, labels=labels_now)
     binary = eng.matrix.copy()
     binary.data[:] = 1.0
     eligible, counts = _cf_columns(binary, MAX_CF_ITEMS)
@@ -1229,6 +1243,7 @@ def fit_recommender(
     pop = counts / max(counts.max(), 1.0)
     n = len(eng.video_ids)
     videos = dataset.videos
+    labels_now()
     return Recommender(
         dataset=dataset,
         persona_model=personas,
@@ -1364,21 +1379,56 @@ def load_or_fit_recommender(
         cached = _load(dataset, personas, key, seed)
         if cached is not None:
             return cached
-    # Something must be fitted: build the shared pieces once for both models.
-    eng = profiles.engagement(dataset, progress=report)
-    report("video content", 0.1)
-    cont = profiles.content(dataset.videos, seed=seed, progress=report)
-    error: KptuiError | None = None
-    if personas is None:
-        try:
-            personas = load_or_fit_personas(
-                dataset, k=k, seed=seed, progress=report, use_cache=use_cache, eng=eng, cont=cont
-            )
-        except KptuiError as exc:  # viewers' lists and popularity still work without personas
-            error = exc
-    rec = fit_recommender(
-        dataset, personas, progress=report, seed=seed, persona_error=error, eng=eng, cont=cont
-    )
+    # Something must be fitted: build the shared pieces once for both models. With a core
+    # to spare (`_workers`), two threads: the video text (char n-grams, mostly Python) next
+    # to the engagement matrix (polars and numpy, which release the GIL), then the persona
+    # fit (k-means, cards) next to the recommender's tuning, which waits for the personas
+    # only at its last step. The same results as one after the other (a busy machine).
+    from concurrent.futures import ThreadPoolExecutor
+
+    parallel = _workers() > 1
+    with ThreadPoolExecutor(1) as pool:  # starts no thread unless given work
+        if parallel:
+            pending_cont = pool.submit(profiles.content, dataset.videos, seed=seed)
+        eng = profiles.engagement(dataset, progress=report)
+        report("video content", 0.1)
+        if parallel:
+            cont = pending_cont.result()
+        else:
+            cont = profiles.content(dataset.videos, seed=seed, progress=report)
+
+        def fit_personas() -> tuple[PersonaModel | None, KptuiError | None]:
+            try:
+                model = load_or_fit_personas(
+                    dataset,
+                    k=k,
+                    seed=seed,
+                    progress=None if parallel else report,
+                    use_cache=use_cache,
+                    eng=eng,
+                    cont=cont,
+                )
+            except KptuiError as exc:  # viewers' lists and popularity work without personas
+                return None, exc
+            return model, None
+
+        later = None
+        error: KptuiError | None = None
+        if personas is None:
+            if parallel:
+                later = pool.submit(fit_personas).result
+            else:
+                personas, error = fit_personas()
+        rec = fit_recommender(
+            dataset,
+            personas,
+            progress=report,
+            seed=seed,
+            persona_error=error,
+            eng=eng,
+            cont=cont,
+            personas_later=later,
+        )
     if key:
         _save(rec, key)
     return rec

@@ -453,3 +453,28 @@ def test_tuning_in_chunks_of_rows_picks_the_same_weights(dataset, monkeypatch):
             picked.append(recommend.tune_blend(hist, emb, labels=np.arange(eng.n_users) % 3))
         assert picked[0] == picked[1]
         assert picked[0].tuned_on > 0
+
+
+@pytest.mark.parametrize("few", [False, True])
+def test_two_thread_fit_gives_the_serial_fit(dataset, monkeypatch, few):
+    # With a core to spare the persona fit runs next to the recommender's tuning (and the
+    # video text next to the matrix): the same model as one after the other, and a persona
+    # error (k=25 is more than 20 viewers) still leaves the lists, with the same error.
+    k = 25 if few else "auto"
+    if few:
+        dataset = generate(users=20, videos=30, events=400, seed=3).dataset()
+    fits = {}
+    for threads in ("1", "2"):
+        monkeypatch.setenv("OPENBLAS_NUM_THREADS", threads)
+        monkeypatch.setenv("OMP_NUM_THREADS", threads)
+        fits[threads] = load_or_fit_recommender(dataset, k=k, use_cache=False)
+    one, two = fits["1"], fits["2"]
+    assert one.blend == two.blend
+    assert np.array_equal(one.top_items(None, top=10), two.top_items(None, top=10))
+    if one.persona_model is None:
+        assert two.persona_model is None
+        assert type(one.persona_error) is type(two.persona_error)
+        assert str(one.persona_error) == str(two.persona_error)
+    else:
+        assert one.personas.cards == two.personas.cards
+        assert np.array_equal(one.personas.labels, two.personas.labels)
