@@ -172,3 +172,14 @@ def test_markdown_export_escapes_tables(plan: dict) -> None:
     assert "Learn \\*Python\\* \\[fast\\]" in md
     assert "20:00 (suggested)" in md
     assert "| A (control) | 1000 | 80 | 8.00% |" in md
+
+
+def test_csv_cells_are_csv_cell_of_each_id() -> None:
+    # the vectorised path for plain ids, csv_cell for the rest, in their places
+    from kptui.services.personas import csv_cells
+
+    ids = ["u1", "=HYPERLINK(1)", "plain id", "+1", "-x", "@a", "caf\u00e9", "a\x1bb", "\tx", "ok"]
+    ids += ["x\u202ey", "", "  lead", "v-1"]
+    assert csv_cells(ids).to_list() == [csv_cell(v) for v in ids]
+    plain = ["u1", "u2", "video 7"]
+    assert csv_cells(plain).to_list() == plain
