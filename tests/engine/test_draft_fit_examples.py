@@ -58,3 +58,18 @@ def test_one_word_never_decides(model):
     for word in ("模板", "stocks", "Python", "健身"):
         fit = model.draft_fit(word)
         assert 0.2 < fit[0]["fit"] < 0.95, (word, fit[0])
+
+
+def test_a_sum_of_money_speaks_for_money(model):
+    """月薪5000如何存下第一个10万: jieba cuts 存下 into 存 + 下 and 10万 into 10 + 万, and the
+    sample has neither 月薪 nor a sum anywhere; 存 (read through 存钱) and the sum (read as
+    钱) carry it to the finance persona clearly, not by a few character grams."""
+    fit = model.draft_fit("月薪5000如何存下第一个10万")
+    assert _tags(model, fit[0]["persona_id"]) & FINANCE
+    assert fit[0]["fit"] > 2 * fit[1]["fit"], fit[:2]
+    assert {"存", "钱"} & set(fit[0]["matches"]), fit[0]
+    assert P._money_words("存下第一个10万") == {"money", "钱"}
+    for sum_of_money in ("How I saved $300", "5000元够不够", "40 dollars a week", "¥ 200"):
+        assert P._money_words(sum_of_money), sum_of_money
+    for not_money in ("涨粉10万粉丝", "Top 10 movies of 2019", "4K video in 60fps", "第一个"):
+        assert not P._money_words(not_money), not_money
