@@ -1384,6 +1384,9 @@ def load_or_fit_recommender(
     # to the engagement matrix (polars and numpy, which release the GIL), then the persona
     # fit (k-means, cards) next to the recommender's tuning, which waits for the personas
     # only at its last step. The same results as one after the other (a busy machine).
+    # While the two fits overlap, BLAS keeps one thread: k-means holds it to one for the
+    # whole process during its iterations, so a product of the tuner's would otherwise get
+    # one or two threads by timing, and its last bits (hence a near tie) with them.
     from concurrent.futures import ThreadPoolExecutor
 
     parallel = _workers() > 1
@@ -1414,21 +1417,37 @@ def load_or_fit_recommender(
 
         later = None
         error: KptuiError | None = None
+        one_blas = None
         if personas is None:
             if parallel:
-                later = pool.submit(fit_personas).result
+                from threadpoolctl import threadpool_limits
+
+                one_blas = threadpool_limits(limits=1, user_api="blas")
+                pending = pool.submit(fit_personas)
+
+                def later() -> tuple[PersonaModel | None, KptuiError | None]:
+                    try:
+                        return pending.result()
+                    finally:
+                        one_blas.restore_original_limits()
+
             else:
                 personas, error = fit_personas()
-        rec = fit_recommender(
-            dataset,
-            personas,
-            progress=report,
-            seed=seed,
-            persona_error=error,
-            eng=eng,
-            cont=cont,
-            personas_later=later,
-        )
+        try:
+            rec = fit_recommender(
+                dataset,
+                personas,
+                progress=report,
+                seed=seed,
+                persona_error=error,
+                eng=eng,
+                cont=cont,
+                personas_later=later,
+            )
+        finally:
+            if one_blas is not None:  # after the persona fit is done (or on an error)
+                pool.shutdown(wait=True)
+                one_blas.restore_original_limits()
     if key:
         _save(rec, key)
     return rec
