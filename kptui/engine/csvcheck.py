@@ -53,6 +53,7 @@ class Scan:
     """One pass over a file's bytes."""
 
     records: int = 0  # records, the header included, blank ones included
+    blank: int = 0  # blank records (no field at all), the header aside
     header_fields: int = 0
     bad: dict[int, int] = field(default_factory=dict)  # record index (header 0) -> fields
     bad_total: int = 0  # wrong-width records, also those past MAX_KEPT
@@ -143,6 +144,7 @@ class Scanner:
         before_end = np.where(ends > 0, arr[np.maximum(ends - 1, 0)], self.last)
         cr_only = (length == 1) & (before_end == 13)  # a blank CR-LF line
         fields[((length <= 0) | cr_only) & (counts == 0)] = 0
+        out.blank += int((fields[1:] == 0).sum() if self.record == 0 else (fields == 0).sum())
         if self.record == 0 and fields.size:
             out.header_fields = int(fields[0])
             if self.want is None:

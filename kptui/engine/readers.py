@@ -21,6 +21,7 @@ from kptui.errors import DataError
 if TYPE_CHECKING:
     import polars as pl
 
+MAX_BLANK_LINES = 1_000_000  # skipped with a notice up to here (see _without_blank_rows)
 ROW = "_kptui_row"  # never a name an export uses (a column `_row` must not clash)
 TEXT_EXTS = {".csv", ".tsv", ".txt"}
 SUPPORTED_EXTS = TEXT_EXTS | {".parquet", ".pq", ".jsonl", ".ndjson", ".json", ".xlsx", ".xlsm"}
@@ -675,9 +676,16 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
         scanner.feed(base, np.frombuffer(chunk, dtype=np.uint8))
     result = scanner.finish(survey.size if isinstance(source, Path) else len(source))
     _check_cells(width, result.records - 1, label)
-    if max_rows is not None and result.records - 1 > max_rows:  # 52M rows read took 2.5 GB
+    rows = result.records - 1 - result.blank  # blank lines are skipped, not videos
+    if result.blank > MAX_BLANK_LINES:  # polars would hold each as a row of empty strings
         raise DataError(
-            f"{result.records - 1:,} rows: more than the {max_rows:,} videos one dataset may "
+            f"{result.blank:,} blank lines among {rows:,} rows: more than the "
+            f"{MAX_BLANK_LINES:,} kptui skips; remove them (save the file again) and retry",
+            file=label,
+        )
+    if max_rows is not None and rows > max_rows:  # 52M rows read took 2.5 GB
+        raise DataError(
+            f"{rows:,} rows: more than the {max_rows:,} videos one dataset may "
             "hold (is it an interactions table? name it interactions.csv)",
             file=label,
         )
@@ -807,6 +815,7 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
     skip = sorted(set(ragged) | dropped | bad_rows | repeated)
     if skip:
         frame = _without_rows(frame, skip)
+    frame = _without_blank_rows(frame, label, problems)
     if frame.height == 0 and result.quotes % 2 == 1 and result.records > 1:
         raise DataError('no rows could be read: a quote (") is never closed', file=label, row=2)
     table = RawTable(frame, label, b"", problems, raw_digest=digest)
@@ -900,6 +909,39 @@ def _without_rows(frame, skip: list[int]):
             pos = at + 1
     parts.append(frame.slice(pos))
     return pl.concat(parts, rechunk=False)
+
+
+def _without_blank_rows(frame, label: str, problems: list[Problem]):
+    """`frame` without its blank lines and lines of separators only (`,,,,` as a spreadsheet
+    saves its empty rows): no value at all. They read as "empty video_id" and, by the million,
+    as a table too big to be videos; they are skipped with a notice, as nothing in them is
+    lost. Polars filters them: there may be more than a Python set should hold."""
+    import polars as pl
+
+    columns = [c for c in frame.columns if c != ROW]
+    if not columns or not frame.height or frame.schema[columns[0]] != pl.Utf8:
+        return frame
+    empty = pl.all_horizontal(
+        [pl.col(c).is_null() | (pl.col(c).str.len_bytes() == 0) for c in columns]
+    )
+    first = pl.col(columns[0])
+    if not frame.select((first.is_null() | (first.str.len_bytes() == 0)).any()).item():
+        return frame  # the usual case: every row has a first value
+    blank = frame.select(pl.col(ROW).filter(empty))[ROW]
+    if not len(blank):
+        return frame
+    problems.append(
+        Problem(
+            label,
+            int(blank[0]),
+            None,
+            "blank line(s) or lines of separators only; skipped",
+            len(blank),
+            blank.head(5).to_list(),
+            severity="notice",
+        )
+    )
+    return frame.filter(~empty)
 
 
 def _repeated_header(frame, header: list[str], label: str, problems: list[Problem]) -> set[int]:

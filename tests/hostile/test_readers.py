@@ -1174,3 +1174,29 @@ def test_a_separator_at_every_line_end(tmp_path: Path) -> None:
     (tmp_path / "c.csv").write_text("video_id,title,views\nv1,Hello, world,5\nv2,Bye, all,6\n")
     with pytest.raises(DataError, match=r"no row could be read: malformed row: wrong number"):
         load_dataset(tmp_path / "c.csv")
+
+
+def test_blank_lines_and_separator_only_lines_are_skipped(tmp_path: Path) -> None:
+    """They read as 'empty video_id; rows skipped', a warning of lost rows, where nothing
+    was lost; a spreadsheet saves its empty rows as `,,,,`."""
+    (tmp_path / "videos.csv").write_text(
+        "video_id,title,views\nv1,a,1\n\n,,\n\nv2,,2\n,,\n", encoding="utf-8"
+    )
+    ds = load_dataset(tmp_path)
+    assert sorted(ds.videos["video_id"].to_list()) == ["v1", "v2"]
+    assert not ds.problems, _messages(ds)
+    (notice,) = [n for n in ds.notices if "blank line" in n.message]
+    assert (notice.count, notice.examples, notice.row) == (4, [3, 4, 5, 7], 3)
+
+
+def test_more_blank_lines_than_a_reader_should_hold_are_refused(tmp_path: Path) -> None:
+    """Millions of blank lines were counted as rows ('more than 2,000,000 videos: is it an
+    interactions table?'); read, each became a row in polars (4 GB for 150M of them)."""
+    from kptui.engine.readers import MAX_BLANK_LINES
+
+    path = tmp_path / "videos.csv"
+    path.write_bytes(
+        b"video_id,title,views\nv1,a,1\n" + b"\n" * (MAX_BLANK_LINES + 5) + b"v2,b,2\n"
+    )
+    with pytest.raises(DataError, match=r"1,000,00\d blank lines among 2 rows"):
+        load_dataset(tmp_path)
