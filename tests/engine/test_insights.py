@@ -329,3 +329,27 @@ def test_the_newest_posts_are_not_called_under_performers_yet() -> None:
     out = insights.run(dataset(videos(20, views=views)), ["outliers"])["outliers"]
     assert [v["video_id"] for v in out["under"]] == ["v5"]
     assert out["recent_excluded"] == 1 and out["recent_days"] == 7
+
+
+def test_the_suggesters_tag_history_is_cached_by_fingerprint_and_checked() -> None:
+    from kptui.engine import modelcache
+    from kptui.services.insights import tag_history
+
+    views = [100] * 12
+    tags = [["plain"] for _ in range(12)]
+    for i in (2, 5, 8):
+        views[i], tags[i] = 300, ["hit", "plain"]
+    ds = Dataset(videos=videos(12, views=views, tags=tags), interactions=None, files=[])
+    ds.fingerprint = "fp-a"
+    first = tag_history(ds)
+    assert first["hit"] == pytest.approx(3.0)
+    files = list((modelcache.folder("tag-history", "x").parent).rglob("history.json"))
+    assert len(files) == 1
+    # the cached copy is what is read back: edit it and the checksum no longer matches
+    files[0].write_text('{"hit": 9.0}', encoding="utf-8")
+    assert tag_history(ds)["hit"] == pytest.approx(3.0)  # recomputed, not 9.0
+    assert tag_history(ds) == first
+    # another dataset (another fingerprint) never reads this one's history
+    other = Dataset(videos=videos(12, views=[100] * 12, tags=tags), interactions=None, files=[])
+    other.fingerprint = "fp-b"
+    assert tag_history(other)["hit"] == pytest.approx(1.0)
