@@ -8,12 +8,16 @@ one, a Cholesky 2.2 s against 0.95 s. So idle OpenMP threads sleep (`OMP_WAIT_PO
 when the load average already fills every core each library gets one thread; polars'
 allocator hands freed memory back (`JEMALLOC_CONF`). A variable the user set is never
 overridden. Called by `kptui.cli.main` (the CLI and the app).
+
+`preload()`: a command that is about to fit a model imports scikit-learn and SciPy on a
+second thread while the first parses the data files.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import MutableMapping
+import threading
+from collections.abc import MutableMapping, Sequence
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 # polars' allocator (jemalloc) keeps freed pages for reuse and hands them back only while
@@ -44,3 +48,45 @@ def calm_threads(
     for var in THREAD_VARS:
         env.setdefault(var, "1")
     return True
+
+
+# what a persona / recommender fit imports (1.0-1.8 s of Python at start-up on the 2-core box)
+FIT_MODULES = (
+    "scipy.sparse",
+    "scipy.linalg",
+    "sklearn.preprocessing",
+    "sklearn.feature_extraction.text",
+    "sklearn.decomposition",
+    "sklearn.cluster",
+    "sklearn.metrics",
+)
+
+
+def preload(modules: Sequence[str] = FIT_MODULES) -> threading.Thread | None:
+    """Import `modules` on a second thread, for a command about to fit a model: imports are
+    Python bytecode (they hold the GIL), reading the data is mostly polars (which releases
+    it), so on a spare core the two overlap instead of adding up. numpy and polars are
+    imported first on the calling thread (the reader needs them anyway), so the threads
+    never import the same module at once. None on a busy machine (`calm_threads` held the
+    libraries to one thread: no core to spare). A failed import is left to the code that
+    needs the module, which raises it where it can be reported."""
+    import importlib
+    import sys
+
+    if os.environ.get("OPENBLAS_NUM_THREADS") == "1" or os.environ.get("OMP_NUM_THREADS") == "1":
+        return None
+    if (os.cpu_count() or 1) < 2 or all(name in sys.modules for name in modules):
+        return None
+    import numpy  # noqa: F401
+    import polars  # noqa: F401
+
+    def run() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:
+                return
+
+    thread = threading.Thread(target=run, name="kptui-preload")
+    thread.start()
+    return thread

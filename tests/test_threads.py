@@ -4,6 +4,7 @@ and never over what the user set."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -62,3 +63,26 @@ def test_polars_allocator_reads_the_setting():
 
     assert "jemalloc" in stderr_with("no_such_option:1")
     assert "jemalloc" not in stderr_with(JEMALLOC_CONF)
+
+
+def test_preload_imports_the_fit_libraries_on_a_second_thread():
+    # a fresh process each: what is imported depends on nothing loaded before
+    code = (
+        "import json, os, sys\n"
+        "from kptui.threads import preload, FIT_MODULES\n"
+        "thread = preload()\n"
+        "if thread is not None:\n    thread.join()\n"
+        "print(json.dumps({'thread': thread is not None,\n"
+        "    'loaded': all(m in sys.modules for m in FIT_MODULES)}))\n"
+    )
+
+    def run(threads: str) -> dict:
+        env = {"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads}
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    spare = (os.cpu_count() or 1) >= 2
+    assert run("2") == {"thread": spare, "loaded": spare}
+    assert run("1") == {"thread": False, "loaded": False}  # a busy machine: no spare core

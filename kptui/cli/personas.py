@@ -56,8 +56,11 @@ def personas(
     from kptui.cli import output
     from kptui.cli.common import resolve_dataset
     from kptui.engine.personas import load_or_fit_personas, parse_k
+    from kptui.threads import preload
 
     parse_k(k)  # a bad --k is a usage error before any loading
+    if recommendations is not None:  # lists import scikit-learn, cached or not
+        preload()  # the fit's imports next to the reading
     dataset = resolve_dataset(data, map_)
     _check_file_option(recommendations, "--recommendations")
     _check_file_option(assignments, "--assignments")

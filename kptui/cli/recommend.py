@@ -67,6 +67,9 @@ def recommend(
         raise UsageError("--jsonl is for --user all (one line per viewer)")
     pid = _persona_id(persona) if persona is not None else None
     parse_k(k)
+    from kptui.threads import preload
+
+    preload()  # every answer here imports scikit-learn (cached or not): next to the reading
     dataset = resolve_dataset(data, map_)
     with output.progress("Fitting recommender") as report:
         rec = load_or_fit_recommender(dataset, k=k, seed=seed, progress=report)
