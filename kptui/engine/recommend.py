@@ -100,6 +100,7 @@ Progress = Callable[[str | None, float | None], None]
 MODEL_VERSION = "6"
 EXACT_BUDGET = 50_000_000  # viewers x videos scored densely below this; candidates above
 CANDIDATE_BLOCK = 4096  # viewers per block on the candidate path
+OVERLAP_MAX_PAIRS = 1_500_000  # personas fitted next to the tuner up to this many pairs
 MAX_CF_ITEMS = 4000
 TUNE_ITEMS = 1500  # EASE size on the internal validation split: (1500/4000)^3 of the fit
 KEEP_PARTS = 4  # the tuner's viewers x videos parts kept at once (see `tune_blend`)
@@ -1383,7 +1384,9 @@ def load_or_fit_recommender(
     # to spare (`_workers`), two threads: the video text (char n-grams, mostly Python) next
     # to the engagement matrix (polars and numpy, which release the GIL), then the persona
     # fit (k-means, cards) next to the recommender's tuning, which waits for the personas
-    # only at its last step. The same results as one after the other (a busy machine).
+    # only at its last step. The same results as one after the other (a busy machine, or
+    # over `OVERLAP_MAX_PAIRS` viewer x video pairs, where the second overlap's peak costs
+    # more than its time saves: a 150 MB export's 1,090 MB -> 1,250 MB, for ~1-2 s).
     # While the two fits overlap, BLAS keeps one thread: k-means holds it to one for the
     # whole process during its iterations, so a product of the tuner's would otherwise get
     # one or two threads by timing, and its last bits (hence a near tie) with them.
@@ -1399,6 +1402,7 @@ def load_or_fit_recommender(
             cont = pending_cont.result()
         else:
             cont = profiles.content(dataset.videos, seed=seed, progress=report)
+        overlap = parallel and eng.matrix.nnz <= OVERLAP_MAX_PAIRS
 
         def fit_personas() -> tuple[PersonaModel | None, KptuiError | None]:
             try:
@@ -1406,7 +1410,7 @@ def load_or_fit_recommender(
                     dataset,
                     k=k,
                     seed=seed,
-                    progress=None if parallel else report,
+                    progress=None if overlap else report,
                     use_cache=use_cache,
                     eng=eng,
                     cont=cont,
@@ -1419,7 +1423,7 @@ def load_or_fit_recommender(
         error: KptuiError | None = None
         one_blas = None
         if personas is None:
-            if parallel:
+            if overlap:
                 from threadpoolctl import threadpool_limits
 
                 one_blas = threadpool_limits(limits=1, user_api="blas")
