@@ -75,3 +75,17 @@ def test_no_text_at_all():
     assert grams == [] and counts.shape == (2, 0)
     with pytest.raises(ValueError):
         chargrams.prune(grams, counts, lengths=(1, 3))
+
+
+@pytest.mark.parametrize(("lo", "hi"), [(1, 4), (2, 4), (1, 3), (3, 5)])
+def test_counts_are_countvectorizers(texts, lo, hi):
+    # words cut into grams once each and reused: the same matrix, entries in the same order
+    repeated = [*texts, "hello hello world", "world hello", "a a a", "ab ab"]
+    ref = CountVectorizer(analyzer="char_wb", ngram_range=(lo, hi), dtype=np.float32)
+    a = ref.fit_transform(repeated)
+    grams, b = chargrams.counts(repeated, lo, hi)
+    assert grams == ref.get_feature_names_out().tolist()
+    assert a.shape == b.shape
+    for part in ("indptr", "indices", "data"):
+        assert getattr(a, part).dtype == getattr(b, part).dtype
+        assert np.array_equal(getattr(a, part), getattr(b, part))
