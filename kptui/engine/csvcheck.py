@@ -24,6 +24,7 @@ before `\\n` is an ordinary byte here (it never holds a separator or a quote).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -110,6 +111,35 @@ class Scanner:
         self.line_open = 0  # separators on the physical line open at the chunk start
         self.last = 0  # the byte before the chunk (a CR-LF blank line cut in two)
         self.field_open: int | None = None  # where the field open at the chunk start starts
+
+    _STATE = (
+        *("want", "q_before", "open_seps", "open_start", "record", "qi", "pending"),
+        *("line_open", "last", "field_open"),
+    )
+
+    def snapshot(self) -> tuple:
+        """The state before the next chunk, for `restore` (a repaired line is fed again)."""
+        out = self.out
+        return (
+            tuple(getattr(self, name) for name in self._STATE),
+            (out.records, out.header_fields, out.bad_total, out.quotes),
+            dict(out.runaway_quotes),
+            (len(out.located), len(out.long_fields), len(out.long_records)),
+        )
+
+    def restore(self, snap: tuple) -> None:
+        """Back to a `snapshot`: what was found after it is forgotten (records are added to
+        `bad` in order, so the later ones are the last items)."""
+        state, counts, runaways, lengths = snap
+        for name, value in zip(self._STATE, state, strict=True):
+            setattr(self, name, value)
+        out = self.out
+        out.records, out.header_fields, out.bad_total, out.quotes = counts
+        out.runaway_quotes = dict(runaways)
+        while out.bad and next(reversed(out.bad)) >= self.record:
+            out.bad.popitem()
+        del out.located[lengths[0] :], out.long_fields[lengths[1] :]
+        del out.long_records[lengths[2] :]
 
     @staticmethod
     def _where(p: int, ends, per, outside, open_seps: int) -> tuple[int, int]:
@@ -349,85 +379,123 @@ RESCAN_CHUNK = 1024 * 1024  # after a repair the scan goes on from the repaired 
 RESCAN_TAIL = 64 * 1024  # and past the quote that closes a runaway, until its line is decided
 
 
-def _first_runaway(data, sep: str, width: int, start: int, quotes_before: int):
-    """(quote index, row-like lines it swallowed) of the first runaway quote at or after
-    `start` (the quotes before it counted in), or None. The scan stops past the quote that
-    closes it once no line inside quotes is left undecided (64 KB at a time after that
-    quote): a runaway opened earlier is always found by then, and the last of its lines is
-    decided."""
-    scanner = Scanner(sep, width)
-    scanner.q_before = quotes_before
-    first = None
-    closed = False
-    view = memoryview(data)
-    base, size = start, RESCAN_CHUNK
-    while base < len(data):
-        end = len(data) if base + size >= len(data) else _boundary(view, base + size)
-        end = end if end > base else min(len(data), base + size)
-        scanner.feed(base, np.frombuffer(view[base:end], dtype=np.uint8))
-        base = end
-        if closed and scanner.pending is None:
-            break  # the closing quote's line decided (a whole chunk more took 0.2 s in 200 MB)
-        if scanner.out.runaway_quotes:
-            first = min(scanner.out.runaway_quotes)
-            closed = scanner.q_before > first + 1
-            size = RESCAN_TAIL if closed else RESCAN_CHUNK
-    del view
-    scanner.finish(len(data))
-    if first is None:
-        return None
-    first = min(scanner.out.runaway_quotes)
-    return first, scanner.out.runaway_quotes[first]
+def check(chunks, load, sep: str, width: int, locate: list[int] | None = None, total: int = 0):
+    """`scan` of the (offset, bytes) `chunks` that repairs runaway quotes as it goes.
 
+    Until the first runaway quote the chunks are only scanned (a file streamed from disk is
+    never held). From there `load()` gives the whole content (offsets as in `chunks`) as one
+    bytearray, repaired in place: each line where a runaway quote opens is blanked with
+    spaces (offsets and record numbers stay those of the file), and the scan goes back to
+    the snapshot before that line and on from there, so the bytes are scanned about once
+    (a stray quote's stretch twice: once inside quotes, once repaired). Three passes (a
+    scan, a search per runaway, a scan of the repaired data) took 5.5 s for 50 stray quotes
+    in 200 MB. More than MAX_RESCUES runaways is not a CSV file's quoting: refused.
 
-def rescue(
-    data: bytes | bytearray, sep: str, width: int, chunk: int = CHUNK
-) -> tuple[bytes, list[Runaway], set[int], Scan]:
-    """Blank out (with spaces) each line where a runaway quote opens, until none is left.
-
-    Lines are blanked in place, so offsets and record numbers stay those of the file, and
-    each next runaway is looked for from the line of the next quote on: fifty stray quotes in 200 MB
-    took 57 s and 4 GB when each repair copied and rescanned the whole file. More than
-    MAX_RESCUES of them is not a CSV file's quoting: refused. Returns the repaired bytes,
-    what was found, the record numbers (header = 1) of the blanked lines, which the reader
-    drops, and the scan of the repaired data (its wrong-width records, blanked ones aside).
+    Returns the scan (of the repaired data: its wrong-width records, blanked lines aside, and
+    the places of `locate`), the repaired bytes (None when nothing was repaired), what was
+    found, and the record numbers (header = 1) of the blanked lines, which the reader drops.
     """
-    buf = data if isinstance(data, bytearray) else bytearray(data)
-    del data
-    found: list[tuple[int, int, bool]] = []
-    quotes_before = 0
-    # a runaway opens at a quote: each search starts on the line of the next quote
-    start = buf.rfind(b"\n", 0, max(0, buf.find(b'"'))) + 1
-    while True:
-        runaway = _first_runaway(buf, sep, width, start, quotes_before)
-        if runaway is None:
+    scanner = Scanner(sep, width, locate)
+    snaps: list[tuple[int, tuple]] = []
+    pos = None
+    for base, chunk in chunks:
+        snaps.append((base, scanner.snapshot()))
+        scanner.feed(base, np.frombuffer(chunk, dtype=np.uint8))
+        if scanner.out.runaway_quotes:
+            pos = base + len(chunk)
             break
-        first, lines = runaway
-        if len(found) >= MAX_RESCUES:
-            raise TooManyRunaways(len(found))
-        opening = quote_offset(buf, first - quotes_before, chunk, start)
-        line = buf.rfind(b"\n", 0, opening) + 1
-        end = buf.find(b"\n", opening)
-        end = len(buf) if end < 0 else end
-        quotes_before = first - buf.count(b'"', line, opening)
-        closed = buf.find(b'"', opening + 1) >= 0
-        buf[line:end] = b" " * (end - line)
-        found.append((line, lines, closed))
-        following = buf.find(b'"', end)  # the quotes before its line: those before `line`
-        if following < 0:
-            break
-        start = buf.rfind(b"\n", 0, following) + 1
-    # the repaired data's field counts (runaways were looked for above)
-    result = scan(buf, sep, None, locate=[s for s, _, _ in found], chunk=chunk)
+    with contextlib.suppress(AttributeError):
+        chunks.close()  # a generator holding a file or a view
+    if pos is None:  # a line running to the end of the file decides its quote at the end
+        before = scanner.snapshot()
+        result = scanner.finish(total)
+        if not result.runaway_quotes:
+            return result, None, [], set()
+        scanner.restore(before)
+        pos = total
+    buf = load()
+    result, found = _repair(scanner, snaps, buf, pos)
+    marks = {line for line, _, _ in found}
+    kept: list[tuple[int, int]] = []
+    record_of: dict[int, int] = {}
+    for offset, place in zip(scanner.queries, result.located, strict=True):
+        if offset in marks and offset not in record_of:
+            record_of[offset] = place[0]
+        else:
+            kept.append(place)
+    result.located = kept
     runaways: list[Runaway] = []
     rows: set[int] = set()
-    for (_, lines, closed), (rec, _) in zip(found, result.located, strict=True):
+    for line, lines, closed in found:
+        rec = record_of[line]
         runaways.append(Runaway(rec + 1, lines, closed))
         rows.add(rec + 1)
         if rec in result.bad:  # the blanked line itself
             del result.bad[rec]
             result.bad_total -= 1
-    result.located = []
+    return result, buf, runaways, rows
+
+
+def _repair(scanner: Scanner, snaps: list, buf: bytearray, pos: int):
+    """Go on scanning `buf` from `pos`, blanking each runaway quote's line once it is
+    decided (the quote that closes it passed and no line inside quotes left undecided: a
+    runaway opened earlier is always found by then) and going back to before that line."""
+    import bisect
+
+    n = len(buf)
+    view = memoryview(buf)
+    found: list[tuple[int, int, bool]] = []
+    size = RESCAN_CHUNK
+    while True:
+        if pos >= n:
+            before = scanner.snapshot()
+            result = scanner.finish(n)  # a line running to the end decides its quote here
+            runaways = dict(result.runaway_quotes)
+            if not runaways:
+                break
+            scanner.restore(before)
+        else:
+            end = n if pos + size >= n else _boundary(view, pos + size)
+            end = end if end > pos else min(n, pos + size)
+            snaps.append((pos, scanner.snapshot()))
+            scanner.feed(pos, np.frombuffer(view[pos:end], dtype=np.uint8))
+            pos = end
+            runaways = scanner.out.runaway_quotes
+            if not runaways:
+                size = RESCAN_CHUNK
+                continue
+            closed = scanner.q_before > min(runaways) + 1
+            if not (closed and scanner.pending is None):
+                size = RESCAN_TAIL if closed else RESCAN_CHUNK
+                continue
+        first = min(runaways)
+        if len(found) >= MAX_RESCUES:
+            raise TooManyRunaways(len(found))
+        # the chunk that holds the opening quote: the last one with fewer quotes before it
+        i = max(k for k in range(len(snaps)) if snaps[k][1][0][1] <= first)
+        opening = quote_offset(view, first - snaps[i][1][0][1], RESCAN_CHUNK, snaps[i][0])
+        line = max(snaps[0][0], buf.rfind(b"\n", 0, opening) + 1)
+        eol = buf.find(b"\n", opening)
+        eol = n if eol < 0 else eol
+        found.append((line, runaways[first], buf.find(b'"', opening + 1) >= 0))
+        buf[line:eol] = b" " * (eol - line)
+        j = max(k for k in range(len(snaps)) if snaps[k][0] <= line)
+        pos, snap = snaps[j]
+        del snaps[j:]
+        scanner.restore(snap)
+        bisect.insort(scanner.queries, line)  # the blanked line's record, once scanned again
+        size = RESCAN_CHUNK
+    del view
+    return result, found
+
+
+def rescue(
+    data: bytes | bytearray, sep: str, width: int, chunk: int = CHUNK
+) -> tuple[bytes, list[Runaway], set[int], Scan]:
+    """`check` of bytes: the repaired bytes, what was found, the blanked rows, the scan."""
+    buf = data if isinstance(data, bytearray) else bytearray(data)
+    del data
+    result, _, runaways, rows = check(_chunks(buf, chunk), lambda: buf, sep, width, total=len(buf))
     return bytes(buf), runaways, rows, result
 
 

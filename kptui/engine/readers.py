@@ -667,14 +667,32 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
     header = _header_fields(first_line, sep)
     width = len(header)
     _check_width(width, label)
-    import numpy as np
-
     nul_at = survey.nul  # NUL bytes are valid UTF-8 but not text: reported as bad bytes
     queries = sorted({*bad_at, *nul_at})
-    scanner = csvcheck.Scanner(sep, width, queries if gb_raw is None else None)
-    for base, chunk in _chunks_of(source, start):
-        scanner.feed(base, np.frombuffer(chunk, dtype=np.uint8))
-    result = scanner.finish(survey.size if isinstance(source, Path) else len(source))
+
+    # field counts and runaway quotes in one pass, repaired as they are found (a quote never
+    # closed, or closed rows later, swallows rows: its line is dropped, the rest read)
+    def load(held: bytes | Path = source) -> bytearray:
+        return _mutable(held, 0)
+
+    try:
+        result, repaired, runaways, dropped = csvcheck.check(
+            _chunks_of(source, start),
+            load,
+            sep,
+            width,
+            queries if gb_raw is None else None,
+            survey.size if isinstance(source, Path) else len(source),
+        )
+    except csvcheck.TooManyRunaways:
+        raise DataError(
+            f'more than {csvcheck.MAX_RESCUES:,} rows where a quote (") runs on over the '
+            'next lines: the quotes are text, not CSV quoting (save it with quotes as "")',
+            file=label,
+        ) from None
+    del load  # it held the source
+    if repaired is not None:
+        source = b""  # held once, as `repaired`
     _check_cells(width, result.records - 1, label)
     rows = result.records - 1 - result.blank  # blank lines are skipped, not videos
     if result.blank > MAX_BLANK_LINES:  # polars would hold each as a row of empty strings
@@ -702,19 +720,9 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
         _refuse_encoding(label, bad_at, located, header, skipped)
     if nul_at:
         _refuse_binary(label, survey.nul_total, nul_at, nul_located, header, skipped)
-    dropped: set[int] = set()
-    if result.runaway_quotes:
-        # a quote never closed (or closed rows later) swallows rows: drop its line, read the rest
-        data = _mutable(source, start)
-        source = b""  # held once, as `data`
-        try:
-            data, runaways, dropped, result = csvcheck.rescue(data, sep, width)
-        except csvcheck.TooManyRunaways:
-            raise DataError(
-                f'more than {csvcheck.MAX_RESCUES:,} rows where a quote (") runs on over the '
-                'next lines: the quotes are text, not CSV quoting (save it with quotes as "")',
-                file=label,
-            ) from None
+    if repaired is not None:
+        data = repaired
+        del repaired
         dropped = {r + skipped for r in dropped}
         for closed in (False, True):  # one problem per kind, with its rows
             found = [r for r in runaways if r.closed == closed]
@@ -743,14 +751,13 @@ def _read_text(source: bytes | Path, label: str, ext: str, max_rows: int | None 
             bad_at = again.bad if lossy else []
             nul_at = again.nul
             queries = sorted({*bad_at, *nul_at})
-            found = csvcheck.scan(data, sep, width, locate=queries).located
+            found = csvcheck.scan(data, sep, width, locate=queries, start=start).located
             places = dict(zip(queries, found, strict=True))
             located = [places[o] for o in bad_at]
             nul_located = [places[o] for o in nul_at]
-        source, start, skip_lines = data, 0, 0
+        source = bytes(data)
         del data
-    else:
-        skip_lines = skipped
+    skip_lines = skipped
     if result.long_fields or result.long_records:  # polars holds each several times over
         source = _cut_long(source, result, label, header, skipped, problems)
     if cr_dropped is not None:  # the offsets as in the file

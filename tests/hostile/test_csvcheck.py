@@ -87,3 +87,31 @@ def test_long_fields_are_found_whatever_the_chunks(monkeypatch) -> None:
         after = csvcheck.scan(cut, ",", 3)
         assert after.long_fields == [] and after.records == before.records
         assert after.bad == before.bad
+
+
+def test_a_repair_leaves_no_runaway_quote_whatever_the_chunks(monkeypatch) -> None:
+    """Each runaway quote's line is blanked until none is left, the same at any chunk size.
+    On main a repair could close one runaway and leave the next one open (a quote closed by
+    a quote on a blanked line runs on), so rows were still swallowed silently."""
+    rnd = random.Random(3)
+    pieces = ["a", "学习", ",", ",", '"', '""', "\n", "\r\n", "x,y,z", "v,t,u\n", 'q,"w,e\n']
+    repaired = 0
+    for _ in range(150):
+        body = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(5, 120)))
+        data = ("id,title,tags\n" + body).encode("utf-8")
+        if not csvcheck.scan(data, ",", 3).runaway_quotes:
+            continue
+        answers = set()
+        for chunk, rescan in ((1, 1), (3, 5), (7, 2), (1 << 20, 1 << 20)):
+            monkeypatch.setattr(csvcheck, "RESCAN_CHUNK", rescan)
+            monkeypatch.setattr(csvcheck, "RESCAN_TAIL", max(1, rescan // 4))
+            fixed, runaways, dropped, after = csvcheck.rescue(data, ",", 3, chunk=chunk)
+            again = csvcheck.scan(fixed, ",", 3)
+            assert again.runaway_quotes == {} and after.runaway_quotes == {}
+            blanked = {r.row - 1 for r in runaways}  # records of the blanked lines
+            assert after.bad == {k: v for k, v in again.bad.items() if k not in blanked}
+            assert dropped == {r.row for r in runaways} and len(fixed) == len(data)
+            answers.add((fixed, tuple((r.row, r.lines, r.closed) for r in runaways)))
+        assert len(answers) == 1
+        repaired += 1
+    assert repaired > 50

@@ -574,6 +574,21 @@ def test_many_stray_quotes_each_cost_a_little(tmp_path: Path, monkeypatch) -> No
         load_dataset(path)
 
 
+def test_a_quote_never_closed_on_the_last_lines_after_a_repair(tmp_path: Path) -> None:
+    """After one runaway quote is repaired, a quote opened on the next-to-last line (the last
+    line with no newline) swallowed that last line: the search for the next runaway missed
+    one decided only at the end of the file, so v4 was lost as 'malformed'. Now it is the
+    runaway it is, and v4 loads."""
+    path = tmp_path / "videos.csv"
+    path.write_bytes(b'video_id,title,tags,views\nv1,"T1,a,1\nv2,T2,b,2\nv3,"T3,c,3\nv4,T4,d,4')
+    ds = load_dataset(path)
+    assert sorted(ds.videos["video_id"].to_list()) == ["v2", "v4"]
+    assert _video(ds, "v4")["views"] == 4 and _video(ds, "v4")["title"] == "T4"
+    p = next(p for p in ds.problems if "never closed" in p.message)
+    assert p.row == 4 and "1 line(s)" in p.message
+    assert not any("malformed" in p.message for p in ds.problems)
+
+
 def test_a_wide_table_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
     """10,000 columns in 200 MB took 5 GB and 17 s: the cells are counted by the streamed
     check, and a table over 100 columns with more than MAX_WIDE_CELLS is refused unread."""
