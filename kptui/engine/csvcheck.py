@@ -122,7 +122,7 @@ class Scanner:
         out = self.out
         return (
             tuple(getattr(self, name) for name in self._STATE),
-            (out.records, out.header_fields, out.bad_total, out.quotes),
+            (out.records, out.blank, out.header_fields, out.bad_total, out.quotes),
             dict(out.runaway_quotes),
             (len(out.located), len(out.long_fields), len(out.long_records)),
         )
@@ -134,7 +134,7 @@ class Scanner:
         for name, value in zip(self._STATE, state, strict=True):
             setattr(self, name, value)
         out = self.out
-        out.records, out.header_fields, out.bad_total, out.quotes = counts
+        out.records, out.blank, out.header_fields, out.bad_total, out.quotes = counts
         out.runaway_quotes = dict(runaways)
         while out.bad and next(reversed(out.bad)) >= self.record:
             out.bad.popitem()
