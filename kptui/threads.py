@@ -50,6 +50,15 @@ def calm_threads(
     return True
 
 
+def spare_core() -> bool:
+    """Whether a second thread of work has a core to itself: more than one core, and the
+    numeric libraries not held to one thread (by `calm_threads` on a busy machine, or by
+    the user)."""
+    if os.environ.get("OPENBLAS_NUM_THREADS") == "1" or os.environ.get("OMP_NUM_THREADS") == "1":
+        return False
+    return (os.cpu_count() or 1) >= 2
+
+
 # what a persona / recommender fit imports (1.0-1.8 s of Python at start-up on the 2-core box)
 FIT_MODULES = (
     "scipy.sparse",
@@ -73,9 +82,7 @@ def preload(modules: Sequence[str] = FIT_MODULES) -> threading.Thread | None:
     import importlib
     import sys
 
-    if os.environ.get("OPENBLAS_NUM_THREADS") == "1" or os.environ.get("OMP_NUM_THREADS") == "1":
-        return None
-    if (os.cpu_count() or 1) < 2 or all(name in sys.modules for name in modules):
+    if not spare_core() or all(name in sys.modules for name in modules):
         return None
     import numpy  # noqa: F401
     import polars  # noqa: F401

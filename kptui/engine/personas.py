@@ -954,6 +954,10 @@ def load_or_fit_personas(
         cached = load_model(key, dataset.fingerprint)
         if cached is not None:
             return cached
+    if eng is None and cont is None and dataset.has_interactions:
+        from kptui.engine.profiles import engagement_and_content
+
+        eng, cont = engagement_and_content(dataset, seed=seed, progress=progress)
     model = fit_personas(dataset, k=k, seed=seed, progress=progress, eng=eng, cont=cont)
     if key:
         save_model(model, key)

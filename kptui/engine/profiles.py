@@ -324,6 +324,30 @@ def content(videos: pl.DataFrame, seed: int = 0, progress: Progress | None = Non
     )
 
 
+def engagement_and_content(
+    dataset: Dataset, seed: int = 0, progress: Progress | None = None
+) -> tuple[Engagement, Content]:
+    """`engagement` and `content`, the inputs both fits share. With a core to spare
+    (`kptui.threads.spare_core`) the video text (char n-grams: mostly Python) is read on a
+    second thread while the matrix is built (polars and numpy, which release the GIL): the
+    same results as one after the other, its peak under the reading's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kptui.threads import spare_core
+
+    report = progress or no_progress
+    require_interactions(dataset)
+    if not spare_core():
+        eng = engagement(dataset, progress=report)
+        report("video content", 0.1)
+        return eng, content(dataset.videos, seed=seed, progress=report)
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(content, dataset.videos, seed=seed)
+        eng = engagement(dataset, progress=report)
+        report("video content", 0.1)
+        return eng, pending.result()
+
+
 def _identity(tags: list[str]) -> list[str]:
     return tags
 
@@ -344,6 +368,7 @@ __all__ = [
     "Engagement",
     "content",
     "engagement",
+    "engagement_and_content",
     "interaction_weights",
     "require_interactions",
     "viewer_profiles",

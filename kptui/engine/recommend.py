@@ -1380,29 +1380,21 @@ def load_or_fit_recommender(
         cached = _load(dataset, personas, key, seed)
         if cached is not None:
             return cached
-    # Something must be fitted: build the shared pieces once for both models. With a core
-    # to spare (`_workers`), two threads: the video text (char n-grams, mostly Python) next
-    # to the engagement matrix (polars and numpy, which release the GIL), then the persona
-    # fit (k-means, cards) next to the recommender's tuning, which waits for the personas
-    # only at its last step. The same results as one after the other (a busy machine, or
-    # over `OVERLAP_MAX_PAIRS` viewer x video pairs, where the second overlap's peak costs
-    # more than its time saves: a 150 MB export's 1,090 MB -> 1,250 MB, for ~1-2 s).
+    # Something must be fitted: build the shared pieces once for both models (the text
+    # next to the matrix, `profiles.engagement_and_content`). With a core to spare
+    # (`_workers`) the persona fit (k-means, cards) runs next to the recommender's tuning,
+    # which waits for the personas only at its last step. The same results as one after
+    # the other (a busy machine, or over `OVERLAP_MAX_PAIRS` viewer x video pairs, where
+    # the overlap's peak costs more than its time saves: a 150 MB export's 1,090 MB ->
+    # 1,250 MB, for ~1-2 s).
     # While the two fits overlap, BLAS keeps one thread: k-means holds it to one for the
     # whole process during its iterations, so a product of the tuner's would otherwise get
     # one or two threads by timing, and its last bits (hence a near tie) with them.
     from concurrent.futures import ThreadPoolExecutor
 
-    parallel = _workers() > 1
+    eng, cont = profiles.engagement_and_content(dataset, seed=seed, progress=report)
     with ThreadPoolExecutor(1) as pool:  # starts no thread unless given work
-        if parallel:
-            pending_cont = pool.submit(profiles.content, dataset.videos, seed=seed)
-        eng = profiles.engagement(dataset, progress=report)
-        report("video content", 0.1)
-        if parallel:
-            cont = pending_cont.result()
-        else:
-            cont = profiles.content(dataset.videos, seed=seed, progress=report)
-        overlap = parallel and eng.matrix.nnz <= OVERLAP_MAX_PAIRS
+        overlap = _workers() > 1 and eng.matrix.nnz <= OVERLAP_MAX_PAIRS
 
         def fit_personas() -> tuple[PersonaModel | None, KptuiError | None]:
             try:

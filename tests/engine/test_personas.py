@@ -286,3 +286,19 @@ def test_k_note_names_a_split(model):
     assert note.endswith(
         f"a persona of 42% of viewers was split in two (too broad to act on): k={model.k}"
     )
+
+
+def test_text_read_next_to_the_matrix_gives_the_same_personas(monkeypatch):
+    # with a core to spare the video text is read on a second thread while the matrix is
+    # built (profiles.engagement_and_content): the same personas as one after the other
+    from kptui.engine.personas import load_or_fit_personas as fit
+    from kptui.engine.sample import generate as make
+
+    data = make(users=400, videos=80, events=6000, seed=11).dataset()
+    models = {}
+    for threads in ("1", "2"):
+        monkeypatch.setenv("OPENBLAS_NUM_THREADS", threads)
+        monkeypatch.setenv("OMP_NUM_THREADS", threads)
+        models[threads] = fit(data, use_cache=False)
+    assert models["1"].cards == models["2"].cards
+    assert models["1"].labels.tolist() == models["2"].labels.tolist()
