@@ -237,6 +237,7 @@ class TagIndex:
         doc_terms: list[dict[str, float]] = []
         text_terms: list[set[str]] = []
         phrase_counts: dict[str, list[Any]] = {}
+        tag_terms: dict[str, list[str]] = {}  # hashtag -> its similarity terms
         # Drafts are written to be tagged, so a phrase's tag rate and a draft's neighbours come
         # from the videos that carry tags; an untagged video (43% of the KuaiRec captions)
         # would only dilute both. A corpus without any tags counts every video.
@@ -253,7 +254,10 @@ class TagIndex:
                 if not chunk:
                     continue
                 for tag in hashtags(chunk):  # hashtag words still make videos similar
-                    for key in draft_terms(seg, tag):
+                    keys = tag_terms.get(tag)
+                    if keys is None:  # the same few hashtags come back on video after video
+                        keys = tag_terms[tag] = draft_terms(seg, tag)
+                    for key in keys:
                         terms[key] = terms.get(key, 0.0) + w
                 for name in tx.mentions(chunk):  # `@快手母婴` says a lot about a Kuaishou video
                     key = "@" + normalize_tag(name)
