@@ -175,7 +175,7 @@ def measure_big(data_root: Path, n_videos: int) -> None:
         names += ("suggest",)
         parts = [
             f"{name} {b[0] - a[0]:.2f} / {b[1] - a[1]:.2f} s"
-            for name, a, b in zip(names, marks, marks[1:], strict=True)
+            for name, a, b in zip(names, marks[:-1], marks[1:], strict=True)
         ]
         print(f"  in process (wall / CPU): {', '.join(parts)}; "
               f"index from {index.n_videos:,} of {index.n_source:,} videos")  # fmt: skip
