@@ -478,3 +478,55 @@ def test_two_thread_fit_gives_the_serial_fit(dataset, monkeypatch, few):
     else:
         assert one.personas.cards == two.personas.cards
         assert np.array_equal(one.personas.labels, two.personas.labels)
+
+
+def test_how_new_a_video_is_at_each_moment():
+    import scipy.sparse as sp
+
+    from kptui.engine.recommend import FRESH_WIDTH, _first_bins, _fresh
+
+    bins = sequence.TIME_BINS
+    # video 0 first taken up in bin 10 (and again later), video 1 in bin 200, video 2 never
+    act = sp.csr_matrix(
+        (np.ones(3, dtype=np.float32), ([10, 300, 200], [0, 0, 1])), shape=(bins, 3)
+    )
+    first = _first_bins(act)
+    assert first.tolist() == [10, 200, bins]
+    tau = FRESH_WIDTH * bins
+    f = _fresh(first, [10, 200, 200 + int(tau), 9])
+    assert f[0, 0] == 1.0 and f[1, 1] == 1.0  # new in its first bin
+    assert f[1, 0] == pytest.approx(np.exp(-190 / tau))
+    assert f[2, 1] == pytest.approx(np.exp(-1.0))
+    assert f[3].tolist() == [0.0, 0.0, 0.0]  # not yet taken up: nothing to push then
+    assert f[:, 2].tolist() == [0.0] * 4
+
+
+def test_persona_lists_weigh_how_new_a_video_is_only_once_it_is_out():
+    # Old videos o0..o9 watched through 2022-2023; n0 first taken up by a few in 2024.
+    # With `persona_fresh` the lists made now rank n0 higher than without; in a list made in
+    # 2022, before n0 was out, n0 scores the same with or without it (the o's, new then, more).
+    from kptui.engine.recommend import Blend
+
+    videos = pl.DataFrame({"video_id": [f"o{i}" for i in range(10)] + ["n0"]}).with_columns(
+        title=pl.col("video_id")
+    )
+    rows = []
+    for u in range(100):
+        for j in range(4):
+            day = datetime(2022, 1, 1) + timedelta(days=3 * u + j)
+            rows.append((f"u{u:03d}", f"o{(u + j) % 10}", day))
+    rows += [(f"u{u:03d}", "n0", datetime(2024, 1, 1) + timedelta(hours=u)) for u in range(3)]
+    inter = pl.DataFrame(rows, schema=["user_id", "video_id", "ts"], orient="row")
+    data = from_frames(videos, inter.with_columns(event=pl.lit("view")))
+    personas = fit_personas(data, k=2)
+    scores = {}
+    for w in (0.0, 2.0):
+        blend = Blend(persona_recent=0.0, persona_fresh=w, tuned_on=1)
+        rec = fit_recommender(data, personas, blend=blend)
+        n0 = rec.video_ids.index("n0")
+        now = [int((row > row[n0]).sum()) for row in rec.persona_scores()]
+        early = rec.persona_rows(np.arange(2), np.full(2, 10))
+        scores[w] = (now, early[:, n0], early[:, :n0])
+    assert all(a < b for a, b in zip(scores[2.0][0], scores[0.0][0], strict=True))
+    assert np.array_equal(scores[2.0][1], scores[0.0][1])
+    assert (scores[2.0][2] > scores[0.0][2]).any()
