@@ -4,8 +4,9 @@ Why: OpenBLAS (numpy, scipy) and OpenMP (scikit-learn's k-means) start a thread 
 let idle threads spin. On a machine that is already busy (a creator's laptop exporting video,
 a shared server) those threads fight the other programs for the same cores: measured on a
 2-core box under load, ten k-means fits took 70 s with the default threads and 3.7 s with
-one, a Cholesky 2.2 s against 0.95 s. So idle OpenMP threads sleep (`OMP_WAIT_POLICY`), and
-when the load average already fills every core each library gets one thread; polars'
+one, a Cholesky 2.2 s against 0.95 s. So idle OpenMP threads sleep (`OMP_WAIT_POLICY`),
+idle OpenBLAS threads sleep after ~25 us instead of ~0.1 s (`BLAS_TIMEOUT`), and when the
+load average already fills every core each library gets one thread; polars'
 allocator hands freed memory back (`JEMALLOC_CONF`). A variable the user set is never
 overridden. Called by `kptui.cli.main` (the CLI and the app).
 
@@ -25,6 +26,13 @@ THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 # 131 MB frame. A background thread returning pages idle for 0.2 s keeps what later stages
 # add from stacking on top of it (that run's peak 1,335 -> 1,247 MB, its middle ~300 MB less).
 JEMALLOC_VAR = "_RJEM_MALLOC_CONF"
+# OpenBLAS's idle threads spin 2^28 cycles (~0.1 s) after every call before they sleep:
+# on 2 cores they took the core from kptui's own second thread (the persona fit next to
+# the tuner, the scoring blocks). 2^16 cycles (~25 us) is enough for back-to-back calls.
+# An EASE and 90 products on the shared box (load 5, two BLAS threads): 28.6 CPU s / 57.9 s
+# with the default, 10.4 / 21.4 s at 2^4 (4.9 / 7.5 s with one thread).
+BLAS_TIMEOUT_VAR = "OPENBLAS_THREAD_TIMEOUT"
+BLAS_TIMEOUT = "16"
 JEMALLOC_CONF = "background_thread:true,dirty_decay_ms:200,muzzy_decay_ms:0"
 
 
@@ -36,6 +44,7 @@ def calm_threads(
     """Set the defaults described above in `env` (os.environ); True when limited to one."""
     env = os.environ if env is None else env
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    env.setdefault(BLAS_TIMEOUT_VAR, BLAS_TIMEOUT)
     env.setdefault(JEMALLOC_VAR, JEMALLOC_CONF)
     if load is None:
         try:

@@ -8,7 +8,14 @@ import os
 import subprocess
 import sys
 
-from kptui.threads import JEMALLOC_CONF, JEMALLOC_VAR, THREAD_VARS, calm_threads
+from kptui.threads import (
+    BLAS_TIMEOUT,
+    BLAS_TIMEOUT_VAR,
+    JEMALLOC_CONF,
+    JEMALLOC_VAR,
+    THREAD_VARS,
+    calm_threads,
+)
 
 
 def test_busy_machine_gets_one_thread_each():
@@ -21,7 +28,11 @@ def test_busy_machine_gets_one_thread_each():
 def test_quiet_machine_keeps_its_threads():
     env: dict[str, str] = {}
     assert not calm_threads(env, load=0.5, cpus=2)
-    assert env == {"OMP_WAIT_POLICY": "PASSIVE", JEMALLOC_VAR: JEMALLOC_CONF}
+    assert env == {
+        "OMP_WAIT_POLICY": "PASSIVE",
+        JEMALLOC_VAR: JEMALLOC_CONF,
+        BLAS_TIMEOUT_VAR: BLAS_TIMEOUT,
+    }
 
 
 def test_user_settings_win():
