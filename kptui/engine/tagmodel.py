@@ -29,7 +29,11 @@ if TYPE_CHECKING:
 
 DRAFT_CAP = 5000  # characters of a draft that are read; a 100 KB paste stays fast
 NEIGHBOURS = 30
-SIMILAR_TOP = 1000  # tags of the neighbours kept as candidates (by vote)
+# Tags of the neighbours kept as candidates (by vote). 30 YouTube neighbours carry 600+ tags,
+# each a Python row of evidence: 100 instead of 1,000 left the 5-fold F1@10 where it was
+# (youtube-random 0.2349 -> 0.2361, by channel 0.1858 -> 0.1856, KuaiRec unchanged) and cut
+# a YouTube draft's suggest from 8.5 to 4.5 ms CPU and an index build from 3.8 to 2.2 s.
+SIMILAR_TOP = 100
 COOCCUR_TOP = 40  # co-occurring tags kept as candidates
 SEEDS = 5  # strongest candidates whose co-occurring tags are proposed
 POPULAR_TOP = 30  # most used tags the prior proposes
