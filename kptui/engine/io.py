@@ -206,6 +206,8 @@ def _find_files(items: list[Path], notices: list[Problem]) -> list[Path]:
                     continue
                 try:
                     regular = entry.is_file()  # follows a symlink; False for FIFOs, devices
+                    if regular and entry.is_symlink():  # to a kernel file (/proc/kmsg)?
+                        regular = not_regular(item / name) is None
                 except OSError:
                     regular = False
                 (found if regular else odd).append(item / name)

@@ -26,6 +26,7 @@ ROW = "_kptui_row"  # never a name an export uses (a column `_row` must not clas
 TEXT_EXTS = {".csv", ".tsv", ".txt"}
 SUPPORTED_EXTS = TEXT_EXTS | {".parquet", ".pq", ".jsonl", ".ndjson", ".json", ".xlsx", ".xlsm"}
 MAX_FIELD = 100_000  # characters; longer text fields are cut, with a warning
+MAX_UNSIZED_MB = 64  # a file whose size stat does not know (/proc, /sys) may hold this much
 MAX_FILE_MB = 2048  # a data file larger is refused (KPTUI_MAX_FILE_MB overrides); 10M
 # interactions with a few columns are 450-550 MB, which a 512 MB cap refused
 MAX_XLSX_EXPANDED_MB = 1024  # an xlsx is a zip: what it expands to (a zip bomb), not its size
@@ -77,6 +78,11 @@ def not_regular(path: Path) -> str | None:
         return f"cannot read it ({(exc.strerror or str(exc)).lower()})"
     mode = st.st_mode
     if stat.S_ISREG(mode):
+        if st.st_size == 0 and _holds_unsized(path):
+            return (
+                "a kernel file (/proc, /sys: its size is unknown, it may be endless or wait "
+                "for data), not a regular data file: only regular files are read"
+            )
         return None
     if stat.S_ISDIR(mode):
         return "a folder, not a data file"
@@ -87,24 +93,74 @@ def not_regular(path: Path) -> str | None:
     return "a device, not a regular file: only regular files are read"
 
 
+def _holds_unsized(path: Path) -> bool:
+    """Whether a file of size 0 holds data all the same, or waits for it (a /proc or /sys
+    file: /proc/self/pagemap is endless, /proc/kmsg blocks a reader), read without blocking.
+    A real empty file holds nothing."""
+    import os
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return False  # reading it says why
+    try:
+        return bool(os.read(fd, 8))  # 8: pagemap reads whole entries only
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
 def read_file(path: Path, limit: int | None = None) -> bytes:
-    """The content of a regular file, refusing FIFOs, devices and files over the size cap."""
+    """The content of a regular file, refusing FIFOs, devices and files over the size cap.
+
+    The size is taken from `stat` before anything is read: a file over the cap is refused
+    unread. A kernel file (/proc, /sys) says size 0 and may hold any amount (/proc/self/pagemap
+    was read to the 2 GB cap, 2.1 GB of memory, before it was refused): more than
+    MAX_UNSIZED_MB of it is refused."""
+    import os
+
     why = not_regular(path)
     if why:
         raise DataError(f"is {why}" if why.startswith("a ") else why, file=str(path))
     cap = max_file_bytes() if limit is None else limit
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(cap + 1)
+        size = os.stat(path).st_size
+        if size > cap and limit is None:
+            _too_large(path, cap)
+        # non-blocking, for a kernel file that waits for data (/proc/kmsg); a real file
+        # never waits
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
+            unsized = MAX_UNSIZED_MB * 1024 * 1024
+            raw = fh.read(min(cap, size or unsized) + 1) or b""
+            if size and len(raw) > size:  # it grew while it was read: the rest, to the cap
+                raw += fh.read(cap + 1 - len(raw)) or b""
+    except BlockingIOError:
+        raise DataError(
+            "it waits for data (a /proc or /sys file?): only regular files are read",
+            file=str(path),
+        ) from None
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
-    if len(raw) > cap and limit is None:
+    if not size and len(raw) > min(cap, unsized) and limit is None:
         raise DataError(
-            f"file is larger than the {cap // (1024 * 1024):,} MB limit for one data file "
-            "(set KPTUI_MAX_FILE_MB to raise it)",
+            f"its size is not known (0 by stat, as a /proc or /sys file says) and it holds more "
+            f"than {MAX_UNSIZED_MB} MB: not a data file",
             file=str(path),
         )
+    if len(raw) > cap and limit is None:
+        _too_large(path, cap)
     return raw
+
+
+def _too_large(path: Path, cap: int) -> None:
+    raise DataError(
+        f"file is larger than the {cap // (1024 * 1024):,} MB limit for one data file "
+        "(set KPTUI_MAX_FILE_MB to raise it)",
+        file=str(path),
+    )
 
 
 def peek_columns(path: Path) -> list[str] | None:
@@ -165,8 +221,7 @@ def read_table(path: Path, max_rows: int | None = None) -> RawTable:
     more than `max_rows` records (a videos file) is refused before polars reads it."""
     label = path.name
     ext = path.suffix.lower()
-    if ext in TEXT_EXTS:
-        _check_size(path)
+    if ext in TEXT_EXTS and _check_size(path):
         with open(path, "rb") as fh:
             head = fh.read(8)
         if head[:4] not in (b"PK\x03\x04", b"PAR1"):
@@ -175,17 +230,16 @@ def read_table(path: Path, max_rows: int | None = None) -> RawTable:
     return read_bytes(raw, label, ext)
 
 
-def _check_size(path: Path) -> None:
+def _check_size(path: Path) -> int:
+    """The size of a regular file under the cap (0 for a kernel file, read by `read_file`)."""
     why = not_regular(path)
     if why:
         raise DataError(f"is {why}" if why.startswith("a ") else why, file=str(path))
     cap = max_file_bytes()
-    if path.stat().st_size > cap:
-        raise DataError(
-            f"file is larger than the {cap // (1024 * 1024):,} MB limit for one data file "
-            "(set KPTUI_MAX_FILE_MB to raise it)",
-            file=str(path),
-        )
+    size = path.stat().st_size
+    if size > cap:
+        _too_large(path, cap)
+    return size
 
 
 def read_bytes(raw: bytes, label: str, ext: str) -> RawTable:

@@ -1215,3 +1215,29 @@ def test_more_blank_lines_than_a_reader_should_hold_are_refused(tmp_path: Path) 
     )
     with pytest.raises(DataError, match=r"1,000,00\d blank lines among 2 rows"):
         load_dataset(tmp_path)
+
+
+@pytest.mark.skipif(not Path("/proc/self/pagemap").exists(), reason="Linux /proc")
+def test_kernel_files_are_refused_unread(tmp_path: Path) -> None:
+    """A /proc or /sys file says size 0 by stat and is 'regular': /proc/self/pagemap was read
+    to the 2 GB cap (2.1 GB of memory) before it was refused, and /proc/kmsg blocked every
+    command. A size-0 file that holds data, or waits for it, is refused unread; a symbolic
+    link to one in a dataset folder is skipped with a notice."""
+    for name in ("/proc/self/pagemap", "/proc/self/status"):
+        with pytest.raises(DataError, match="a kernel file"):
+            load_dataset(Path(name))
+    link = tmp_path / "pagemap.json"
+    link.symlink_to("/proc/self/pagemap")
+    with pytest.raises(DataError, match="a kernel file"):
+        load_dataset(link)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "videos.csv").write_text(VD + "v1,A,a,1,0,60\n")
+    (folder / "interactions.csv").symlink_to("/proc/self/status")
+    ds = load_dataset(folder)
+    assert ds.videos["video_id"].to_list() == ["v1"] and ds.interactions is None
+    assert "interactions.csv: not regular files" in _messages(ds).replace("skipped ", "")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(DataError, match="file is empty"):
+        load_dataset(empty)
