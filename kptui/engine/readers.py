@@ -1988,19 +1988,104 @@ def _read_excel(raw: bytes, label: str) -> RawTable:
             f"{limit // (1024 * 1024):,} MB limit",
             file=label,
         )
+    problems: list[Problem] = []
+    sheets: list[tuple[str, bool, str | None]] = []
+    with contextlib.suppress(Exception):
+        sheets = _sheets(raw)
+    chosen = _videos_sheet(raw, sheets, label, problems)
     try:
-        frame = pl.read_excel(io.BytesIO(raw), engine="calamine", infer_schema_length=0)
+        frame = pl.read_excel(
+            io.BytesIO(raw),
+            engine="calamine",
+            infer_schema_length=0,
+            **({"sheet_name": sheets[chosen][0]} if len(sheets) > 1 else {}),
+        )
     except Exception as exc:
         raise DataError(f"not a readable Excel file ({_short(exc)})", file=label) from None
     frame = frame.with_columns(pl.all().cast(pl.Utf8))
     frame = _free_row(frame).with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-    problems: list[Problem] = []
     frame = _serial_dates(frame, label, problems)
     extra: list[RawTable] = []
     # the checks read the zip by hand; a file calamine could read stays read
     with contextlib.suppress(Exception):
-        frame = _excel_checks(raw, label, frame, problems, extra)
+        frame = _excel_checks(raw, label, frame, problems, extra, sheets, chosen)
     return RawTable(frame, label, raw, problems, extra=extra)
+
+
+def _sheets(raw: bytes) -> list[tuple[str, bool, str | None]]:
+    """(name, hidden, XML member) of each sheet of a workbook, in its order."""
+    import html
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        workbook = zf.read("xl/workbook.xml")
+        try:
+            rels = zf.read("xl/_rels/workbook.xml.rels")
+        except KeyError:
+            rels = b""
+
+    def attr(tag: bytes, name: bytes) -> str | None:
+        found = re.search(rb"\b" + name + rb'="([^"]*)"', tag)
+        return html.unescape(found.group(1).decode("utf-8", "replace")) if found else None
+
+    targets: dict[str, str] = {}
+    for tag in re.findall(rb"<Relationship\b[^>]*>", rels):
+        rid, target = attr(tag, b"Id"), attr(tag, b"Target")
+        if rid and target:
+            targets[rid] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    out = []
+    for tag in re.findall(rb"<sheet\b[^>]*>", workbook):
+        name = attr(tag, b"name")
+        if name is None:
+            continue
+        rid = attr(tag, b"r:id")
+        out.append((name, attr(tag, b"state") in ("hidden", "veryHidden"), targets.get(rid or "")))
+    return out
+
+
+def _videos_sheet(raw: bytes, sheets, label: str, problems: list[Problem]) -> int:
+    """Which sheet is read as the videos table: the first visible one whose header names a
+    video_id or title column (a cover sheet, an empty or a hidden sheet before it was read,
+    or was an error), said in a notice when it is not the first; else the first visible."""
+    import polars as pl
+
+    from kptui.engine import schema
+
+    if len(sheets) < 2:
+        return 0
+    visible = [i for i, (_, hidden, _) in enumerate(sheets) if not hidden] or [0]
+    chosen = visible[0]
+    for i in visible:
+        try:
+            head = pl.read_excel(
+                io.BytesIO(raw),
+                engine="calamine",
+                sheet_name=sheets[i][0],
+                infer_schema_length=0,
+                read_options={"n_rows": 1},
+            )
+        except Exception:
+            continue
+        cols = schema.match_columns(list(head.columns), schema.VIDEO_ALIASES, None)
+        if "title" in cols and "video_id" in cols:
+            chosen = i
+            break
+    if chosen:
+        first, hidden, _ = sheets[0]
+        why = "is hidden" if hidden else "has no video_id and title columns"
+        problems.append(
+            Problem(
+                label,
+                None,
+                None,
+                f"sheet {sheets[chosen][0]!r} read as the videos table (the first sheet, "
+                f"{first!r}, {why})",
+                1,
+                severity="notice",
+            )
+        )
+    return chosen
 
 
 def _extra_sheet(raw: bytes, label: str, name: str, extra: list, problems: list) -> bool:
@@ -2038,9 +2123,11 @@ def _extra_sheet(raw: bytes, label: str, name: str, extra: list, problems: list)
     return True
 
 
-def _excel_checks(raw: bytes, label: str, frame, problems: list[Problem], extra: list):
+def _excel_checks(
+    raw: bytes, label: str, frame, problems: list[Problem], extra: list, sheets, chosen: int
+):
     """Extra sheets (an interactions sheet is read), and formula cells whose value was never
-    calculated (left empty)."""
+    calculated (left empty) in the sheet read as videos."""
     import re
     import zipfile
 
@@ -2048,28 +2135,31 @@ def _excel_checks(raw: bytes, label: str, frame, problems: list[Problem], extra:
 
     with zipfile.ZipFile(io.BytesIO(raw)) as zf:
         workbook = zf.read("xl/workbook.xml")
-        names = [
-            n.decode("utf-8", "replace")
-            for n in re.findall(rb'<sheet [^>]*name="([^"]*)"', workbook)
-        ]
-        unread = [n for n in names[1:] if not _extra_sheet(raw, label, n, extra, problems)]
+        names = [name for name, _, _ in sheets]
+        read = names[chosen] if names else None
+        rest = [n for i, n in enumerate(names) if i != chosen]
+        unread = [n for n in rest if not _extra_sheet(raw, label, n, extra, problems)]
         if unread:
-            rest = ", ".join(repr(n) for n in unread[:5]) + (", ..." if len(unread) > 5 else "")
+            shown = ", ".join(repr(n) for n in unread[:5]) + (", ..." if len(unread) > 5 else "")
             problems.append(
                 Problem(
                     label,
                     None,
                     None,
-                    f"only the first sheet ({names[0]!r}) is read as videos; not read: {rest} "
+                    f"only the sheet {read!r} is read as videos; not read: {shown} "
                     "(not an interactions table: save each table as its own file)",
                     len(unread),
                 )
             )
         recalc = b'fullCalcOnLoad="1"' in workbook
-        sheets = sorted(n for n in zf.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
-        if not sheets:
+        members = sorted(
+            n for n in zf.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)
+        )
+        if not members:
             return frame
-        first = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in sheets else sheets[0]
+        first = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in members else members[0]
+        if sheets and sheets[chosen][2] in zf.namelist():
+            first = sheets[chosen][2]
         info = zf.getinfo(first)
         if info.file_size > 512 * 1024 * 1024 or not _has_formula(zf, first):
             return frame  # the sheet's XML (often 10x the file) is read only with formulas

@@ -1241,3 +1241,40 @@ def test_kernel_files_are_refused_unread(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     with pytest.raises(DataError, match="file is empty"):
         load_dataset(empty)
+
+
+def test_the_videos_sheet_of_a_workbook_is_found(tmp_path: Path) -> None:
+    """Only the first sheet was read as videos: a cover sheet or an empty first sheet made
+    the workbook an error, an interactions sheet first made it 'no videos file', and a hidden
+    first sheet (an old copy) was read in place of the visible videos sheet. The first
+    visible sheet with video_id and title columns is read, said in a notice."""
+    import xlsxwriter
+
+    videos = [["video_id", "title", "tags", "views"], ["v1", "A", "a", 1], ["v2", "B", "b", 2]]
+    firsts = {
+        "cover": ([["This workbook holds my videos"]], False, "has no video_id and title"),
+        "empty": ([], False, "has no video_id and title"),
+        "hidden": ([["video_id", "title", "views"], ["x1", "OLD", 9]], True, "is hidden"),
+        "interactions": ([["user_id", "video_id", "event"], ["u1", "v1", "view"]], False, ""),
+    }
+    for name, (rows, hidden, why) in firsts.items():
+        path = tmp_path / f"book{len(name)}.xlsx"
+        book = xlsxwriter.Workbook(str(path))
+        first = book.add_worksheet(name)
+        for i, row in enumerate(rows):
+            first.write_row(i, 0, row)
+        sheet = book.add_worksheet("videos")
+        for i, row in enumerate(videos):
+            sheet.write_row(i, 0, row)
+        if hidden:
+            sheet.activate()
+            first.hide()
+        book.close()
+        ds = load_dataset(path)
+        assert ds.videos["video_id"].to_list() == ["v1", "v2"], name
+        assert _video(ds, "v2")["views"] == 2
+        assert f"sheet 'videos' read as the videos table (the first sheet, '{name}', {why}" in (
+            _messages(ds)
+        )
+        if name == "interactions":
+            assert ds.interactions["user_id"].to_list() == ["u1"]
