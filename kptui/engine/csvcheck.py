@@ -344,24 +344,30 @@ def scan(
 
 
 def file_chunks(fh, start: int = 0, size: int = CHUNK):
-    """(offset, bytes) of an open binary file from `start`, `size` bytes at a time, each cut
-    at a character boundary (the few bytes of a character cut in two go with the next)."""
+    """(offset, bytes-like) of an open binary file from `start`, `size` bytes at a time, each
+    cut at a character boundary (the few bytes of a character cut in two go with the next).
+
+    One buffer is read into again and again, so a chunk is valid until the next one: a new
+    4 MB `bytes` per read (and per carried character) was 0.5 s of page faults in 200 MB."""
     fh.seek(start)
+    buf = bytearray(size + 4)
+    view = memoryview(buf)
     base = start
-    carry = b""
+    carry = 0  # bytes of a character cut by the last read, moved to the front
     while True:
-        block = fh.read(size)
-        if not block:
+        n = fh.readinto(view[carry : carry + size])
+        if not n:
             break
-        buf = carry + block if carry else block
-        cut = _boundary(buf, len(buf) - 1) if len(block) == size else len(buf)
+        total = carry + n
+        cut = _boundary(view, total - 1) if n == size else total
         if cut <= 0:
-            cut = len(buf)
-        yield base, buf[:cut]
+            cut = total
+        yield base, view[:cut]
         base += cut
-        carry = buf[cut:]
+        carry = total - cut
+        buf[:carry] = buf[cut:total]
     if carry:
-        yield base, carry
+        yield base, view[:carry]
 
 
 def quote_offset(data, index: int, chunk: int = CHUNK, start: int = 0) -> int:
