@@ -8,7 +8,8 @@ cache, one process: `kptui personas --json --assignments A.csv --recommendations
 (`--recommendations` shares one fit between personas and lists). Next to it, in the same
 run and on the same files, `bench/scale_baselines.py strong` (polars, scipy sparse, EASE,
 k-means on factors, blocked top-k; no validation, cards, labels or reasons) at every size
-and `... naive` (pandas, per-viewer Python loop) at the --naive sizes. Each is a fresh
+and `... naive` (pandas, per-viewer Python loop) at the --naive sizes, both with the idle
+OpenBLAS / OpenMP threads sleeping as kptui's do (`kptui/threads.py`). Each is a fresh
 process; wall time, CPU time (user + system, every thread) and peak RSS (`os.wait4`)
 per run, with the load average at its start; the log-log slope of kptui's time
 against interactions. Data comes from `kptui data sample` (written once under --root and
@@ -160,6 +161,12 @@ def run_all(args: argparse.Namespace) -> None:
                     # the held-out 10M file is over the 512 MB default limit for one file
                     "KPTUI_MAX_FILE_MB": os.environ.get("KPTUI_MAX_FILE_MB", "4096"),
                 }
+                if who != "kptui":
+                    # the idle-thread settings kptui gives itself (kptui/threads.py), so
+                    # the ratio is not the scripts' OpenBLAS threads spinning: at 1M, load
+                    # 3, the strong script took 29.4 s / 27.5 CPU s without, 11.7 / 11.5 with
+                    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+                    env.setdefault("OPENBLAS_THREAD_TIMEOUT", "16")
                 if who == "kptui":
                     cmd = [py, "-m", "kptui", "personas", "--data", str(data), "--json",
                            "--assignments", str(Path(tmp) / "a.csv"),
