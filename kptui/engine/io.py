@@ -513,6 +513,7 @@ def _videos(table: RawTable, mapping: dict[str, str] | None, problems: list[Prob
     ).with_columns(pl.lit(table.label).alias("_file"))
     label = table.label
     out = _required_ids(out, ["video_id"], cols, label, problems)
+    out = _totals_row(out, cols, label, problems)
     out = _text_limits(out, ["title", "description", "tags", "channel"], cols, label, problems)
     empty_title = out.filter(pl.col("title").is_null() | (pl.col("title").str.strip_chars() == ""))
     if empty_title.height:
@@ -852,6 +853,31 @@ def _examples(values: pl.Series, n: int = 3) -> str:
     return ", ".join(repr(v if v is None or len(v) <= 40 else v[:39] + "…") for v in shown)
 
 
+_ZERO_WIDTH = "[\u200b-\u200d\u2060\ufeff]"
+# A spreadsheet's totals row in a videos file: the sum of every video's views, not a video.
+_TOTAL_IDS = frozenset({"total", "totals", "grand total", "sum", "合计", "总计", "汇总", "总和"})
+
+
+def _totals_row(out, cols: dict[str, str], label: str, problems):
+    """`out` without rows whose video_id is `Total` / 合计 (any case) and that have no title."""
+    import polars as pl
+
+    total = pl.col("video_id").str.to_lowercase().is_in(list(_TOTAL_IDS)) & (
+        pl.col("title").is_null() | (pl.col("title").str.strip_chars() == "")
+    )
+    rows = out.filter(total)
+    if not rows.height:
+        return out
+    _report(
+        problems,
+        label,
+        cols["video_id"],
+        f"a totals row (video_id {_examples(rows['video_id'])}, no title): not a video; skipped",
+        rows[ROW],
+    )
+    return out.filter(~total)
+
+
 def _required_ids(out, fields: list[str], cols: dict[str, str], label: str, problems):
     """IDs are text. A float ID column (Parquet or JSON written by pandas from a column with a
     gap) holds whole numbers: `123.0` is 123, as the videos file spells it; otherwise no
@@ -865,11 +891,18 @@ def _required_ids(out, fields: list[str], cols: dict[str, str], label: str, prob
         and bool(((out[f] == out[f].round(0)) & (out[f].abs() < 2**53)).fill_null(True).all())
     ]
     out = out.with_columns(pl.col(f).cast(pl.Int64) for f in whole)
-    out = out.with_columns(
-        pl.col(f).cast(pl.Utf8).str.strip_chars()
-        for f in fields
-        if out[f].dtype != pl.Utf8 or _needs(out[f], r"^\s|\s$")  # a copy only when needed
-    )
+    # one scan per column says whether it needs a copy: spaces around, or a zero-width
+    # character inside (`v1` + U+200B, pasted from a web page, would be a video of its own)
+    fix = [
+        f for f in fields if out[f].dtype != pl.Utf8 or _needs(out[f], r"^\s|\s$|" + _ZERO_WIDTH)
+    ]
+    out = out.with_columns(pl.col(f).cast(pl.Utf8).str.strip_chars() for f in fix)
+    for f in fix:
+        if _needs(out[f], _ZERO_WIDTH):
+            hidden = out.filter(pl.col(f).str.contains(_ZERO_WIDTH))
+            _report(problems, label, cols[f], f"zero-width characters in {f}; removed", hidden[ROW])
+            problems[-1].severity = "notice"
+            out = out.with_columns(pl.col(f).str.replace_all(_ZERO_WIDTH, "").str.strip_chars())
     for f in fields:
         bad = out.filter(pl.col(f).is_null() | (pl.col(f) == ""))
         if bad.height:

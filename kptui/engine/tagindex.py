@@ -91,8 +91,10 @@ def schema_key() -> str:
     import hashlib
 
     from kptui.engine import tagmodel
+    from kptui.engine import text as tx
 
     params = {
+        "stop_words": hashlib.sha1(" ".join(sorted(tx.STOP_WORDS)).encode()).hexdigest(),
         "format": FORMAT,
         "features": list(tagmodel.FEATURES),
         "n_coef": tagmodel.n_coef(),

@@ -583,6 +583,20 @@ def test_tags_of_another_subject_are_cut_and_the_next_ones_take_their_place(yout
         assert "cinema sins" in uncut and "stocks" not in uncut
 
 
+def test_a_function_word_alone_does_not_make_videos_similar() -> None:
+    """月薪5000如何存下第一个10万 shares only 如何 with the sample's "我是如何学会装饰器的 #Python"
+    videos: 如何 made them its neighbours, and 程序员 / Python / 英语学习 its tags (0.12)."""
+    from kptui.engine import text as tx
+    from kptui.paths import sample_data_dir
+
+    assert {"如何", "怎么", "how", "what"} <= tx.STOP_WORDS
+    sample = TagIndex.build(load_dataset(sample_data_dir()).videos)
+    got = keys(suggest(sample, "月薪5000如何存下第一个10万", top=10))
+    assert not {"程序员", "python", "英语学习", "背单词"} & set(got), got
+    assert "如何" not in sample.terms
+    assert {"基金", "投资"} <= set(keys(suggest(sample, "如何做好基金定投", top=10)))
+
+
 @pytest.mark.parametrize(
     "text",
     ["a b", "a  b", "a\tb", "a\u3000b", "a\u00a0\u00a0b", "a\nb", "a\x1cb", "a\u2028b", "ab",

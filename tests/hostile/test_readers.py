@@ -1278,3 +1278,36 @@ def test_the_videos_sheet_of_a_workbook_is_found(tmp_path: Path) -> None:
         )
         if name == "interactions":
             assert ds.interactions["user_id"].to_list() == ["u1"]
+
+
+def test_zero_width_characters_in_ids_are_removed(tmp_path: Path) -> None:
+    """`v2` + U+200B (pasted from a web page) was a video of its own, and its viewers' views
+    matched no video."""
+    (tmp_path / "videos.csv").write_text("video_id,title,views\nv1,a,10\nv2\u200b,b,20\n")
+    (tmp_path / "interactions.csv").write_text(
+        "user_id,video_id,event\nu1,v1,view\nu2,v2,view\n\ufeffu2\u200b,v2\u2060,like\n"
+    )
+    ds = load_dataset(tmp_path)
+    assert sorted(ds.videos["video_id"].to_list()) == ["v1", "v2"]
+    assert ds.interactions.height == 3
+    assert sorted(set(ds.interactions["user_id"].to_list())) == ["u1", "u2"]
+    assert not ds.problems, _messages(ds)
+    found = {(n.file, n.column) for n in ds.notices if "zero-width" in n.message}
+    assert found == {
+        ("videos.csv", "video_id"),
+        ("interactions.csv", "user_id"),
+        ("interactions.csv", "video_id"),
+    }
+
+
+def test_a_totals_row_in_a_videos_file_is_not_a_video(tmp_path: Path) -> None:
+    """A spreadsheet's `Total` / 合计 row loaded as a video holding every video's views (an
+    outlier to repost, at the top of every list), with only an 'empty title' notice."""
+    (tmp_path / "videos.csv").write_text(
+        "video_id,title,views\nv1,a,10\nv2,b,20\nTotal,,30\n合计, ,30\ntotal,Total recall,5\n",
+        encoding="utf-8",
+    )
+    ds = load_dataset(tmp_path)
+    assert sorted(ds.videos["video_id"].to_list()) == ["total", "v1", "v2"]
+    (problem,) = [p for p in ds.problems if "totals row" in p.message]
+    assert (problem.count, problem.examples) == (2, [4, 5])
