@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np
 import realdata  # the leave-last-out split every recommendation bench shares
 
-from kptui.engine import profiles, sequence
+from kptui.engine import profiles
 from kptui.engine.personas import fit_personas
 from kptui.engine.recommend import fit_recommender
 from kptui.engine.sample import generate
@@ -86,8 +86,7 @@ def run(name: str, shape: dict, max_eval: int) -> None:
         x,
         target,
     )
-    bins = sequence.bins_of(rec._history_all().moment[rows])
-    pscores = rec.persona_rows(personas.labels[rows], bins)
+    pscores = rec.viewer_persona_rows(rows)
     results["kptui per persona"] = metrics(pscores, x, target)
     best_base = max(hr for m, (hr, _) in results.items() if not m.startswith("kptui"))
     print(

@@ -12,8 +12,10 @@ Protocol (all in one process, same split and same matrix for every method):
 Baselines: popularity, TruncatedSVD (PureSVD scoring x V Vᵀ on the binary matrix), implicit
 ALS (`implicit` package, CPU), plain EASE (Steck 2019, videos with >= 2 viewers) and item-kNN
 (cosine, top-k neighbours). kptui per viewer (`Recommender.viewer_scores`) and per persona
-(each viewer gets their persona's list as it stood at the viewer's latest training moment,
-`persona_rows`: the list a creator would have pushed to that persona then); for comparison,
+(each viewer gets a persona's list as it stood at the viewer's latest training moment,
+`viewer_persona_rows`: the list a creator would have pushed to that persona then; the
+persona is the viewer's own, or the one their latest videos are nearest where the tuner
+found that pays, `Blend.persona_now`); for comparison,
 "persona, at the end": the lists as of the data's end (what the app shows now) served to
 every viewer, however long ago they were last active.
 Goals (issue 14): per viewer >= 1.3x HR@10 of the best baseline, per persona >= 1.5x
@@ -47,7 +49,7 @@ import numpy as np
 import polars as pl
 import realdata
 
-from kptui.engine import profiles, sequence
+from kptui.engine import profiles
 from kptui.engine.personas import fit_personas
 from kptui.engine.recommend import ease, fit_recommender
 from kptui.engine.types import Dataset
@@ -210,13 +212,11 @@ class Case:
         viewer_s = fit_s + time.perf_counter() - t1
         t1 = time.perf_counter()
         labels = personas.labels
-        bins = sequence.bins_of(rec._history_all().moment)
         rows_iter = iter(range(0, len(self.rows), 1024))
 
         def persona_score(rows):
             start = next(rows_iter)
-            r = self.rows[start : start + rows.shape[0]]
-            return rec.persona_rows(labels[r], bins[r])
+            return rec.viewer_persona_rows(self.rows[start : start + rows.shape[0]])
 
         persona = metrics(persona_score, self.x, self.target)
         self.hits["kptui per persona"] = LAST_HITS[0]

@@ -42,7 +42,19 @@ a shared list rests on a few dozen hits and swung between folds). Then `persona_
 of its first interaction, decaying over `FRESH_WIDTH` of all interactions, 0 before it
 was out): new videos are what a persona takes up next more often than their counts say
 (four validation folds of MovieLens pooled, 1.87x -> 2.11x popularity; the Stack Exchange
-community and the sample level; the tuner keeps 0 where it does not pay). Tried and left out on
+community and the sample level; the tuner keeps 0 where it does not pay). Whose list a
+viewer gets (`persona_now`, `viewer_persona_rows`): their persona's, or, with `persona_now`
+a recency half-life (of `PERSONA_NOW_GRID`, tuned the same way; 0 is off), the list of the
+persona whose centre, in the content space the personas were clustered in, is nearest what
+the viewer watched lately (`_nearest_persona`). A persona is the long run; a member whose
+latest videos are another persona's kind is taking up what that persona takes up, so that
+is the list to push to them; it is still one of the k lists, and the cards and
+assignments do not change. Four validation folds of MovieLens pooled: 186 -> 207 hits
+(2.07x -> 2.30x popularity); the tuner picks 3 on three folds and 0 on the fourth, where 3
+read lower; the Stack Exchange community and the sample pick 0 on every fold (3 forced
+there: -1% and -2%). Mixing the two nearest personas' lists by their similarity (soft
+assignment, temperature 0.05-0.3) read 2.10x-2.27x, half of each of the own and the
+nearest 2.30x: no better than one list, so one list. Tried and left out on
 MovieLens, all within the noise of 610 held-out ratings or worse on validation: each
 persona's own distinctive videos (lift over popularity) or its members' own activity at
 the moment instead of everyone's, a product instead of a sum, wider or multi-scale
@@ -83,6 +95,8 @@ API (CLI and TUI):
   (None: every viewer; batched); `.for_persona(pid, top=10, paid_only=False) -> list[dict]`;
   `.for_personas(top, paid_only) -> list[dict]` (SPEC's `--persona all` shape);
   `.persona_rows(pids, bins)`: persona lists as they stood at given time bins (benchmarks);
+  `.persona_now(index)`: whose list each viewer gets; `.viewer_persona_rows(index)`: that
+  list at the viewer's latest moment (benchmarks);
   `.draft_fit(title, description="") -> list[dict]` (persona_id, label, fit, best first).
 Unknown viewers or personas raise `UsageError`.
 """
@@ -107,7 +121,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str | None, float | None], None]
 
-MODEL_VERSION = "7"
+MODEL_VERSION = "8"
 EXACT_BUDGET = 50_000_000  # viewers x videos scored densely below this; candidates above
 CANDIDATE_BLOCK = 4096  # viewers per block on the candidate path
 OVERLAP_MAX_PAIRS = 1_500_000  # personas fitted next to the tuner up to this many pairs
@@ -122,6 +136,8 @@ PERSONA_REACH = 0.5  # persona lists: what members took up lately, next to EASE 
 PERSONA_RECENT_GRID = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
 PERSONA_RECENT_EASE_GRID = (0.0, 0.5, 1.0, 2.0)  # 0 first (see `_tune_persona_recent`)
 FRESH_GRID = (0.0, 0.5)  # persona lists: weight of how new a video is (see `_fresh`)
+PERSONA_NOW_GRID = (0.0, 3.0, 10.0)  # half-lives for "the persona a viewer's latest fit" (0: off)
+CENTRE_VIEWERS = 50_000  # the tuner places the persona centres on at most about this many
 FRESH_WIDTH = 0.1  # ... a video's newness halves every ~0.07 of all interactions after its first
 BANDWIDTH_GRID = (0.003, 0.01, 0.03)  # the moment's width, viewers' and persona lists' own
 PERSONA_DEPTH = 50  # the persona weights are chosen by NDCG at this depth (see the tuner)
@@ -148,6 +164,7 @@ class Blend:
     persona_recent_ease: float = 0.0  # ... and what goes with that (EASE of the moment)
     persona_bandwidth: float = 0.01  # ... the moment's width for persona lists
     persona_fresh: float = 0.0  # ... and how new each video is at the moment (`_fresh`)
+    persona_now: float = 0.0  # half-life of "the persona a viewer's latest fit" (0: home)
     tuned_on: int = 0  # viewers of the internal validation split (0: defaults)
 
     def to_json(self) -> dict[str, float]:
@@ -187,6 +204,7 @@ class Recommender:
     _pstatic: Any = field(default=None, repr=False)
     _trend_ease_rows: dict[int, Any] = field(default_factory=dict, repr=False)
     _first: Any = field(default=None, repr=False)
+    _centres: Any = field(default=None, repr=False)
     _nb: Any = field(default=None, repr=False)
 
     @property
@@ -558,6 +576,30 @@ class Recommender:
         if paid_only:
             scores[:, ~self.paid] = -np.inf
         return scores
+
+    def persona_now(self, index) -> np.ndarray:
+        """Per viewer (engagement-matrix rows), whose persona list they get: the persona
+        their latest videos are nearest (recency half-life `persona_now`), or their own
+        persona when `persona_now` is 0 (see the module docstring)."""
+        import numpy as np
+
+        index = np.asarray(index, dtype=np.int64)
+        labels = self.personas.labels
+        if not self.blend.persona_now:
+            return labels[index].astype(np.int64)
+        eng = self._engagement()
+        if self._centres is None:
+            self._centres = _persona_centres(eng.matrix, self.embedding, labels, self.personas.k)
+        rows, back, _ = self._block_parts(index)
+        return _nearest_persona(rows, back, self.embedding, self._centres, self.blend.persona_now)
+
+    def viewer_persona_rows(self, index, paid_only: bool = False) -> np.ndarray:
+        """len(index) x videos: the persona list each viewer gets (`persona_now`) as it
+        stood at their latest moment (what the bench scores per persona)."""
+        from kptui.engine import sequence
+
+        bins = sequence.bins_of(self._history_all().moment[index])
+        return self.persona_rows(self.persona_now(index), bins, paid_only)
 
     def _first_bins(self) -> np.ndarray:
         """Per video, the time bin of its first interaction (`_first_bins`)."""
@@ -1037,6 +1079,7 @@ def tune_blend(hist: History, embedding, seed: int = 0, labels=None) -> Blend:
             blend.persona_recent_ease,
             blend.persona_bandwidth,
             blend.persona_fresh,
+            blend.persona_now,
         ) = _tune_persona_recent(
             blend,
             labels,
@@ -1142,7 +1185,7 @@ def _tune_persona_recent(
     back_s,
     bins,
     first,
-) -> tuple[float, float, float, float]:
+) -> tuple[float, float, float, float, float]:
     """The `persona_recent`, `persona_recent_ease` and `persona_bandwidth` (of their grids)
         whose persona lists rank the held-out videos best; the lists are built from the split's
         own history, `trend_part(bw)` is the moment's activity per held-out video (`bins`: its
@@ -1166,7 +1209,8 @@ def _tune_persona_recent(
         (np.ones(n, dtype=np.float32), (labels, np.arange(n))), shape=(k, n), dtype=np.float32
     )
     mass = np.asarray((onehot @ normalize(_recency(back, blend.half), norm="l1")).todense())
-    static = _persona_static(mass, cols, B, embedding, popularity, blend)[labels[sample]]
+    static_k = _persona_static(mass, cols, B, embedding, popularity, blend)
+    static = static_k[labels[sample]]
     r, c = back_s.nonzero()
     static[r, c] = -np.inf  # what the viewer has, once (adding finite parts keeps it)
     _, first_of, again = np.unique(bins, return_index=True, return_inverse=True)
@@ -1224,7 +1268,62 @@ def _tune_persona_recent(
         got = _depth_score(rank_w)
         if got > best:
             best, fresh_w = got, w
-    return float(a), float(e), float(bw), float(fresh_w)
+    # then whose list: the viewer's persona's, or that of the persona their latest videos
+    # are nearest (`persona_now`; one pass per half-life, the rest of the list as chosen)
+    stride = max(1, n // CENTRE_VIEWERS)  # the centres from a sample of viewers at scale
+    seen = back[::stride].copy()
+    seen.data[:] = 1.0
+    centres = _persona_centres(seen, embedding, labels[::stride], k)
+    del seen, static
+    rows_s = back_s.copy()
+    rows_s.data[:] = 1.0
+    now_h = 0.0
+    for h in PERSONA_NOW_GRID:
+        if not h:
+            continue
+        now = _nearest_persona(rows_s, back_s, embedding, centres, h)
+        rank_h = np.zeros(len(sample), dtype=np.int64)
+        for lo in range(0, len(sample), step):
+            hi = min(lo + step, len(sample))
+            out = static_k[now[lo:hi]] + a * trend[lo:hi]
+            if trend_ease is not None:
+                out += e * trend_ease[lo:hi]
+            if fresh_w:
+                out += (
+                    fresh_w * _fresh(first, np.maximum(bins[lo:hi], 0)) * (bins[lo:hi, None] >= 0)
+                )
+            rb, cb = back_s[lo:hi].nonzero()
+            out[rb, cb] = -np.inf
+            rank_h[lo:hi] = np.count_nonzero(
+                out > out[np.arange(hi - lo), target[lo:hi]][:, None], 1
+            )
+        got = _depth_score(rank_h)
+        if got > best:
+            best, now_h = got, h
+    return float(a), float(e), float(bw), float(fresh_w), float(now_h)
+
+
+def _persona_centres(rows, embedding, labels, k: int) -> np.ndarray:
+    """k x d: each persona's centre in the content space the personas were clustered in
+    (the L2-normalised sum of its members' profiles, `profiles.viewer_profiles`)."""
+    import numpy as np
+    from sklearn.preprocessing import normalize
+
+    from kptui.engine.profiles import viewer_profiles
+
+    z = viewer_profiles(rows, embedding)
+    centres = np.zeros((k, z.shape[1]), dtype=np.float32)
+    np.add.at(centres, np.asarray(labels, dtype=np.int64), z)
+    return normalize(centres)
+
+
+def _nearest_persona(rows, back, embedding, centres, half: float) -> np.ndarray:
+    """Per row, the persona whose centre is nearest (cosine) the viewer's recency-weighted
+    content profile (a video counts half every `half` interactions further back)."""
+    import numpy as np
+
+    prof = np.asarray(rows.multiply(_recency(back, half)).tocsr() @ embedding, dtype=np.float32)
+    return np.argmax(prof @ centres.T, axis=1).astype(np.int64)
 
 
 def _depth_score(rank) -> tuple[float, float]:

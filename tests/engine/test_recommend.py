@@ -530,3 +530,47 @@ def test_persona_lists_weigh_how_new_a_video_is_only_once_it_is_out():
     assert all(a < b for a, b in zip(scores[2.0][0], scores[0.0][0], strict=True))
     assert np.array_equal(scores[2.0][1], scores[0.0][1])
     assert (scores[2.0][2] > scores[0.0][2]).any()
+
+
+def test_a_viewer_gets_the_list_of_the_persona_their_latest_videos_fit():
+    # Two topics; viewer "drift" watched ten Python videos in 2022, then three cooking ones
+    # lately: their persona (the long run) is the Python one, and with `persona_now` the
+    # list they get is the cooking persona's, as it stands at their moment.
+    from kptui.engine.recommend import Blend
+
+    py = [f"p{i}" for i in range(12)]
+    ck = [f"c{i}" for i in range(12)]
+    videos = pl.DataFrame(
+        {
+            "video_id": py + ck,
+            "title": [f"python code tutorial part {i}" for i in range(12)]
+            + [f"cooking recipe dinner pasta {i}" for i in range(12)],
+        }
+    )
+    rows = []
+    start = datetime(2022, 1, 1)
+    for u in range(40):
+        topic = py if u % 2 == 0 else ck
+        for j in range(5):
+            rows.append((f"u{u:02d}", topic[(u + j) % 12], start + timedelta(days=7 * u + j)))
+    rows += [("drift", py[j], start + timedelta(days=j)) for j in range(10)]
+    rows += [("drift", ck[j], datetime(2024, 6, 1) + timedelta(hours=j)) for j in range(3)]
+    inter = pl.DataFrame(rows, schema=["user_id", "video_id", "ts"], orient="row")
+    data = from_frames(videos, inter.with_columns(event=pl.lit("view")))
+    personas = fit_personas(data, k=2)
+    idx = personas.user_ids.index("drift")
+    python_one = personas.labels[personas.user_ids.index("u00")]
+    cooking_one = personas.labels[personas.user_ids.index("u01")]
+    assert python_one != cooking_one and personas.labels[idx] == python_one
+    got = {}
+    for half in (0.0, 3.0):
+        rec = fit_recommender(data, personas, blend=Blend(persona_now=half, tuned_on=1))
+        who = rec.persona_now(np.arange(len(personas.user_ids)))
+        got[half] = who
+        bins = sequence.bins_of(rec._history_all().moment[[idx]])
+        expected = rec.persona_rows([who[idx]], bins)
+        assert np.array_equal(rec.viewer_persona_rows([idx]), expected)
+    assert np.array_equal(got[0.0], personas.labels)  # 0: everyone gets their own persona's
+    assert got[3.0][idx] == cooking_one
+    others = [i for i, u in enumerate(personas.user_ids) if u != "drift"]
+    assert np.array_equal(got[3.0][others], personas.labels[others])  # no drift, no move
