@@ -20,7 +20,7 @@ import json
 import threading
 from pathlib import Path
 
-from kptui.engine.readers import TEXT_EXTS, RawTable, read_table
+from kptui.engine.readers import TEXT_EXTS, RawTable, one_chunk, read_table
 from kptui.engine.types import Problem
 
 VERSION = "4"  # 4: modelcache's checksum; 3: key and Parquet checksum checked; 2: separator
@@ -63,7 +63,7 @@ def _save(key: str, table: RawTable) -> None:
     from kptui.engine.modelcache import checksum, write_atomic
 
     def write(tmp: Path) -> None:
-        table.frame.write_parquet(tmp / "table.parquet", compression="lz4")
+        table.frame.write_parquet(tmp / "table.parquet", compression="lz4", statistics=False)
         meta = {
             "version": VERSION,
             "key": key,
@@ -93,7 +93,7 @@ def _load(key: str, label: str) -> RawTable | None:
         # another file's copy moved here, or an edited copy: parsed again, never trusted
         if meta.get("key") != key or meta.get("checksum") != checksum(path / "table.parquet"):
             return None
-        frame = pl.read_parquet(path / "table.parquet")
+        frame = one_chunk(pl.read_parquet(path / "table.parquet"))
         problems = [Problem(**p) for p in meta["problems"]]
         digest = bytes.fromhex(meta["digest"])
     except Exception:  # missing, half-written by an older build, corrupt: parse again
