@@ -11,14 +11,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import polars as pl
 
+# Without fractions first: `%.f` also takes whole seconds, so it came first and parsed every
+# column, at 3.7x the cost (0.72 s against 0.19 s for 3.4M timestamps); a value either form
+# reads is read the same by both, so the order changes no result.
 _TIME_FORMATS = (
-    "%Y-%m-%dT%H:%M:%S%.f%#z",
     "%Y-%m-%dT%H:%M:%S%#z",
-    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S%.f%#z",
     "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S%.f",
     "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d",
     "%Y/%m/%d %H:%M:%S",
@@ -56,15 +59,18 @@ def parse_times(text: pl.Series) -> pl.Series:
         if todo.len() == 0:
             break
         picked = todo.gather_every(max(1, todo.len() // 20_000))
-        sample = s.gather(picked).unique().head(4000)
-        found = _parse_with_formats(s, sample)
+        sample = s.gather(picked).unique()
+        # polars' per-value cache pays when values repeat (a daily export); on timestamps to
+        # the second, mostly distinct, it doubles the parse (0.19 s against 0.10 s, 3.4M rows)
+        repeats = sample.len() < picked.len() // 2
+        found = _parse_with_formats(s, sample.head(4000), cache=repeats)
         if not found:
             break
         result = pl.select(pl.coalesce([result, *found])).to_series()
     return result.alias(text.name)
 
 
-def _parse_with_formats(s: pl.Series, sample: pl.Series) -> list[pl.Series]:
+def _parse_with_formats(s: pl.Series, sample: pl.Series, cache: bool = True) -> list[pl.Series]:
     import polars as pl
 
     epoch_re = r"^\d{9,13}(\.\d+)?$"
@@ -84,7 +90,7 @@ def _parse_with_formats(s: pl.Series, sample: pl.Series) -> list[pl.Series]:
         probe = sample.str.to_datetime(format=fmt, strict=False, exact=True)
         if probe.null_count() == probe.len():
             continue
-        parsed = s.str.to_datetime(format=fmt, strict=False, exact=True)
+        parsed = s.str.to_datetime(format=fmt, strict=False, exact=True, cache=cache)
         if isinstance(parsed.dtype, pl.Datetime) and parsed.dtype.time_zone:
             parsed = parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
         candidates.append(parsed.cast(pl.Datetime("us")))
