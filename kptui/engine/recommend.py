@@ -591,7 +591,9 @@ class Recommender:
         if self._centres is None:
             self._centres = _persona_centres(eng.matrix, self.embedding, labels, self.personas.k)
         rows, back, _ = self._block_parts(index)
-        return _nearest_persona(rows, back, self.embedding, self._centres, self.blend.persona_now)
+        return _nearest_persona(
+            rows, back, self.embedding, self._centres, self.blend.persona_now, labels[index]
+        )
 
     def viewer_persona_rows(self, index, paid_only: bool = False) -> np.ndarray:
         """len(index) x videos: the persona list each viewer gets (`persona_now`) as it
@@ -1281,7 +1283,7 @@ def _tune_persona_recent(
     for h in PERSONA_NOW_GRID:
         if not h:
             continue
-        now = _nearest_persona(rows_s, back_s, embedding, centres, h)
+        now = _nearest_persona(rows_s, back_s, embedding, centres, h, labels[sample])
         rank_h = np.zeros(len(sample), dtype=np.int64)
         for lo in range(0, len(sample), step):
             hi = min(lo + step, len(sample))
@@ -1317,13 +1319,17 @@ def _persona_centres(rows, embedding, labels, k: int) -> np.ndarray:
     return normalize(centres)
 
 
-def _nearest_persona(rows, back, embedding, centres, half: float) -> np.ndarray:
+def _nearest_persona(rows, back, embedding, centres, half: float, home) -> np.ndarray:
     """Per row, the persona whose centre is nearest (cosine) the viewer's recency-weighted
-    content profile (a video counts half every `half` interactions further back)."""
+    content profile (a video counts half every `half` interactions further back); `home`
+    (their own persona) where that profile is empty (videos without text or tags)."""
     import numpy as np
 
     prof = np.asarray(rows.multiply(_recency(back, half)).tocsr() @ embedding, dtype=np.float32)
-    return np.argmax(prof @ centres.T, axis=1).astype(np.int64)
+    near = np.argmax(prof @ centres.T, axis=1).astype(np.int64)
+    empty = ~np.any(prof != 0, axis=1)
+    near[empty] = np.asarray(home, dtype=np.int64)[empty]
+    return near
 
 
 def _depth_score(rank) -> tuple[float, float]:

@@ -618,3 +618,18 @@ def test_the_tuner_moves_viewers_to_their_latest_persona_only_where_it_pays():
         chosen[drift] = rec.blend.persona_now
     assert chosen[True] in PERSONA_NOW_GRID and chosen[True] > 0
     assert chosen[False] == 0.0
+
+
+def test_a_viewer_with_no_words_to_place_keeps_their_own_persona():
+    import scipy.sparse as sp
+
+    from kptui.engine.recommend import _nearest_persona
+
+    embedding = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]], dtype=np.float32)
+    centres = np.eye(2, dtype=np.float32)
+    # viewer 0 watched video 1 lately (persona 1's kind); viewer 1 only video 2, which has
+    # no text or tags: nothing says where they are now, so their own persona stays
+    rows = sp.csr_matrix(np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]], dtype=np.float32))
+    back = sp.csr_matrix(np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 1.0]], dtype=np.float32))
+    assert _nearest_persona(rows, back, embedding, centres, 1.0, home=[0, 0]).tolist() == [1, 0]
+    assert _nearest_persona(rows, back, embedding, centres, 1.0, home=[1, 1]).tolist() == [1, 1]
