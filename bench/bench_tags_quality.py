@@ -5,9 +5,14 @@ Protocol: bench/TAGS_PROTOCOL.md. Run from the repo root:
     python bench/bench_tags_quality.py                 # test figures (the README table)
     python bench/bench_tags_quality.py --validation    # the same on validation splits of train
     python bench/bench_tags_quality.py --folds 5       # 5-fold cross-validation inside train
+    python bench/bench_tags_quality.py --misses        # also: where the answers are (below)
 
 Data: ../shared/data (or --data-root). Prints P/R/F1@10 per method and split, and the ratio
-of our F1@10 to the best baseline's.
+of our F1@10 to the best baseline's. With `--misses`, a table per split of the answer tags
+by kind (reach, topic tags the training part uses by how many videos, tags it never uses,
+in the draft's text or not), how many kptui and the best baseline find, and where kptui
+ranks the rest among its candidates (11-20, 21-50, further, not a candidate at all): what a
+change could still win, and which answers no candidate list of kptui's holds.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from kptui.engine import text as tx  # noqa: E402
 from kptui.engine.tagindex import TagIndex  # noqa: E402
+from kptui.engine.tagmodel import draft_candidates, score  # noqa: E402
 from kptui.engine.tagparse import normalize_tag, strip_hashtags  # noqa: E402
 from kptui.engine.tags import suggest  # noqa: E402
 
@@ -264,13 +270,77 @@ def ours(index: TagIndex):
     return predict
 
 
+# ---------------------------------------------------------------------------- misses
+
+KINDS = ("reach", "topic df 1-4", "topic df 5-19", "topic df 20+", "new, in text", "new")
+RANKS = ("top 10", "11-20", "21-50", "51+", "no candidate")
+
+
+def answer_kind(index: TagIndex, tag: str, text: str) -> str:
+    """Which of KINDS an answer tag is, for this index and the draft's text."""
+    t = index.tag_id.get(tag)
+    if t is None:
+        return "new, in text" if tag in text else "new"
+    if index.reach[t]:
+        return "reach"
+    df = int(index.tag_df[t])
+    return "topic df 1-4" if df < 5 else "topic df 5-19" if df < 20 else "topic df 20+"
+
+
+def rank_bucket(rank: int | None) -> str:
+    if rank is None:
+        return "no candidate"
+    return "top 10" if rank < 10 else "11-20" if rank < 20 else "21-50" if rank < 50 else "51+"
+
+
+def misses(index: TagIndex, d: pl.DataFrame, predict) -> Counter:
+    """Answer tags counted by (kind, "answers" | "kptui" | "baseline" | rank bucket): kptui's
+    shown top 10, the baseline `predict`'s top 10, and kptui's rank of the answer among all
+    its scored candidates, ordered as `suggest` orders them."""
+    out: Counter = Counter()
+    for title, desc, truth in d.iter_rows():
+        cands = draft_candidates(index, title, desc)
+        rank: dict[str, int] = {}
+        if cands.keys:
+            p, _ = score(index.coef, cands)
+            own = ~np.asarray(cands.hashtag, dtype=bool)
+            order = np.lexsort((np.asarray(cands.display, dtype=object), -p, own))
+            rank = {cands.keys[i]: r for r, i in enumerate(order.tolist())}
+        shown = {normalize_tag(s.tag) for s in suggest(index, title, desc, K)}
+        base = set(predict(title, desc)[:K])
+        text = f"{title} {desc}".casefold()
+        for tag in truth:
+            kind = answer_kind(index, tag, text)
+            out[kind, "answers"] += 1
+            out[kind, "kptui"] += tag in shown
+            out[kind, "baseline"] += tag in base
+            out[kind, rank_bucket(rank.get(tag))] += 1
+    return out
+
+
+def print_misses(name: str, counts: Counter, baseline: str) -> None:
+    print(
+        f"\nwhere {name}'s answers are (kptui's rank among its candidates; best baseline "
+        f"{baseline}):"
+    )
+    print("| answer tags | answers | kptui finds | baseline finds | " + " | ".join(RANKS) + " |")
+    print("|---|" + "---|" * (3 + len(RANKS)))
+    for kind in (*KINDS, "all"):
+        keys = KINDS if kind == "all" else (kind,)
+        row = [sum(counts[k, c] for k in keys) for c in ("answers", "kptui", "baseline", *RANKS)]
+        if row[0]:
+            print(f"| {kind} | " + " | ".join(str(v) for v in row) + " |")
+
+
 # ---------------------------------------------------------------------------- main
 
 
 BASELINES = ("frequent", "tfidf", "knn")
 
 
-def run(splits: list[Split]) -> dict[str, dict[str, dict]]:
+def run(splits: list[Split], answers: dict[str, Counter] | None = None) -> dict[str, dict]:
+    """Every method on every split; with `answers`, also each split's `misses` counts (folds
+    added up under the split's name)."""
     results: dict[str, dict[str, dict]] = {}
     for sp in splits:
         t0 = time.perf_counter()
@@ -284,6 +354,11 @@ def run(splits: list[Split]) -> dict[str, dict[str, dict]]:
             "ours": evaluate(ours(index), sp.test),
         }
         results[sp.name] = res
+        if answers is not None:
+            best_m = max(BASELINES, key=lambda m: res[m]["F1"])
+            fn = {"frequent": base.frequent, "tfidf": base.tfidf, "knn": base.knn}[best_m]
+            answers.setdefault(sp.name.split("/")[0], Counter()).update(misses(index, sp.test, fn))
+            answers.setdefault("_best", Counter())[sp.name.split("/")[0], best_m] += 1
         best_name = max(BASELINES, key=lambda m: res[m]["F1"])
         best = res[best_name]["F1"]
         print(
@@ -327,9 +402,11 @@ def main() -> None:
         "--folds", type=int, default=0, help="k-fold cross-validation inside train (tuning)"
     )
     ap.add_argument("--only", help="one split: youtube-random, youtube-channel, kuairec-random")
+    ap.add_argument("--misses", action="store_true", help="where the answer tags are (slower)")
     args = ap.parse_args()
     splits = make_splits(args.data_root, args.validation, args.folds, args.only)
-    results = run(splits)
+    answers: dict[str, Counter] | None = {} if args.misses else None
+    results = run(splits, answers)
     if args.folds:
         results = pooled(results)
     print("\n| split | most frequent | TF-IDF terms | kNN (20) | kptui | ratio | 90% interval |")
@@ -342,6 +419,10 @@ def main() -> None:
             f"| {name} | {f1['frequent']:.4f} | {f1['tfidf']:.4f} | {f1['knn']:.4f} "
             f"| **{f1['ours']:.4f}** | {f1['ours'] / f1[best_name]:.2f}x | {lo:.2f}x-{hi:.2f}x |"
         )
+    for name, counts in (answers or {}).items():
+        if name != "_best":
+            best = [m for (n, m), c in answers["_best"].most_common() if n == name]
+            print_misses(name, counts, "/".join(sorted(set(best))))
 
 
 if __name__ == "__main__":
