@@ -143,9 +143,7 @@ class Segmenter:
     @property
     def _jieba(self) -> Any:
         if self._jieba_ is None:
-            import rjieba
-
-            self._jieba_ = rjieba.Jieba()
+            self._jieba_ = _jieba_class()()
         return self._jieba_
 
     def add_words(self, words: Iterable[str]) -> int:
@@ -200,6 +198,40 @@ class Segmenter:
     def words(self, text: str | None) -> list[str]:
         """Content words (no stop words, no single CJK characters, no bare numbers)."""
         return [t.text for t in self.tokens(text) if is_content(t.text)]
+
+
+def _jieba_class() -> Any:
+    """rjieba's `Jieba` class, without building the dictionary nobody here uses.
+
+    `import rjieba` runs the package's `__init__`, which makes a module-level `Jieba` for
+    its `cut`/`tag` functions: a second dictionary load (0.12-0.3 s on the 2-core box) on
+    top of the segmenter's own, in every command that reads Chinese. So the compiled module
+    is loaded on its own and registered as `rjieba.rjieba`, where a later `import rjieba`
+    finds it (a PyO3 module is initialised once per process). Anything unexpected (another
+    layout of the package): plain `import rjieba`."""
+    import sys
+
+    for name in ("rjieba", "rjieba.rjieba"):
+        mod = sys.modules.get(name)
+        if mod is not None and hasattr(mod, "Jieba"):
+            return mod.Jieba
+    try:
+        import importlib.machinery
+        import importlib.util
+
+        spec = importlib.util.find_spec("rjieba")
+        places = spec.submodule_search_locations if spec is not None else None
+        sub = importlib.machinery.PathFinder.find_spec("rjieba.rjieba", places)
+        if sub is None or not isinstance(sub.loader, importlib.machinery.ExtensionFileLoader):
+            raise ImportError("rjieba.rjieba")
+        mod = importlib.util.module_from_spec(sub)
+        sub.loader.exec_module(mod)
+        sys.modules["rjieba.rjieba"] = mod
+        return mod.Jieba
+    except (ImportError, AttributeError, TypeError):
+        import rjieba
+
+        return rjieba.Jieba
 
 
 def is_content(word: str) -> bool:

@@ -88,3 +88,22 @@ def test_cjk_chars_are_the_characters_is_cjk_finds() -> None:
     for s in ("存下 存钱 か abc ０１ 한국 〇", "", "plain text", "机器学习机器"):
         assert tx.cjk_chars(s) == {ch for ch in s if tx.is_cjk(ch)}
     assert tx.cjk_chars("存下 存钱") == {"存", "下", "钱"}
+
+
+def test_a_segmenter_loads_one_jieba_dictionary_not_the_package_default_too() -> None:
+    # `import rjieba` builds a module-level dictionary on top of the segmenter's own; a fresh
+    # process segments Chinese without it, and a later `import rjieba` still works
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kptui.engine.text import Segmenter\n"
+        "words = [t.text for t in Segmenter(['机器学习']).tokens('我在学习机器学习')]\n"
+        "assert words[-1] == '机器学习', words\n"
+        "assert 'rjieba' not in sys.modules\n"
+        "import rjieba\n"
+        "assert rjieba.Jieba is sys.modules['rjieba.rjieba'].Jieba\n"
+        "assert '机器学习' not in rjieba.cut('我在学习机器学习')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
