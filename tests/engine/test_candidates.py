@@ -174,3 +174,19 @@ def test_lookup_reads_stored_values_whatever_the_scratch_size(cells):
     got = candidates._lookup(m, cols, cells=cells)
     np.testing.assert_array_equal(got, want)
     assert (got == 0).any() and (got != 0).any()
+
+
+def test_one_pass_product_is_scipys_product_entry_for_entry():
+    rng = np.random.default_rng(5)
+    for n, k, m, density in ((300, 80, 120, 0.05), (50, 40, 30, 0.3), (10, 5, 7, 0.0)):
+        a = sp.random(n, k, density=density, format="csr", dtype=np.float32, random_state=rng)
+        b = sp.random(k, m, density=density, format="csr", dtype=np.float32, random_state=rng)
+        # repeated columns within a row (what `_row_concat` builds) and an entry that
+        # cancels: the product sums the first and drops the zero, as SciPy's does
+        a = sp.vstack([a, sp.csr_matrix(([1.0, 2.0, -3.0], ([0, 0, 0], [1, 1, 1])), (1, k))])
+        a = sp.csr_matrix((a.data.astype(np.float32), a.indices, a.indptr), shape=a.shape)
+        got, want = candidates.matmul(a, b), (a @ b).tocsr()
+        assert got.shape == want.shape and got.dtype == np.float32
+        assert np.array_equal(got.indptr, want.indptr)
+        assert np.array_equal(got.indices, want.indices)
+        assert np.array_equal(got.data, want.data)
