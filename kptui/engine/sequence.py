@@ -87,15 +87,19 @@ def from_grouped(u, v, t, r, n_users: int, n_videos: int) -> History:
             "i": np.arange(len(u), dtype=np.int64),
         }
     ).with_columns(pl.col("t").fill_nan(None))
-    pairs = frame.sort(["u", "t", "r"], nulls_last=False).with_columns(
-        back=(pl.len().over("u") - pl.int_range(pl.len()).over("u")).cast(pl.Float32),
-        t=pl.col("t").fill_null(float("nan")),
-    )
+    pairs = frame.sort(["u", "t", "r"], nulls_last=False)
+    # each pair's recency rank: its viewer's pair count less its place among them (sorted
+    # by viewer, so both come from the viewer's row bounds; two window functions over u
+    # cost 2 s at 10M interactions)
+    counts = np.bincount(u, minlength=n_users)
+    indptr = np.zeros(n_users + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    su = pairs["u"].to_numpy()
+    rank = (np.take(indptr, su + 1) - np.arange(len(su), dtype=np.int64)).astype(np.float32)
+    pairs = pairs.with_columns(pl.Series("back", rank), t=pl.col("t").fill_null(float("nan")))
     # the recency ranks in (u, v) order are the matrix's data as they stand: no COO sort
     ranks = np.empty(len(u), dtype=np.float32)
-    ranks[pairs["i"].to_numpy()] = pairs["back"].to_numpy()
-    indptr = np.zeros(n_users + 1, dtype=np.int64)
-    np.cumsum(np.bincount(u, minlength=n_users), out=indptr[1:])
+    ranks[pairs["i"].to_numpy()] = rank
     back = sp.csr_matrix((ranks, np.asarray(v, dtype=np.int32), indptr), shape=(n_users, n_videos))
     pairs = pairs.select("u", "v", "t", "back")
     tt = pairs["t"].to_numpy()
