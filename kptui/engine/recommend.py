@@ -1178,7 +1178,7 @@ def _tune_events(hist: History, seed: int):
         ok = before & np.isfinite(t)
         np.maximum.at(last, r[ok], t[ok])
         has = np.isfinite(last[ev]) & (len(ts) > 0)
-        moments[ev[has]] = np.searchsorted(ts, last[ev[has]], side="right") / max(len(ts), 1)
+        moments[ev[has]] = sequence.count_upto(ts, last[ev[has]]) / max(len(ts), 1)
     back_s = sp.csr_matrix(
         (np.concatenate(ranks), (np.concatenate(rows), np.concatenate(cols))),
         shape=(n_ev, n_videos),

