@@ -515,8 +515,13 @@ def _describe(dataset: Dataset, eng: Engagement, cont: Content, raw_labels):
     pair_key = ucode[engaged_rows].astype(np.int64) * len(eng.video_ids) + eng.video_code[
         engaged_rows
     ].astype(np.int64)
+    # distinct pairs by a sort: NumPy 2.4's np.unique hashes, 3 CPU s for 2M keys at 10M
+    # interactions (a sort and a comparison: 0.03 s)
+    pair_key.sort()
+    first = np.ones(len(pair_key), dtype=bool)
+    np.not_equal(pair_key[1:], pair_key[:-1], out=first[1:])
     engaged_pairs = np.bincount(
-        (np.unique(pair_key) // max(len(eng.video_ids), 1)).astype(np.int64), minlength=n_users
+        (pair_key[first] // max(len(eng.video_ids), 1)).astype(np.int64), minlength=n_users
     )
     buys = (event == "purchase").fill_null(False).to_numpy()
     purchaser = np.zeros(n_users, dtype=bool)
