@@ -1834,7 +1834,11 @@ def _key_twice(block: bytes, frame, marks: _BlockMarks) -> bool:
     silently), or a key polars did not read. Keys written (`"` before `:`, whitespace
     allowed) beyond the values polars kept and the nulls written account for mean one; a key
     twice whose second value is null leaves those counts even, so a block with nulls
-    written also has each object's keys compared, line by line."""
+    written also has each object's keys compared, line by line: the lines that hold `null`
+    only. On every line keys less nulls are at least the values kept (a null counted is a
+    key counted), so even counts are even on each line, and a line with no null written has
+    as many keys as values: none twice. All in polars (Python's split of 8 MB into lines and
+    every line's keys took 0.54 of 1.0 CPU s for 50 MB with a null in a tenth of them)."""
     import polars as pl
 
     written_nulls = marks.nulls
@@ -1843,8 +1847,9 @@ def _key_twice(block: bytes, frame, marks: _BlockMarks) -> bool:
         return True
     if not written_nulls:
         return False
+    lines = pl.Series([block], dtype=pl.Binary).cast(pl.Utf8).str.split("\n").explode()
     names = (
-        pl.Series(block.decode("utf-8").split("\n"), dtype=pl.Utf8)
+        lines.filter(lines.str.contains("null", literal=True))
         .str.replace_all(r'"[ \t\r\n]+:', '":')
         .str.extract_all(r'"(?:[^"\\]|\\.)*":')
     )

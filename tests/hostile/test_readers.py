@@ -1359,3 +1359,24 @@ def test_json_utf8_check_and_array_end_are_the_slow_ones() -> None:
             readers.JSON_BLOCK = readers_block
     for raw in [b"", b" ", b"[1]", b"[1] \n", b"[1]" + b" \r\n\t" * 3000, b"\n" * 5000]:
         assert readers._rstripped(raw) == len(raw.rstrip(b" \t\r\n")), raw
+
+
+def test_json_key_twice_with_a_null_among_lines_without() -> None:
+    """A key twice whose second value is null leaves the block's counts even: only the lines
+    that hold `null` have their keys compared, and that finds it (line 7 of 300), with `null`
+    in a text elsewhere and a null that is no key's twice."""
+    from kptui.engine import readers
+
+    lines = [b'{"a": %d, "b": "x"}' % i for i in range(300)]
+    lines[6] = b'{"a": 6, "b": "x", "a": null}'
+    lines[9] = b'{"a": 9, "b": "null and \\": null"}'
+    lines[12] = b'{"a": null, "b": "y"}'
+    table = readers.read_json(b"\n".join(lines) + b"\n", "x.jsonl")
+    twice = [p for p in table.problems if "twice" in p.message]
+    assert [(p.row, p.column, p.count) for p in twice] == [(7, "a", 1)]
+    rows = table.frame.to_dicts()
+    assert (rows[6]["a"], rows[9]["b"], rows[12]["a"]) == ("6", 'null and ": null', None)
+    clean = [ln for n, ln in enumerate(lines) if n != 6]
+    block = b"\n".join(clean) + b"\n"
+    frame = readers._ndjson_block(block, 1)
+    assert frame is not None and frame.height == 299  # read by polars, no key twice seen
