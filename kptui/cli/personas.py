@@ -29,7 +29,10 @@ def personas(
         Path | None,
         typer.Option(
             "--assignments",
-            help="Also write user_id,persona_id to this CSV file (a custom audience).",
+            help="Also write user_id,persona_id,push_persona_id to this CSV file (a custom "
+            "audience). push_persona_id is the persona whose list to push to that viewer now: "
+            "the one whose kind of content they watched lately where that pays on this data "
+            "(else their own persona_id). Fits the recommender too (cached).",
         ),
     ] = None,
     recommendations: Annotated[
@@ -51,7 +54,9 @@ def personas(
 
     With --recommendations, one run also lists what to push to every viewer: personas
     and the recommender are fitted (and cached) together, so a later `kptui recommend`
-    on the same data starts from the cache.
+    on the same data starts from the cache. With --assignments or --recommendations each
+    card also says how many viewers its list goes to now (its members, and viewers of
+    other personas drawn by their latest videos), where the two differ on this data.
     """
     from kptui.cli import output
     from kptui.cli.common import resolve_dataset
@@ -59,7 +64,8 @@ def personas(
     from kptui.threads import preload
 
     parse_k(k)  # a bad --k is a usage error before any loading
-    if recommendations is not None:  # lists import scikit-learn, cached or not
+    lists = recommendations is not None or assignments is not None  # whose list goes where
+    if lists:  # lists import scikit-learn, cached or not
         preload()  # the fit's imports next to the reading
     dataset = resolve_dataset(data, map_)
     _check_file_option(recommendations, "--recommendations")
@@ -70,8 +76,9 @@ def personas(
         if target is not None:
             check_target(target)
     rows = 0
+    rec = None
     with output.progress("Building personas") as report:
-        if recommendations is None:
+        if not lists:
             model = load_or_fit_personas(dataset, k=k, seed=seed, progress=report)
         else:
             from kptui.engine.recommend import load_or_fit_recommender
@@ -79,14 +86,31 @@ def personas(
 
             rec = load_or_fit_recommender(dataset, k=k, seed=seed, progress=report)
             model = rec.personas
-            report("recommending", None)
-            rows = write_recommendations(rec, recommendations, top=top)
+            if recommendations is not None:
+                report("recommending", None)
+                rows = write_recommendations(rec, recommendations, top=top)
     if assignments is not None:
-        write_assignments(model.assignments, assignments)
+        write_assignments(model, assignments, rec)
+    push = None
+    if rec is not None:
+        from kptui.services.personas import push_summary
+
+        push = push_summary(rec)
     if json_:
-        output.print_json(model.to_json())
+        out = model.to_json()
+        if push is not None:  # each card: how many viewers its list goes to now
+            out["persona_now"] = push["persona_now"]
+            out["personas"] = [
+                {**card, "push": push["personas"][card["id"]]} for card in out["personas"]
+            ]
+        output.print_json(out)
     else:
-        print_cards(model.cards, model.k, note=model.k_note if model.silhouette else "")
+        print_cards(
+            model.cards,
+            model.k,
+            note=model.k_note if model.silhouette else "",
+            push=push["personas"] if push is not None and push["persona_now"] else None,
+        )
         if assignments is not None:
             output.warn(f"wrote {len(model.user_ids):,} assignments to {assignments}")
         if recommendations is not None:
@@ -104,26 +128,32 @@ def _check_file_option(path: Path | None, flag: str) -> None:
         raise UsageError(f"is a folder; {flag} needs a file name", file=str(path))
 
 
-def write_assignments(frame: Any, path: Path) -> None:
-    """CSV `user_id,persona_id` (kptui.services.personas: written atomically)."""
+def write_assignments(model: Any, path: Path, rec: Any = None) -> None:
+    """CSV `user_id,persona_id,push_persona_id` (kptui.services.personas: atomically)."""
     from kptui.errors import UsageError
     from kptui.services.personas import write_assignments as write
 
     if path.exists() and path.is_dir():
         raise UsageError("is a folder; --assignments needs a file name", file=str(path))
-    write(frame, path)
+    write(model, path, rec)
 
 
 def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.1%}"
 
 
-def print_cards(cards: list[dict[str, Any]], k: int, note: str = "") -> None:
+def print_cards(
+    cards: list[dict[str, Any]], k: int, note: str = "", push: dict[int, Any] | None = None
+) -> None:
     """Compact cards that fit 80 columns; every data string goes through `clean_line`.
-    `note`: how k=auto chose k (the silhouette / size trade-off, `PersonaModel.k_note`)."""
+    `note`: how k=auto chose k (the silhouette / size trade-off, `PersonaModel.k_note`);
+    `push`: per persona id, how many viewers its list goes to now (`push_summary`)."""
+    import textwrap
+
     from rich.text import Text
 
     from kptui.cli.output import clean_line, console
+    from kptui.services.personas import push_words
 
     con = console()
     con.print(Text(f"{k} personas", style="bold"))
@@ -147,6 +177,10 @@ def print_cards(cards: list[dict[str, Any]], k: int, note: str = "") -> None:
         if card.get("revenue") is not None:
             line += f"  revenue {card['revenue']:,.2f}"
         con.print(Text(line))
+        if push is not None:  # wrapped, not cut: every number of it counts
+            words = push_words(push[card["id"]], card["size"])
+            for part in textwrap.wrap(words, max(40, con.width - 2)):
+                con.print(Text("  " + part))
         if card.get("best_hours"):
             hours = ", ".join(f"{h:02d}:00" for h in card["best_hours"])
             con.print(Text(f"  best hours {hours}"))

@@ -48,8 +48,10 @@ a recency half-life (of `PERSONA_NOW_GRID`, tuned the same way; 0 is off), the l
 persona whose centre, in the content space the personas were clustered in, is nearest what
 the viewer watched lately (`_nearest_persona`). A persona is the long run; a member whose
 latest videos are another persona's kind is taking up what that persona takes up, so that
-is the list to push to them; it is still one of the k lists, and the cards and
-assignments do not change. Four validation folds of MovieLens pooled: 186 -> 207 hits
+is the list to push to them; it is still one of the k lists, and the personas and their
+members do not change. Found once at fit time for every viewer (`push`, cached with the
+model): the assignments' `push_persona_id` and the cards' "list goes to" counts.
+Four validation folds of MovieLens pooled: 186 -> 207 hits
 (2.07x -> 2.30x popularity); the tuner picks 3 on three folds and 0 on the fourth, where 3
 read lower; the Stack Exchange community and the sample pick 0 on every fold (3 forced
 there: -1% and -2%). Mixing the two nearest personas' lists by their similarity (soft
@@ -100,7 +102,9 @@ API (CLI and TUI):
   `.for_personas(top, paid_only) -> list[dict]` (SPEC's `--persona all` shape);
   `.persona_rows(pids, bins)`: persona lists as they stood at given time bins (benchmarks);
   `.persona_now(index)`: whose list each viewer gets; `.viewer_persona_rows(index)`: that
-  list at the viewer's latest moment (benchmarks);
+  list at the viewer's latest moment (benchmarks); `.push_labels()` / `.push_of(user_id)` /
+  `.push_counts()`: the same for every viewer as found at fit time, one viewer's, and per
+  persona how many viewers its list goes to now (members kept, viewers drawn);
   `.draft_fit(title, description="") -> list[dict]` (persona_id, label, fit, best first).
 Unknown viewers or personas raise `UsageError`.
 """
@@ -125,11 +129,12 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str | None, float | None], None]
 
-MODEL_VERSION = "8"
+MODEL_VERSION = "9"
 EXACT_BUDGET = 50_000_000  # viewers x videos scored densely below this; candidates above
 CANDIDATE_BLOCK = 4096  # viewers per block on the candidate path
 OVERLAP_MAX_PAIRS = 1_500_000  # personas fitted next to the tuner up to this many pairs
 MAX_CF_ITEMS = 4000
+PUSH_BLOCK = 65_536  # viewers per block when `_push_of` finds whose list each one gets
 TUNE_ITEMS = 1500  # EASE size on the internal validation split: (1500/4000)^3 of the fit
 KEEP_PARTS = 4  # the tuner's viewers x videos parts kept at once (see `tune_blend`)
 TUNE_VIEWERS = 600  # held-out videos the tuner ranks (viewers x folds)
@@ -198,6 +203,10 @@ class Recommender:
     # dense scoring of every video (exact) while viewers x videos is small; else each viewer
     # is scored on their candidates only (engine/candidates.py), set at fit time
     exact: bool = True
+    # per viewer (engagement-matrix row = persona_model.user_ids), the persona whose list
+    # to push to them now (`persona_now`); None: each viewer's own persona (`persona_now`
+    # 0, or no personas). Computed once at fit time (`_push_of`) and cached with the model.
+    push: Any = None
     _eng: Engagement | None = field(default=None, repr=False)
     _cont: Content | None = field(default=None, repr=False)
     _users: dict[str, int] | None = field(default=None, repr=False)
@@ -589,6 +598,8 @@ class Recommender:
 
         index = np.asarray(index, dtype=np.int64)
         labels = self.personas.labels
+        if self.push is not None:
+            return np.asarray(self.push[index], dtype=np.int64)
         if not self.blend.persona_now:
             return labels[index].astype(np.int64)
         eng = self._engagement()
@@ -598,6 +609,45 @@ class Recommender:
         return _nearest_persona(
             rows, back, self.embedding, self._centres, self.blend.persona_now, labels[index]
         )
+
+    def push_labels(self) -> np.ndarray:
+        """Per viewer (`personas.user_ids` order), the persona whose list to push to them
+        now: `push`, computed at fit time, or their own persona where that is None."""
+        import numpy as np
+
+        labels = self.personas.labels
+        return labels.astype(np.int64) if self.push is None else np.asarray(self.push, np.int64)
+
+    def push_of(self, user_id: str) -> int | None:
+        """The persona whose list viewer `user_id` gets now (None: not a known viewer)."""
+        import numpy as np
+
+        model = self.personas
+        i = int(np.searchsorted(np.asarray(model.user_ids, dtype=object), user_id))
+        if i < len(model.user_ids) and model.user_ids[i] == user_id:
+            return int(self.push_labels()[i])
+        return None
+
+    def push_counts(self) -> list[dict[str, int]]:
+        """Per persona, how many viewers its list goes to now: `members` of its own who keep
+        it, `drawn` from other personas by what they watched lately (`persona_now`), and
+        `viewers`, the two together."""
+        import numpy as np
+
+        model = self.personas
+        own = np.asarray(model.labels, dtype=np.int64)
+        push = self.push_labels()
+        kept = np.bincount(own[push == own], minlength=model.k)
+        total = np.bincount(push, minlength=model.k)
+        return [
+            {
+                "persona_id": p,
+                "viewers": int(total[p]),
+                "members": int(kept[p]),
+                "drawn": int(total[p] - kept[p]),
+            }
+            for p in range(model.k)
+        ]
 
     def viewer_persona_rows(self, index, paid_only: bool = False) -> np.ndarray:
         """len(index) x videos: the persona list each viewer gets (`persona_now`) as it
@@ -1346,6 +1396,31 @@ def _nearest_persona(rows, back, embedding, centres, half: float, home) -> np.nd
     return near
 
 
+def _push_of(eng: Engagement, hist: History, embedding, personas, blend: Blend):
+    """Per viewer, the persona whose list to push to them now (`persona_now`), or None where
+    that is their own persona for everyone (`persona_now` 0, no personas). Blocks of
+    `PUSH_BLOCK` viewers, so 1M viewers never hold a viewers x d profile matrix at once; each
+    row's answer is the one `_nearest_persona` gives the whole set."""
+    import numpy as np
+
+    if personas is None or not blend.persona_now:
+        return None
+    labels = np.asarray(personas.labels, dtype=np.int64)
+    centres = _persona_centres(eng.matrix, embedding, labels, personas.k)
+    out = np.empty(len(labels), dtype=np.int64)
+    for lo in range(0, len(labels), PUSH_BLOCK):
+        hi = min(lo + PUSH_BLOCK, len(labels))
+        out[lo:hi] = _nearest_persona(
+            eng.matrix[lo:hi],
+            hist.back[lo:hi],
+            embedding,
+            centres,
+            blend.persona_now,
+            labels[lo:hi],
+        )
+    return out
+
+
 def _depth_score(rank) -> tuple[float, float]:
     """NDCG@`PERSONA_DEPTH`, then HR@10, of held-out videos' ranks (see the tuner)."""
     import numpy as np
@@ -1460,6 +1535,7 @@ def fit_recommender(
     n = len(eng.video_ids)
     videos = dataset.videos
     labels_now()
+    push = _push_of(eng, hist, cont.embedding, personas, blend)
     return Recommender(
         dataset=dataset,
         persona_model=personas,
@@ -1478,6 +1554,7 @@ def fit_recommender(
         seed=seed,
         persona_error=persona_error,
         exact=eng.n_users * n <= EXACT_BUDGET if exact is None else exact,
+        push=push,
         _eng=eng,
         _cont=cont,
         _hist=hist,
@@ -1518,16 +1595,31 @@ def _save(rec: Recommender, cache_key: str) -> None:
             edges=rec.edges,
             **_sparse_parts("follows", rec.follows),
             **_sparse_parts("activity", rec.activity),
+            **({} if rec.push is None else {"push": rec.push.astype(np.int32)}),
         )
         meta = {
             "version": MODEL_VERSION,
             "videos": len(rec.video_ids),
             "blend": rec.blend.to_json(),
             "exact": rec.exact,
+            "personas": _labels_digest(rec.persona_model),
         }
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
     write_atomic("recommend", cache_key, write, fingerprint=rec.dataset.fingerprint)
+
+
+def _labels_digest(personas: PersonaModel | None) -> str:
+    """Which personas a cached blend was tuned and `push` found for (another k, another
+    fit: refit rather than push by labels that are not these)."""
+    import hashlib
+
+    import numpy as np
+
+    if personas is None:
+        return ""
+    raw = np.ascontiguousarray(personas.labels, dtype=np.int32).tobytes()
+    return f"{personas.k}:" + hashlib.blake2b(raw, digest_size=12).hexdigest()
 
 
 def _load(
@@ -1544,6 +1636,8 @@ def _load(
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         if meta.get("version") != MODEL_VERSION or meta.get("videos") != dataset.videos.height:
             return None
+        if meta.get("personas") != _labels_digest(personas):  # tuned and pushed for others
+            return None
         blend = Blend(**{k: float(v) for k, v in meta["blend"].items()})
         blend.tuned_on = int(blend.tuned_on)
         with np.load(path / "arrays.npz", allow_pickle=False) as arrays:
@@ -1551,6 +1645,8 @@ def _load(
             parts = {name: np.ascontiguousarray(arrays[name]) for name in names}
             parts["follows"] = _sparse_from("follows", arrays)
             parts["activity"] = _sparse_from("activity", arrays)
+            if "push" in arrays.files:
+                parts["push"] = arrays["push"].astype(np.int64)
     except Exception:  # missing or corrupt: refit
         return None
     videos = dataset.videos

@@ -15,5 +15,6 @@ names of flags or labels) to the front end. Heavy imports stay inside the functi
     exports      the plan as JSON, CSV or Markdown, to a file or as text
     insights     what the creator's history says (outliers, when, funnel, trends, tags), and
                  each tag's multiple for the tag suggester
-    personas     a persona's members, and every viewer's persona, as CSV files
+    personas     a persona's members, and every viewer's persona and whose list to push
+                 to them now, as CSV files; how many viewers each persona's list goes to
 """

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from audiences import write_drifting_audience
 from cli_process import kptui
 
 from kptui.engine.sample import write_sample
@@ -41,11 +42,22 @@ def test_json_shape_and_assignments(data: Path, tmp_path: Path):
         assert card["id"] == i
         assert len(card["active_hours"]) == 24
     audience = pl.read_csv(target, infer_schema=False)
-    assert audience.columns == ["user_id", "persona_id"]
+    assert audience.columns == ["user_id", "persona_id", "push_persona_id"]  # SPEC's two first
     assert audience.height == 400
     assert audience["user_id"][0].startswith("u0")  # ids stay text, zeros kept
     sizes = audience.group_by("persona_id").len().sort(pl.col("persona_id").cast(pl.Int64))
     assert sizes["len"].to_list() == [c["size"] for c in result["personas"]]
+    # the sample's tuner keeps each viewer's own persona's list (persona_now 0)
+    assert result["persona_now"] == 0.0
+    assert audience["push_persona_id"].to_list() == audience["persona_id"].to_list()
+    for card in result["personas"]:
+        assert card.pop("push") == {
+            "persona_id": card["id"],
+            "viewers": card["size"],
+            "members": card["size"],
+            "drawn": 0,
+        }
+    del result["persona_now"]
     # Same data, same seed: same personas (and the second run comes from the cache).
     again = kptui("personas", "--data", str(data), "--json")
     assert json.loads(again.stdout) == result
@@ -156,3 +168,42 @@ def test_recommendations_file_is_the_recommend_answer(data: Path, tmp_path: Path
     assert {u: v for u, v in zip(got["user_id"], got["video_id"].to_list(), strict=True)} == lists
     folder = kptui("personas", "--data", str(data), "--recommendations", str(tmp_path))
     assert folder.returncode == 2 and "--recommendations needs a file name" in folder.stderr
+
+
+def test_assignments_say_whose_list_to_push_to_each_viewer_now(tmp_path: Path):
+    # Every third viewer turned to the other topic lately: the third column sends them the
+    # other persona's list, the cards count who gets each list, and --help says what it is.
+    data = write_drifting_audience(tmp_path / "drift")
+    target = tmp_path / "audience.csv"
+    args = ("personas", "--data", str(data), "--k", "2", "--assignments", str(target))
+    proc = kptui(*args, "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["persona_now"] > 0
+    audience = pl.read_csv(target, infer_schema=False)
+    assert audience.columns == ["user_id", "persona_id", "push_persona_id"]
+    moved = audience.filter(pl.col("push_persona_id") != pl.col("persona_id"))
+    turned = {f"u{u:03d}" for u in range(0, 240, 3)}
+    assert moved.height > 0 and set(moved["user_id"]) <= turned
+    assert moved.height >= len(turned) // 2  # most of those who turned, nobody else
+    for card in result["personas"]:
+        pid = str(card["id"])
+        push = card["push"]
+        assert push["viewers"] == (audience["push_persona_id"] == pid).sum()
+        kept = audience.filter((pl.col("persona_id") == pid) & (pl.col("push_persona_id") == pid))
+        assert push["members"] == kept.height and push["members"] <= card["size"]
+        assert push["drawn"] == push["viewers"] - push["members"]
+    assert sum(c["push"]["drawn"] for c in result["personas"]) == moved.height
+    # the same run as text: each card says it in words (from the cache now)
+    text = kptui(*args)
+    assert text.returncode == 0, text.stderr
+    flat = " ".join(text.stdout.split())
+    card0 = result["personas"][0]
+    assert (
+        f"list goes to {card0['push']['viewers']:,} viewers now: {card0['push']['members']:,} "
+        f"of its {card0['size']:,} members, {card0['push']['drawn']:,} drawn from other "
+        "personas by their latest videos" in flat
+    )
+    assert max(len(line) for line in text.stdout.splitlines()) <= 80
+    helptext = " ".join(kptui("personas", "--help").stdout.split())
+    assert "push_persona_id" in helptext and "push to that viewer now" in helptext

@@ -633,3 +633,41 @@ def test_a_viewer_with_no_words_to_place_keeps_their_own_persona():
     back = sp.csr_matrix(np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 1.0]], dtype=np.float32))
     assert _nearest_persona(rows, back, embedding, centres, 1.0, home=[0, 0]).tolist() == [1, 0]
     assert _nearest_persona(rows, back, embedding, centres, 1.0, home=[1, 1]).tolist() == [1, 1]
+
+
+def test_whose_list_to_push_is_found_at_fit_time_and_cached_with_the_model():
+    # `push` is found once, where the engagement matrix is at hand, and read back from the
+    # cache as it was: the cached model answers without building that matrix again.
+    from dataclasses import replace
+
+    data = replace(_topic_audience(True), fingerprint="drift-push-test")
+    first = load_or_fit_recommender(data, k=2)
+    assert first.blend.persona_now > 0 and first.push is not None
+    own = first.personas.labels
+    moved = np.flatnonzero(first.push != own)
+    turned = {f"u{u:03d}" for u in range(0, 240, 3)}
+    assert len(moved) >= len(turned) // 2
+    assert {first.personas.user_ids[i] for i in moved} <= turned
+    counts = first.push_counts()
+    assert sum(c["viewers"] for c in counts) == len(own)
+    assert sum(c["drawn"] for c in counts) == len(moved)
+    assert [c["members"] + c["drawn"] for c in counts] == [c["viewers"] for c in counts]
+    user = first.personas.user_ids[int(moved[0])]
+    assert first.push_of(user) == int(first.push[moved[0]]) != first.personas.persona_of(user)
+    assert first.push_of("nobody") is None
+    second = load_or_fit_recommender(data, k=2)
+    assert second.from_cache
+    assert np.array_equal(second.push_labels(), first.push_labels())
+    assert second.push_counts() == counts
+    assert second._eng is None  # nothing recomputed per viewer from the cache
+    # personas of another k are not pushed by these labels: that is a refit
+    other = load_or_fit_recommender(data, k=3)
+    assert not other.from_cache and other.personas.k == 3
+    assert len(other.push_counts()) == 3
+
+
+def test_no_push_where_each_viewer_keeps_their_own_persona(rec):
+    # persona_now 0 (the sample): nothing stored, everyone gets their own persona's list
+    assert rec.blend.persona_now == 0.0 and rec.push is None
+    assert np.array_equal(rec.push_labels(), rec.personas.labels)
+    assert all(c["drawn"] == 0 for c in rec.push_counts())
