@@ -12,8 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from textual.widgets import Input
-from tui_helpers import cells, settle
+from textual.widgets import Input, OptionList
+from tui_helpers import cells, screen_text, settle
 
 from kptui.store import Workspace
 from kptui.tui.app import KptuiApp
@@ -150,3 +150,53 @@ def test_counts_take_the_right_plural() -> None:
         "0 days", "1 day", "2 days", "1,500 days",
     ]  # fmt: skip
     assert counted(1, "problem") == "1 problem" and counted(3, "notice") == "3 notices"
+
+
+async def test_cards_and_export_say_whose_list_goes_to_whom_now(tmp_path) -> None:
+    # Every third viewer turned to the other topic lately: once the shared recommender is
+    # ready, each card says how many viewers its list goes to now, the members export
+    # carries push_persona_id as the CLI's assignments do, and Recommend names a moved
+    # viewer's list persona.
+    from audiences import write_drifting_audience
+
+    data = write_drifting_audience(tmp_path / "drift")
+    target = tmp_path / "audience.csv"
+    proc = kptui("personas", "--data", str(data), "--assignments", str(target))
+    assert proc.returncode == 0, proc.stderr
+    with target.open(encoding="utf-8") as fh:
+        cli = {r["user_id"]: r for r in csv.DictReader(fh)}
+    moved = sorted(u for u, r in cli.items() if r["push_persona_id"] != r["persona_id"])
+    assert moved
+    app = KptuiApp(str(data))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        pane = app.query_one(PersonasPane)
+        assert pane.push is not None and pane.push["persona_now"] > 0
+        options = app.query_one("#persona-list", OptionList)
+        for i, card in enumerate(pane.model.cards):
+            gets = sum(r["push_persona_id"] == str(card["id"]) for r in cli.values())
+            assert f"list goes to {gets:,} now" in options.get_option_at_index(i).prompt.plain
+        assert "List goes to" in screen_text(app)  # the highlighted persona's details
+        pid = int(cli[moved[0]]["persona_id"])
+        options.highlighted = pid
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *str(tmp_path / "members.csv"), "enter")
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        field = app.query_one("#rec-viewer", Input)
+        field.focus()
+        await pilot.press(*moved[0], "enter")
+        await settle(app, pilot)
+        to = cli[moved[0]]["push_persona_id"]
+        assert f"viewer {moved[0]} (persona #{pid}, gets #{to}'s list now)" in screen_text(app)
+    with (tmp_path / "members.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and all(r["persona_id"] == str(pid) for r in rows)
+    assert {r["user_id"]: r["push_persona_id"] for r in rows} == {
+        u: r["push_persona_id"] for u, r in cli.items() if r["persona_id"] == str(pid)
+    }

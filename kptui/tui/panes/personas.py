@@ -1,7 +1,11 @@
 """Personas pane: a card per viewer group; pick one to see its members, videos and tags.
 
 Fitting runs once per dataset in a worker (the engine caches the model by data fingerprint,
-so the next start is instant); this pane and Recommend share the fitted model.
+so the next start is instant); this pane and Recommend share the fitted model. Once the
+cards are up, a second worker gets the recommender (the same shared, cached fit Recommend
+uses) for whose list to push to whom now: where the tuner serves viewers the list of the
+persona their latest videos fit (`persona_now`), each card says how many viewers its list
+goes to, and the members export carries each member's `push_persona_id`.
 """
 
 from __future__ import annotations
@@ -48,6 +52,16 @@ class PersonasReady(Message):
         self.elapsed = elapsed
 
 
+class PushReady(Message):
+    """Whose list goes to whom now (`services.personas.push_summary`) for these personas."""
+
+    def __init__(self, models: Any, model: Any, summary: dict[str, Any] | None) -> None:
+        super().__init__()
+        self.models = models
+        self.model = model
+        self.summary = summary
+
+
 class FitProgress(Message):
     def __init__(self, stage: str | None, fraction: float | None) -> None:
         super().__init__()
@@ -55,8 +69,9 @@ class FitProgress(Message):
         self.fraction = fraction
 
 
-def card_text(card: dict[str, Any]) -> Text:
-    """A persona card as one Text: every data value (labels, tags) shown literally."""
+def card_text(card: dict[str, Any], push: dict[str, int] | None = None) -> Text:
+    """A persona card as one Text: every data value (labels, tags) shown literally; `push`
+    (how many viewers its list goes to now) adds a line where some move."""
     out = Text(no_wrap=True, overflow="ellipsis")
     out.append(f"#{card['id']} ", style="bold")
     out.append(plain(card.get("label") or "persona", limit=60), style="bold")
@@ -72,6 +87,9 @@ def card_text(card: dict[str, Any]) -> Text:
     out.append_text(spark(card.get("active_hours"), highlight=best))
     if best:
         out.append("  best " + " ".join(f"{h}h" for h in best), style="dim")
+    if push is not None:
+        out.append(f"\nlist goes to {push['viewers']:,} now", style="bold")
+        out.append(f" · {push['members']:,} members + {push['drawn']:,} drawn", style="dim")
     return out
 
 
@@ -93,6 +111,7 @@ class PersonasPane(Pane):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.model: Any = None
+        self.push: dict[str, Any] | None = None  # `push_summary`, where some viewers move
         self.selected: int | None = None
         self._started_for: Any = None
 
@@ -114,6 +133,7 @@ class PersonasPane(Pane):
     # fitting ----------------------------------------------------------------------------
     def dataset_changed(self, dataset: Dataset | None) -> None:
         self.model = None
+        self.push = None
         self.selected = None
         self._started_for = None
         self.refresh_bindings()
@@ -190,6 +210,35 @@ class PersonasPane(Pane):
             self.select(0)
         self._focus_if_shown(options)
         self.refresh_bindings()
+        self._push(event.models, event.model)
+
+    @work(thread=True, exclusive=True, group="personas-push", exit_on_error=False)
+    def _push(self, models: Any, model: Any) -> None:
+        """Whose list goes to whom now, from the shared recommender (fitted once, cached)."""
+        from kptui.errors import KptuiError
+        from kptui.services.personas import push_summary
+
+        try:
+            rec = models.recommender()
+        except KptuiError:  # the cards stand without it; Recommend says why
+            return
+        summary = push_summary(rec) if _same_personas(rec, model) else None
+        self.post_message(PushReady(models, model, summary))
+
+    @on(PushReady)
+    def _push_ready(self, event: PushReady) -> None:
+        event.stop()
+        if event.models is not self.kapp.models or event.model is not self.model:
+            return
+        if event.summary is None or not event.summary["persona_now"]:
+            return  # everyone gets their own persona's list: the cards say it all
+        self.push = event.summary
+        options = self.query_one("#persona-list", OptionList)
+        for card in self.model.cards:
+            prompt = card_text(card, self.push["personas"][card["id"]])
+            options.replace_option_prompt(str(card["id"]), prompt)
+        if self.selected is not None:
+            self.select(self.selected)
 
     # details ----------------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#persona-list")
@@ -224,6 +273,11 @@ class PersonasPane(Pane):
         if card.get("revenue") is not None:
             summary.append(f" · revenue {card['revenue']:,.2f}", style="dim")
         summary.append(f" · {card.get('purchasers', 0):,} buyers", style="dim")
+        if self.push is not None:
+            from kptui.services.personas import push_words
+
+            words = push_words(self.push["personas"][pid], card["size"])
+            summary.append("\n" + words[0].upper() + words[1:])
         if self.model.silhouette:  # k=auto: how k was chosen and what it gave up
             summary.append(f"\nPersonas: {self.model.k_note}", style="dim")
         self.query_one("#persona-summary", Static).update(summary)
@@ -273,12 +327,19 @@ class PersonasPane(Pane):
 
     @work(thread=True, exclusive=True, group="personas-export", exit_on_error=False)
     def _export(self, model: Any, pid: int, path: Path) -> None:
-        from kptui.errors import DataError
+        from kptui.errors import DataError, KptuiError
         from kptui.services.personas import export_members
 
-        stats = self.kapp.models.member_stats() if self.kapp.models else {}
+        models = self.kapp.models
+        stats = models.member_stats() if models else {}
+        rec = None
+        if models is not None:  # push_persona_id: the shared recommender (cached once fitted)
+            try:
+                rec = models.recommender()
+            except KptuiError:  # no lists for this data: each member's own persona
+                rec = None
         try:
-            path = export_members(model, pid, stats, path)
+            path = export_members(model, pid, stats, path, rec)
         except DataError as exc:  # a missing or read-only folder: say so, nothing written
             self.app.call_from_thread(
                 self.notify, str(exc), title="Export failed", severity="error", markup=False
@@ -297,3 +358,11 @@ class PersonasPane(Pane):
         if action == "export":
             return self.model is not None
         return True
+
+
+def _same_personas(rec: Any, model: Any) -> bool:
+    """The recommender's personas are the ones shown (same viewers, same labels)."""
+    import numpy as np
+
+    theirs = rec.persona_model
+    return theirs is not None and np.array_equal(theirs.labels, model.labels)

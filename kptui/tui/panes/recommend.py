@@ -260,7 +260,10 @@ class RecommendPane(Pane):
                 items = rec.for_user(value, top=TOP, paid_only=paid_only)
                 model = rec.persona_model
                 pid = model.persona_of(value) if model is not None else None
-                target = f"viewer {value}" + (f" (persona #{pid})" if pid is not None else "")
+                target = f"viewer {value}" + (f" (persona #{pid}" if pid is not None else "")
+                if pid is not None:  # whose list to push to them now, where it is another's
+                    to = rec.push_of(value)
+                    target += f", gets #{to}'s list now)" if to not in (None, pid) else ")"
         except KptuiError as exc:  # an unknown viewer id is a message, not a failure
             target = f"viewer {value}"
             error = exc.text()
