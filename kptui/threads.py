@@ -5,10 +5,17 @@ let idle threads spin. On a machine that is already busy (a creator's laptop exp
 a shared server) those threads fight the other programs for the same cores: measured on a
 2-core box under load, ten k-means fits took 70 s with the default threads and 3.7 s with
 one, a Cholesky 2.2 s against 0.95 s. So idle OpenMP threads sleep (`OMP_WAIT_POLICY`),
-idle OpenBLAS threads sleep after ~25 us instead of ~0.1 s (`BLAS_TIMEOUT`), and when the
-load average already fills every core each library gets one thread; polars'
+idle OpenBLAS threads sleep after ~25 us instead of ~0.1 s (`BLAS_TIMEOUT`), and polars'
 allocator hands freed memory back (`JEMALLOC_CONF`). A variable the user set is never
 overridden. Called by `kptui.cli.main` (the CLI and the app).
+
+Each library gets one thread, whatever the load: a sum split over threads is added in
+another order, so k-means and BLAS gave other last digits with two threads than with one,
+and the same command on the same data and seed put 10 of 100,000 viewers in another persona
+(and changed one viewer's 10th item) depending on how busy the machine was when it started.
+The cores are used by kptui's own threads instead, whose results do not depend on how many
+run (the persona fit beside the tuner, scoring blocks): `spare_core()` says whether there is
+a core for them, decided once from the load average (`SPARE_VAR`).
 
 `preload()`: a command that is about to fit a model imports scikit-learn and SciPy on a
 second thread while the first parses the data files.
@@ -43,27 +50,33 @@ JEMALLOC_CONF = "background_thread:true,dirty_decay_ms:200,muzzy_decay_ms:0"
 GC_THRESHOLDS = (10_000, 50, 50)  # Python's default: (700, 10, 10)
 
 
+SPARE_VAR = "KPTUI_SPARE_CORE"  # "1": kptui may run a second thread of work; "0": it may not
+
+
 def calm_threads(
     env: MutableMapping[str, str] | None = None,
     load: float | None = None,
     cpus: int | None = None,
 ) -> bool:
-    """Set the defaults described above in `env` (os.environ); True when limited to one."""
+    """Set the defaults described above in `env` (os.environ); True when the machine is
+    busy (the load average fills every core, or the user held a library to one thread), so
+    kptui runs no second thread of work either."""
     env = os.environ if env is None else env
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     env.setdefault(BLAS_TIMEOUT_VAR, BLAS_TIMEOUT)
     env.setdefault(JEMALLOC_VAR, JEMALLOC_CONF)
+    held = any(env.get(var) == "1" for var in THREAD_VARS)  # the user's own choice
+    for var in THREAD_VARS:
+        env.setdefault(var, "1")
     if load is None:
         try:
             load = os.getloadavg()[0]
         except (AttributeError, OSError):  # no load average on this platform
-            return False
+            load = 0.0
     cpus = cpus or os.cpu_count() or 1
-    if load < cpus:
-        return False
-    for var in THREAD_VARS:
-        env.setdefault(var, "1")
-    return True
+    busy = held or load >= cpus
+    env.setdefault(SPARE_VAR, "1" if cpus >= 2 and not busy else "0")
+    return busy
 
 
 def fewer_collections() -> None:
@@ -75,12 +88,21 @@ def fewer_collections() -> None:
 
 
 def spare_core() -> bool:
-    """Whether a second thread of work has a core to itself: more than one core, and the
-    numeric libraries not held to one thread (by `calm_threads` on a busy machine, or by
-    the user)."""
+    """Whether a second thread of work has a core to itself: as `calm_threads` decided
+    (`SPARE_VAR`); without it (kptui used as a library), more than one core and the numeric
+    libraries not held to one thread."""
+    decided = os.environ.get(SPARE_VAR)
+    if decided is not None:
+        return decided == "1"
     if os.environ.get("OPENBLAS_NUM_THREADS") == "1" or os.environ.get("OMP_NUM_THREADS") == "1":
         return False
     return (os.cpu_count() or 1) >= 2
+
+
+def workers(most: int = 4) -> int:
+    """Threads for independent blocks of work: one per core (at most `most`) when there is
+    a core to spare, else one."""
+    return max(1, min(most, os.cpu_count() or 1)) if spare_core() else 1
 
 
 # what a persona / recommender fit imports (1.0-1.8 s of Python at start-up on the 2-core box)

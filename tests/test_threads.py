@@ -13,26 +13,35 @@ from kptui.threads import (
     BLAS_TIMEOUT_VAR,
     JEMALLOC_CONF,
     JEMALLOC_VAR,
+    SPARE_VAR,
     THREAD_VARS,
     calm_threads,
 )
 
 
-def test_busy_machine_gets_one_thread_each():
+def test_busy_machine_gets_one_thread_each_and_no_second_thread_of_work():
     env: dict[str, str] = {}
     assert calm_threads(env, load=5.0, cpus=2)
     assert env["OMP_WAIT_POLICY"] == "PASSIVE"
     assert all(env[v] == "1" for v in THREAD_VARS)
+    assert env[SPARE_VAR] == "0"
 
 
-def test_quiet_machine_keeps_its_threads():
+def test_quiet_machine_runs_kptuis_threads_not_the_libraries():
+    # one thread per library whatever the load: the same digits on a busy and a quiet machine
     env: dict[str, str] = {}
     assert not calm_threads(env, load=0.5, cpus=2)
     assert env == {
         "OMP_WAIT_POLICY": "PASSIVE",
         JEMALLOC_VAR: JEMALLOC_CONF,
         BLAS_TIMEOUT_VAR: BLAS_TIMEOUT,
+        **dict.fromkeys(THREAD_VARS, "1"),
+        SPARE_VAR: "1",
     }
+    assert calm_threads({}, load=0.0, cpus=1) is False
+    one_core: dict[str, str] = {}
+    calm_threads(one_core, load=0.0, cpus=1)
+    assert one_core[SPARE_VAR] == "0"
 
 
 def test_user_settings_win():
@@ -41,6 +50,41 @@ def test_user_settings_win():
     assert env["OMP_WAIT_POLICY"] == "ACTIVE" and env["OPENBLAS_NUM_THREADS"] == "4"
     assert env[JEMALLOC_VAR] == "narenas:1"
     assert env["OMP_NUM_THREADS"] == "1"
+    held = {"OMP_NUM_THREADS": "1"}  # the user asked for one thread: kptui runs one too
+    assert calm_threads(held, load=0.0, cpus=8)
+    assert held[SPARE_VAR] == "0"
+    chosen = {SPARE_VAR: "0"}
+    calm_threads(chosen, load=0.0, cpus=8)
+    assert chosen[SPARE_VAR] == "0"
+
+
+def test_personas_and_lists_do_not_depend_on_the_second_thread(tmp_path):
+    """The same data and seed give the same personas and lists byte for byte whether
+    kptui runs its second thread of work (a quiet machine) or not (a busy one)."""
+    from kptui.engine.sample import write_sample
+
+    data = tmp_path / "d"
+    write_sample(data, users=1500, videos=120, events=40_000, seed=11)
+    outputs = []
+    for spare in ("1", "0"):
+        out = tmp_path / spare
+        out.mkdir()
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(tmp_path / "home"),
+            "XDG_CACHE_HOME": str(out / "cache"),
+            "XDG_DATA_HOME": str(out / "data"),
+            SPARE_VAR: spare,
+        }
+        cmd = [
+            sys.executable, "-m", "kptui", "personas", "--data", str(data), "--json",
+            "--assignments", str(out / "a.csv"), "--recommendations", str(out / "r.csv"),
+        ]  # fmt: skip
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        outputs.append((done.stdout, (out / "a.csv").read_bytes(), (out / "r.csv").read_bytes()))
+    assert json.loads(outputs[0][0])["k"] >= 2
+    assert outputs[0] == outputs[1]
 
 
 def test_the_cli_sets_them_before_numpy_loads():

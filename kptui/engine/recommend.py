@@ -429,7 +429,7 @@ class Recommender:
             return self.candidate_block(*parts(chunk), paid_only=paid_only, shortlist=k)
 
         # blocks are independent and numpy / scipy release the GIL in them: one thread per
-        # core unless the numeric libraries were held to one (kptui.threads, a busy machine)
+        # core unless kptui.threads found no core to spare (a busy machine)
         workers = _workers() if len(starts) > 1 else 1
         if workers > 1:
             from concurrent.futures import ThreadPoolExecutor
@@ -761,13 +761,11 @@ class Recommender:
 
 
 def _workers() -> int:
-    """Threads for scoring blocks: one per core (at most 4), one when `kptui.threads` held
-    the numeric libraries to one thread (the load average already fills every core)."""
-    import os
+    """Threads for scoring blocks: one per core (at most 4), one when `kptui.threads` found
+    no core to spare (the load average already fills every core)."""
+    from kptui.threads import workers
 
-    if os.environ.get("OPENBLAS_NUM_THREADS") == "1" or os.environ.get("OMP_NUM_THREADS") == "1":
-        return 1
-    return max(1, min(4, os.cpu_count() or 1))
+    return workers(4)
 
 
 def _short(text: str, n: int = 40) -> str:
