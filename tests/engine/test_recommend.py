@@ -577,32 +577,9 @@ def test_a_viewer_gets_the_list_of_the_persona_their_latest_videos_fit():
 
 
 def _topic_audience(drift: bool) -> Dataset:
-    """240 viewers, half on Python videos and half on cooking ones, each watching 8 of
-    their topic and, five days later, 4 more: of the other topic for every third viewer
-    when `drift`, else of their own."""
-    rng = np.random.default_rng(3)
-    py = [f"p{i}" for i in range(30)]
-    ck = [f"c{i}" for i in range(30)]
-    videos = pl.DataFrame(
-        {
-            "video_id": py + ck,
-            "title": [f"python code tutorial {i}" for i in range(30)]
-            + [f"cooking recipe dinner {i}" for i in range(30)],
-        }
-    )
-    rows = []
-    for u in range(240):
-        home, other = (py, ck) if u % 2 == 0 else (ck, py)
-        t0 = datetime(2022, 1, 1) + timedelta(days=int(rng.integers(0, 700)))
-        first = rng.choice(30, 8, replace=False)
-        rows += [(f"u{u:03d}", home[v], t0 + timedelta(hours=j)) for j, v in enumerate(first)]
-        later = other if drift and u % 3 == 0 else home
-        pick = [v for v in rng.permutation(30) if later is other or v not in set(first)][:4]
-        rows += [
-            (f"u{u:03d}", later[v], t0 + timedelta(days=5, hours=j)) for j, v in enumerate(pick)
-        ]
-    inter = pl.DataFrame(rows, schema=["user_id", "video_id", "ts"], orient="row")
-    return from_frames(videos, inter.with_columns(event=pl.lit("view")))
+    from audiences import drifting_audience
+
+    return from_frames(*drifting_audience(drift))
 
 
 def test_the_tuner_moves_viewers_to_their_latest_persona_only_where_it_pays():
