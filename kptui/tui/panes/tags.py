@@ -208,7 +208,8 @@ class TagsPane(Pane):
     def _typed(self, event: Input.Changed) -> None:
         self._refresh()
 
-    def _refresh(self, delay: float = DEBOUNCE) -> None:
+    def _refresh(self, delay: float | None = None) -> None:
+        delay = DEBOUNCE if delay is None else delay  # read at each call (a test lengthens it)
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
